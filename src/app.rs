@@ -1,0 +1,54 @@
+//! The HTML shell and the route table. Server only: pages are rendered on the server, and the
+//! browser hydrates just the islands.
+
+use crate::features::catalogue::CataloguePage;
+use crate::features::module::ModulePage;
+use crate::features::skills::{SkillPage, SkillsPage};
+use crate::ui::{NotFound, SiteFooter, SiteHeader};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options islands=true />
+                <link rel="stylesheet" id="leptos" href="/pkg/levelfield.css" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The route table: every page of the site, in one place.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|t: String| if t.is_empty() { "Levelfield".to_string() } else { format!("{t} · Levelfield") } />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <SiteHeader />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=CataloguePage />
+                    <Route path=path!("/modules/:slug") view=ModulePage />
+                    <Route path=path!("/skills") view=SkillsPage />
+                    <Route path=path!("/skills/:id") view=SkillPage />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
+    }
+}

@@ -1,0 +1,358 @@
+//! The catalogue: skills, roles and modules as loaded from `content/`, with their markdown
+//! already rendered. A [`Library`] is immutable once built; the courseware loader builds a new
+//! one when content changes.
+
+use super::ids::{ModuleId, RoleId, SkillId};
+use super::level::Level;
+use super::quiz::Question;
+use std::collections::{BTreeMap, HashMap};
+
+/// A seed factor of the AI divide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Factor {
+    Data,
+    Compute,
+    Talent,
+    Research,
+}
+
+impl Factor {
+    pub const ALL: [Factor; 4] = [
+        Factor::Data,
+        Factor::Compute,
+        Factor::Talent,
+        Factor::Research,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Factor::Data => "data",
+            Factor::Compute => "compute",
+            Factor::Talent => "talent",
+            Factor::Research => "research",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Factor::Data => "Data quality and availability",
+            Factor::Compute => "Compute resources and infrastructure",
+            Factor::Talent => "Talent acquisition and retention",
+            Factor::Research => "Access to advanced research",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.key() == s)
+    }
+}
+
+/// A seed challenge that organisations without AI resources face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Challenge {
+    ModelComplexity,
+    TrainingTesting,
+    Deployment,
+    Maintenance,
+}
+
+impl Challenge {
+    pub const ALL: [Challenge; 4] = [
+        Challenge::ModelComplexity,
+        Challenge::TrainingTesting,
+        Challenge::Deployment,
+        Challenge::Maintenance,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Challenge::ModelComplexity => "model-complexity",
+            Challenge::TrainingTesting => "training-testing",
+            Challenge::Deployment => "deployment",
+            Challenge::Maintenance => "maintenance",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Challenge::ModelComplexity => "Limited model complexity",
+            Challenge::TrainingTesting => "Inadequate training and testing",
+            Challenge::Deployment => "Difficulty deploying models",
+            Challenge::Maintenance => "Maintenance and updates",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.key() == s)
+    }
+}
+
+/// How scarce a skill is on the hiring market, and where that figure comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scarcity {
+    /// 0.0 (plentiful) to 1.0 (very scarce).
+    pub weight: f64,
+    /// `true` when the weight is an estimate rather than a published figure.
+    pub estimate: bool,
+    pub source: String,
+    pub date: String,
+}
+
+/// A skill of the taxonomy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skill {
+    pub id: SkillId,
+    pub name: String,
+    pub description: String,
+    pub factor: Factor,
+    pub challenges: Vec<Challenge>,
+    /// Descriptors for levels 0 to 4, in order.
+    pub levels: [String; 5],
+    pub decay_half_life_days: u32,
+    pub scarcity: Option<Scarcity>,
+    /// External references (`sfia`, `turing`, …), stored as references only.
+    pub references: BTreeMap<String, String>,
+}
+
+/// A role profile: the level a person in this role should reach in each skill.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub id: RoleId,
+    pub name: String,
+    pub description: String,
+    pub targets: Vec<(SkillId, Level)>,
+}
+
+/// How hard a module is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Difficulty {
+    Beginner,
+    Intermediate,
+    Advanced,
+}
+
+impl Difficulty {
+    pub const ALL: [Difficulty; 3] = [
+        Difficulty::Beginner,
+        Difficulty::Intermediate,
+        Difficulty::Advanced,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Difficulty::Beginner => "beginner",
+            Difficulty::Intermediate => "intermediate",
+            Difficulty::Advanced => "advanced",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Difficulty::Beginner => "Beginner",
+            Difficulty::Intermediate => "Intermediate",
+            Difficulty::Advanced => "Advanced",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.key() == s)
+    }
+}
+
+/// An entry of a module's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub anchor: String,
+    pub text: String,
+}
+
+/// A published learning module, rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    pub id: ModuleId,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub skills: Vec<(SkillId, Level)>,
+    pub estimated_minutes: u32,
+    pub prerequisites: Vec<ModuleId>,
+    pub difficulty: Difficulty,
+    pub authors: Vec<String>,
+    /// The reading, rendered once at load and sanitized.
+    pub body_html: String,
+    pub toc: Vec<TocEntry>,
+    pub quiz: Vec<Question>,
+    /// Words of reading (code excluded, quiz excluded).
+    pub word_count: usize,
+    /// A hash of the source file, to notice changed content.
+    pub content_hash: u64,
+    /// Lower-cased title and summary, for search.
+    search_text: String,
+}
+
+impl Module {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ModuleId,
+        slug: String,
+        title: String,
+        summary: String,
+        skills: Vec<(SkillId, Level)>,
+        estimated_minutes: u32,
+        prerequisites: Vec<ModuleId>,
+        difficulty: Difficulty,
+        authors: Vec<String>,
+        body_html: String,
+        toc: Vec<TocEntry>,
+        quiz: Vec<Question>,
+        word_count: usize,
+        content_hash: u64,
+    ) -> Self {
+        let search_text = format!("{} {}", title, summary).to_lowercase();
+        Module {
+            id,
+            slug,
+            title,
+            summary,
+            skills,
+            estimated_minutes,
+            prerequisites,
+            difficulty,
+            authors,
+            body_html,
+            toc,
+            quiz,
+            word_count,
+            content_hash,
+            search_text,
+        }
+    }
+
+    /// Whether every word of `query` occurs in the title or summary (case-insensitive).
+    pub fn matches_text(&self, query: &str) -> bool {
+        query
+            .split_whitespace()
+            .all(|w| self.search_text.contains(&w.to_lowercase()))
+    }
+
+    pub fn teaches(&self, skill: &SkillId) -> Option<Level> {
+        self.skills
+            .iter()
+            .find(|(s, _)| s == skill)
+            .map(|(_, l)| *l)
+    }
+}
+
+/// What a catalogue listing is filtered by.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatalogueFilter {
+    pub text: Option<String>,
+    pub skill: Option<SkillId>,
+    pub difficulty: Option<Difficulty>,
+}
+
+/// A binary image shipped with the content (served at `/content/<path>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything loaded from a content tree. Immutable; indexes are built once.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    skills: Vec<Skill>,
+    roles: Vec<Role>,
+    /// Published modules in learning order (prerequisites first).
+    modules: Vec<Module>,
+    assets: HashMap<String, Asset>,
+    by_slug: HashMap<String, usize>,
+    by_id: HashMap<ModuleId, usize>,
+    skill_index: HashMap<SkillId, usize>,
+}
+
+impl Library {
+    /// Builds a library. `modules` must already be in learning order.
+    pub fn new(
+        skills: Vec<Skill>,
+        roles: Vec<Role>,
+        modules: Vec<Module>,
+        assets: HashMap<String, Asset>,
+    ) -> Self {
+        let by_slug = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.slug.clone(), i))
+            .collect();
+        let by_id = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let skill_index = skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        Library {
+            skills,
+            roles,
+            modules,
+            assets,
+            by_slug,
+            by_id,
+            skill_index,
+        }
+    }
+
+    pub fn skills(&self) -> &[Skill] {
+        &self.skills
+    }
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+    pub fn modules(&self) -> &[Module] {
+        &self.modules
+    }
+    pub fn skill(&self, id: &str) -> Option<&Skill> {
+        self.skill_index.get(id).map(|&i| &self.skills[i])
+    }
+    pub fn module_by_slug(&self, slug: &str) -> Option<&Module> {
+        self.by_slug.get(slug).map(|&i| &self.modules[i])
+    }
+    pub fn module(&self, id: &str) -> Option<&Module> {
+        self.by_id.get(id).map(|&i| &self.modules[i])
+    }
+    pub fn asset(&self, path: &str) -> Option<&Asset> {
+        self.assets.get(path)
+    }
+
+    /// The modules before and after `slug` in learning order.
+    pub fn neighbours(&self, slug: &str) -> (Option<&Module>, Option<&Module>) {
+        match self.by_slug.get(slug) {
+            Some(&i) => (
+                i.checked_sub(1).map(|p| &self.modules[p]),
+                self.modules.get(i + 1),
+            ),
+            None => (None, None),
+        }
+    }
+
+    /// Published modules matching `filter`, in learning order.
+    pub fn filter(&self, filter: &CatalogueFilter) -> Vec<&Module> {
+        self.modules
+            .iter()
+            .filter(|m| filter.difficulty.is_none_or(|d| m.difficulty == d))
+            .filter(|m| filter.skill.as_ref().is_none_or(|s| m.teaches(s).is_some()))
+            .filter(|m| {
+                filter
+                    .text
+                    .as_deref()
+                    .is_none_or(|t| t.trim().is_empty() || m.matches_text(t))
+            })
+            .collect()
+    }
+
+    /// Modules that teach `skill`, with the level each reaches, highest first.
+    pub fn modules_teaching(&self, skill: &SkillId) -> Vec<(&Module, Level)> {
+        let mut v: Vec<_> = self
+            .modules
+            .iter()
+            .filter_map(|m| m.teaches(skill).map(|l| (m, l)))
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.title.cmp(&b.0.title)));
+        v
+    }
+}

@@ -1,0 +1,139 @@
+//! The module page: the rendered reading (built once at load), its facts, its table of contents,
+//! previous/next, and the quiz island.
+
+use crate::domain::quiz::{decode_answers, grade, QuestionView};
+use crate::features::quiz::Quiz;
+use crate::ui::{library, set_not_found, LevelBadge};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn ModulePage() -> impl IntoView {
+    let lib = library();
+    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let Some(m) = lib.module_by_slug(&slug) else {
+        set_not_found();
+        return view! {
+            <Title text="Module not found" />
+            <h1>"Module not found"</h1>
+            <p>"No module has this address. " <a href="/">"Browse the catalogue"</a> "."</p>
+        }
+        .into_any();
+    };
+
+    // A graded no-JavaScript submission comes back as `?answers=…`.
+    let outcome = use_query_map()
+        .get_untracked()
+        .get("answers")
+        .and_then(|a| decode_answers(&a))
+        .and_then(|answers| grade(&m.quiz, &answers).ok());
+
+    let skills = m
+        .skills
+        .iter()
+        .map(|(s, level)| {
+            let name = lib.skill(s.as_str()).map(|k| k.name.clone()).unwrap_or_else(|| s.0.clone());
+            view! {
+                <li>
+                    <a href=format!("/skills/{s}")>{name}</a>
+                    " "
+                    <LevelBadge level=*level />
+                </li>
+            }
+        })
+        .collect_view();
+    let prerequisites = m
+        .prerequisites
+        .iter()
+        .map(|p| match lib.module(p.as_str()) {
+            Some(pm) => view! { <li><a href=format!("/modules/{}", pm.slug)>{pm.title.clone()}</a></li> }.into_any(),
+            None => view! { <li>{p.0.clone()}</li> }.into_any(),
+        })
+        .collect_view();
+    let has_prereqs = !m.prerequisites.is_empty();
+    let toc = m
+        .toc
+        .iter()
+        .map(|t| {
+            view! {
+                <li class=format!("toc-{}", t.level)>
+                    <a href=format!("#{}", t.anchor)>{t.text.clone()}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let has_quiz = !m.quiz.is_empty();
+    let (prev, next) = lib.neighbours(&m.slug);
+    let prev = prev.map(|p| (p.slug.clone(), p.title.clone()));
+    let next = next.map(|n| (n.slug.clone(), n.title.clone()));
+    let questions: Vec<QuestionView> = m.quiz.iter().map(|q| q.view()).collect();
+
+    view! {
+        <Title text=m.title.clone() />
+        <Meta name="description" content=m.summary.clone() />
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+            <a href="/">"Modules"</a>
+            " / "
+            <span aria-current="page">{m.title.clone()}</span>
+        </nav>
+        <article class="module" data-module=m.id.0.clone()>
+            <header class="module-header">
+                <h1>{m.title.clone()}</h1>
+                <p class="summary">{m.summary.clone()}</p>
+                <dl class="facts">
+                    <div>
+                        <dt>"Level"</dt>
+                        <dd>{m.difficulty.label()}</dd>
+                    </div>
+                    <div>
+                        <dt>"Time"</dt>
+                        <dd>{format!("about {} minutes", m.estimated_minutes)}</dd>
+                    </div>
+                    <div>
+                        <dt>"By"</dt>
+                        <dd>{m.authors.join(", ")}</dd>
+                    </div>
+                </dl>
+                <section class="teaches" aria-labelledby="teaches-title">
+                    <h2 id="teaches-title">"Skills this module teaches"</h2>
+                    <ul>{skills}</ul>
+                </section>
+                {has_prereqs
+                    .then(|| {
+                        view! {
+                            <section class="prerequisites" aria-labelledby="prereq-title">
+                                <h2 id="prereq-title">"Before you start"</h2>
+                                <ul>{prerequisites}</ul>
+                            </section>
+                        }
+                    })}
+            </header>
+            <div class="module-layout">
+                <nav class="toc" aria-labelledby="toc-title">
+                    <h2 id="toc-title">"On this page"</h2>
+                    <ol>
+                        {toc}
+                        {has_quiz.then(|| view! { <li class="toc-2"><a href="#quiz">"Quiz"</a></li> })}
+                    </ol>
+                </nav>
+                <div class="prose" inner_html=m.body_html.clone()></div>
+            </div>
+            {has_quiz
+                .then(|| {
+                    view! {
+                        <section class="quiz-section" id="quiz" aria-labelledby="quiz-title">
+                            <h2 id="quiz-title">"Quiz"</h2>
+                            <p>"Check your understanding. Your answers are checked on the server; each question then shows why."</p>
+                            <Quiz module=m.id.0.clone() slug=m.slug.clone() questions=questions outcome=outcome />
+                        </section>
+                    }
+                })}
+            <nav class="pager" aria-label="Previous and next module">
+                {prev.map(|(s, t)| view! { <a class="prev" rel="prev" href=format!("/modules/{s}")>"← " {t}</a> })}
+                {next.map(|(s, t)| view! { <a class="next" rel="next" href=format!("/modules/{s}")>{t} " →"</a> })}
+            </nav>
+        </article>
+    }
+    .into_any()
+}

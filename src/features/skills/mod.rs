@@ -1,0 +1,129 @@
+//! The skills taxonomy: an index grouped by seed factor, and a page per skill with its level
+//! descriptors and the modules that teach it.
+
+use crate::domain::catalogue::Factor;
+use crate::domain::level::Level;
+use crate::ui::{library, set_not_found, LevelBadge};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn SkillsPage() -> impl IntoView {
+    let lib = library();
+    let groups = Factor::ALL
+        .iter()
+        .map(|f| {
+            let skills: Vec<_> = lib
+                .skills()
+                .iter()
+                .filter(|s| s.factor == *f)
+                .map(|s| (s.id.0.clone(), s.name.clone(), s.description.clone()))
+                .collect();
+            view! {
+                <section class="factor">
+                    <h2>{f.label()}</h2>
+                    <ul class="skill-index">
+                        {skills
+                            .into_iter()
+                            .map(|(id, name, description)| {
+                                view! {
+                                    <li>
+                                        <a href=format!("/skills/{id}")>{name}</a>
+                                        <p>{description}</p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <Title text="Skills" />
+        <h1>"Skills"</h1>
+        <p>"The skills Levelfield teaches, grouped by the factor of the AI divide they address."</p>
+        {groups}
+    }
+}
+
+#[component]
+pub fn SkillPage() -> impl IntoView {
+    let lib = library();
+    let id = use_params_map().get_untracked().get("id").unwrap_or_default();
+    let Some(skill) = lib.skill(&id) else {
+        set_not_found();
+        return view! {
+            <Title text="Skill not found" />
+            <h1>"Skill not found"</h1>
+            <p><a href="/skills">"See all skills"</a></p>
+        }
+        .into_any();
+    };
+    let levels = Level::all()
+        .map(|l| {
+            view! {
+                <tr>
+                    <th scope="row"><LevelBadge level=l /></th>
+                    <td>{skill.levels[l.value() as usize].clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let teaching: Vec<_> = lib
+        .modules_teaching(&skill.id)
+        .into_iter()
+        .map(|(m, l)| (m.slug.clone(), m.title.clone(), l))
+        .collect();
+    let challenges = skill.challenges.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ");
+    let references = skill
+        .references
+        .iter()
+        .map(|(k, v)| {
+            let label = match k.as_str() {
+                "sfia" => "SFIA skill code".to_string(),
+                "turing" => "Turing AI-skills framework".to_string(),
+                other => other.to_string(),
+            };
+            view! { <li>{label} ": " <code>{v.clone()}</code></li> }
+        })
+        .collect_view();
+    let has_refs = !skill.references.is_empty();
+    view! {
+        <Title text=skill.name.clone() />
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+            <a href="/skills">"Skills"</a>
+            " / "
+            <span aria-current="page">{skill.name.clone()}</span>
+        </nav>
+        <h1>{skill.name.clone()}</h1>
+        <p class="summary">{skill.description.clone()}</p>
+        <dl class="facts">
+            <div><dt>"Factor"</dt><dd>{skill.factor.label()}</dd></div>
+            <div><dt>"Addresses"</dt><dd>{challenges}</dd></div>
+        </dl>
+        <h2>"Levels"</h2>
+        <table class="levels">
+            <caption class="visually-hidden">"What each level of this skill means"</caption>
+            <thead><tr><th scope="col">"Level"</th><th scope="col">"What it looks like"</th></tr></thead>
+            <tbody>{levels}</tbody>
+        </table>
+        <h2>"Modules that teach it"</h2>
+        {if teaching.is_empty() {
+            view! { <p>"No module teaches this skill yet: hire for it or partner with someone who has it."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="teaching">
+                    {teaching
+                        .into_iter()
+                        .map(|(slug, title, l)| view! { <li><a href=format!("/modules/{slug}")>{title}</a> " " <LevelBadge level=l /></li> })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        }}
+        {has_refs.then(|| view! { <h2>"References"</h2><ul class="references">{references}</ul> })}
+    }
+    .into_any()
+}

@@ -1,0 +1,103 @@
+//! The `levelfield` binary: `serve` (the default) and `content check [DIR]`.
+
+use levelfield::server::config::Config;
+use levelfield::server::router::{build_state, router, watch_content};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  levelfield [serve]               run the web app (see .env.example for settings)
+  levelfield content check [DIR]   check a content tree (default: content/); exit 1 on any problem";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["serve"] => serve().await,
+        ["content", "check"] => content_check(PathBuf::from("content")),
+        ["content", "check", dir] => content_check(PathBuf::from(dir)),
+        ["-h" | "--help" | "help"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn content_check(dir: PathBuf) -> ExitCode {
+    let outcome = levelfield::courseware::load(&dir);
+    for e in &outcome.errors {
+        println!("{e}");
+    }
+    let lib = &outcome.library;
+    if outcome.errors.is_empty() {
+        eprintln!(
+            "{}: ok: {} published modules, {} drafts, {} skills, {} roles",
+            dir.display(),
+            lib.modules().len(),
+            outcome.drafts,
+            lib.skills().len(),
+            lib.roles().len()
+        );
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{}: {} problem(s)", dir.display(), outcome.errors.len());
+        ExitCode::FAILURE
+    }
+}
+
+async fn serve() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+    let conf = match leptos::prelude::get_configuration(None) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the Leptos configuration");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = conf.leptos_options;
+    let addr = options.site_addr;
+    let config = Config::from_env();
+    tracing::info!(?config, "starting");
+    let watch = config.watch_content;
+    let state = match build_state(config, options).await {
+        Ok(s) => s,
+        Err(e) => {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(&e);
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            tracing::error!("{msg}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let _watcher = if watch { watch_content(&state) } else { None };
+    let app = router(state);
+    let listener = match tokio::net::TcpListener::bind(&addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot listen on {addr}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!("listening on http://{addr}");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        tracing::error!(error = %e, "server error");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,125 @@
+//! Building the application: content, store, state and the axum router.
+
+use super::config::Config;
+use super::handlers;
+use super::security::same_origin_only;
+use super::state::{AppState, LibraryHandle};
+use crate::app::{shell, App};
+use crate::courseware;
+use crate::store::{self, ModuleRecord, Store, StoreError};
+use axum::http::{header, HeaderValue};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database")]
+    Store(#[from] StoreError),
+}
+
+/// Loads the content tree, logging every problem; the valid modules are served.
+pub fn load_content(config: &Config) -> courseware::LoadOutcome {
+    let outcome = courseware::load(&config.content_dir);
+    for e in &outcome.errors {
+        tracing::warn!("{e}");
+    }
+    tracing::info!(
+        modules = outcome.library.modules().len(),
+        skills = outcome.library.skills().len(),
+        roles = outcome.library.roles().len(),
+        problems = outcome.errors.len(),
+        "content loaded from {}",
+        config.content_dir.display()
+    );
+    outcome
+}
+
+/// Records the served modules in the store's registry.
+pub async fn register_modules(store: &dyn Store, library: &crate::domain::catalogue::Library) -> Result<(), StoreError> {
+    let records: Vec<ModuleRecord> = library
+        .modules()
+        .iter()
+        .map(|m| ModuleRecord {
+            id: m.id.0.clone(),
+            slug: m.slug.clone(),
+            title: m.title.clone(),
+            content_hash: format!("{:016x}", m.content_hash),
+            present: true,
+        })
+        .collect();
+    store.sync_modules(&records).await
+}
+
+/// Opens the store, loads content and builds the state.
+pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, StartError> {
+    let store = store::connect(&config.database_url).await?;
+    let outcome = load_content(&config);
+    register_modules(store.as_ref(), &outcome.library).await?;
+    Ok(AppState {
+        leptos_options,
+        library: LibraryHandle::new(outcome.library),
+        store,
+        config: Arc::new(config),
+    })
+}
+
+/// Watches the content folder and swaps in a freshly loaded library on every change.
+pub fn watch_content(state: &AppState) -> Option<notify::RecommendedWatcher> {
+    let handle = state.library.clone();
+    let config = state.config.clone();
+    let store = state.store.clone();
+    let runtime = tokio::runtime::Handle::current();
+    let result = courseware::watch::watch(&state.config.content_dir, move || {
+        let outcome = load_content(&config);
+        let store = store.clone();
+        let library = outcome.library;
+        if let Err(e) = runtime.block_on(register_modules(store.as_ref(), &library)) {
+            tracing::error!(error = %e, "could not register modules after reload");
+        }
+        handle.replace(library);
+        tracing::info!("content reloaded");
+    });
+    match result {
+        Ok(w) => Some(w),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot watch the content folder; restart to pick up changes");
+            None
+        }
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let max_body = state.config.max_body_bytes;
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/modules/{slug}/quiz", post(handlers::quiz_form))
+        .route("/content/{*path}", get(handlers::content_asset))
+        .route("/healthz", get(handlers::health))
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(same_origin_only))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,88 @@
+//! Loading and validating content trees.
+
+use levelfield::courseware::load;
+use std::path::Path;
+
+#[test]
+fn valid_tree_loads_without_problems() {
+    let out = load(Path::new("tests/fixtures/valid"));
+    assert!(out.errors.is_empty(), "{:#?}", out.errors);
+    let lib = &out.library;
+    assert_eq!(lib.skills().len(), 2);
+    assert_eq!(lib.roles().len(), 1);
+    assert_eq!(out.drafts, 1);
+    // Drafts are checked but not served; prerequisites come first.
+    let order: Vec<&str> = lib.modules().iter().map(|m| m.slug.as_str()).collect();
+    assert_eq!(order, ["basics", "evaluating-models"]);
+
+    let basics = lib.module_by_slug("basics").unwrap();
+    assert!(basics.body_html.contains(r#"<h2 id="noise">"#), "{}", basics.body_html);
+    assert!(basics.body_html.contains(r#"href="/modules/evaluating-models#splits""#));
+    assert!(basics.body_html.contains(r#"src="/content/modules/images/noise.svg""#));
+    assert!(basics.body_html.contains(r#"class="callout callout-tip""#));
+    assert!(!basics.body_html.contains("What limits every model"), "the quiz is not part of the reading");
+    assert_eq!(basics.toc.iter().map(|t| t.anchor.as_str()).collect::<Vec<_>>(), ["noise"]);
+    assert!(lib.asset("modules/images/noise.svg").is_some());
+
+    let eval = lib.module_by_slug("evaluating-models").unwrap();
+    assert!(eval.body_html.contains("hl-"), "code is highlighted: {}", eval.body_html);
+    assert!(eval.body_html.contains("<table>"));
+    assert_eq!(eval.quiz.len(), 2);
+    assert_eq!(eval.quiz[1].choices.iter().filter(|c| c.correct).count(), 2);
+}
+
+#[test]
+fn invalid_tree_reports_every_problem_with_its_position() {
+    let out = load(Path::new("tests/fixtures/invalid"));
+    let got: Vec<String> = out.errors.iter().map(|e| e.to_string()).collect();
+    let want = [
+        "tests/fixtures/invalid/modules/bad-front.md:2:1: `id` must be lowercase letters, digits and hyphens, starting with a letter",
+        "tests/fixtures/invalid/modules/bad-front.md:4:1: `title` must be a non-empty text",
+        "tests/fixtures/invalid/modules/bad-front.md:10:1: `difficulty` must be one of: beginner, intermediate, advanced",
+        "tests/fixtures/invalid/modules/bad-front.md:13:1: unknown field `colour` (expected one of: id, slug, title, summary, skills, estimated_minutes, prerequisites, difficulty, status, authors)",
+        "tests/fixtures/invalid/modules/cycle-a.md:9:16: prerequisite cycle: cycle-a -> cycle-b -> cycle-a",
+        "tests/fixtures/invalid/modules/cycle-a.md:15:5: broken link to `missing.md`: no such module",
+        "tests/fixtures/invalid/modules/cycle-a.md:15:30: broken link: `cycle-b.md` has no heading with anchor `#nope`",
+        "tests/fixtures/invalid/modules/cycle-b.md:3:1: duplicate slug `cycle-a` (also used by tests/fixtures/invalid/modules/cycle-a.md)",
+        "tests/fixtures/invalid/modules/no-front.md:1:1: missing frontmatter: a module starts with a line `---`",
+        "tests/fixtures/invalid/modules/quiz-bad.md:15:11: broken link: `this module` has no heading with anchor `#missing-section`",
+        "tests/fixtures/invalid/modules/quiz-bad.md:19:1: question has no correct answer: mark the right choice with `- [x]`",
+        "tests/fixtures/invalid/modules/quiz-bad.md:26:1: question has 2 correct answers: add `kind=multiple` to its heading, or mark only one",
+        "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question has no explanation: add a `>` block quote after the choices",
+        "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question has no id: end its heading with `{#q-…}`",
+        "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question difficulty `5` is out of range: use 1, 2 or 3",
+        "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question evidences skill `data-quality`, which this module does not teach (it teaches: evaluation)",
+        "tests/fixtures/invalid/roles.yaml:6:7: role `analyst`: target level `7` for `evaluation` is out of range 0-4",
+        "tests/fixtures/invalid/roles.yaml:7:7: role `analyst` targets unknown skill `juggling`",
+    ];
+    assert_eq!(got, want, "\ngot:\n{}\n", got.join("\n"));
+}
+
+#[test]
+fn markdown_cannot_run_script() {
+    let out = load(Path::new("tests/fixtures/xss"));
+    assert!(out.errors.is_empty(), "{:#?}", out.errors);
+    let m = out.library.module_by_slug("evil").unwrap();
+    let mut html = m.body_html.clone();
+    for q in &m.quiz {
+        html.push_str(&q.prompt_html);
+        html.push_str(&q.explanation_html);
+        for c in &q.choices {
+            html.push_str(&c.html);
+        }
+    }
+    let lower = html.to_lowercase();
+    for bad in ["<script", "onerror", "onclick", "javascript:", "<iframe"] {
+        assert!(!lower.contains(bad), "found {bad} in {html}");
+    }
+    assert!(html.contains("Safe paragraph"));
+    assert!(html.contains("raw link"), "the link text stays: {html}");
+}
+
+#[test]
+fn shipped_content_passes_the_check() {
+    let out = load(Path::new("content"));
+    let errors: Vec<String> = out.errors.iter().map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert!(out.library.modules().len() >= 3);
+}

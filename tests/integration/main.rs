@@ -1,0 +1,7 @@
+//! The one integration-test binary: courseware over fixture trees, the store on a real SQLite
+//! database, and the whole app through the real router.
+
+mod common;
+mod courseware;
+mod server;
+mod store;

@@ -1,0 +1,142 @@
+//! The app through its real router: pages in the server-rendered HTML, quiz grading, guards.
+
+use crate::common::{body_text, TestApp};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+
+const VALID: &str = "tests/fixtures/valid";
+
+#[tokio::test]
+async fn catalogue_lists_published_modules_and_filters() {
+    let app = TestApp::new(VALID).await;
+    let (status, html) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Data basics"), "{html}");
+    assert!(html.contains("Evaluating models"));
+    assert!(!html.contains("Coming soon"), "drafts are not listed");
+
+    let (_, html) = app.get("/?skill=evaluation").await;
+    assert!(html.contains("Evaluating models") && !html.contains(">Data basics<"), "{html}");
+    let (_, html) = app.get("/?level=beginner").await;
+    assert!(html.contains(">Data basics<") && !html.contains(">Evaluating models<"));
+    let (_, html) = app.get("/?q=leakage+metrics").await;
+    assert!(html.contains(">Evaluating models<") && !html.contains(">Data basics<"));
+    let (_, html) = app.get("/?q=nothing-matches-this").await;
+    assert!(html.contains("No module matches"));
+}
+
+#[tokio::test]
+async fn module_page_is_rendered_on_the_server_without_answers() {
+    let app = TestApp::new(VALID).await;
+    let (status, html) = app.get("/modules/evaluating-models").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<title>Evaluating models · Levelfield</title>"), "{html}");
+    assert!(html.contains(r#"<h2 id="splits">"#));
+    assert!(html.contains(r#"href="/modules/basics""#), "prerequisite and links resolve");
+    assert!(html.contains("Which data do you choose between models on?"));
+    assert!(html.contains(r#"action="/modules/evaluating-models/quiz""#));
+    // No correct answers and no explanations before submitting.
+    assert!(!html.contains("stays untouched"), "explanation leaked");
+    assert!(!html.contains("correct_choices") && !html.contains("\"correct\""));
+    assert!(html.contains("<island") || html.contains("leptos-island"), "the quiz is an island");
+
+    let (status, _) = app.get("/modules/no-such-module").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, html) = app.get("/skills/evaluation").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Designs evaluations and spots leakage."));
+    assert!(html.contains("Evaluating models"));
+}
+
+#[tokio::test]
+async fn quiz_server_function_grades_and_rejects_malformed_answers() {
+    let app = TestApp::new(VALID).await;
+    let ok = r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[1]},{"question":"q-leak","selected":[0]}]}"#;
+    let res = app.post("/api/grade_quiz", "application/json", ok).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: serde_json::Value = serde_json::from_str(&body_text(res).await).unwrap();
+    assert_eq!(body["score"], 1);
+    assert_eq!(body["total"], 2);
+    assert_eq!(body["questions"][1]["correct_choices"], serde_json::json!([0, 1]));
+    assert!(body["questions"][0]["explanation_html"].as_str().unwrap().contains("untouched"));
+
+    for (bad, needle) in [
+        (r#"{"module":"evaluating","answers":[{"question":"q-nope","selected":[0]}]}"#, "q-nope"),
+        (r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[9]}]}"#, "no choice 9"),
+        (r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[0,1]}]}"#, "exactly one"),
+        (r#"{"module":"evaluating","answers":"lots"}"#, "could not be read"),
+    ] {
+        let res = app.post("/api/grade_quiz", "application/json", bad).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
+        let text = body_text(res).await;
+        assert!(text.contains(needle), "{bad}: {text}");
+    }
+    let res = app
+        .post("/api/grade_quiz", "application/json", r#"{"module":"ghost","answers":[]}"#)
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn quiz_works_as_a_plain_form() {
+    let app = TestApp::new(VALID).await;
+    let res = app
+        .post(
+            "/modules/evaluating-models/quiz",
+            "application/x-www-form-urlencoded",
+            "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_string();
+    assert!(location.starts_with("/modules/evaluating-models?answers="), "{location}");
+    let (status, html) = app.get(location.split('#').next().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("You answered 2 of 2 questions correctly."), "{html}");
+    assert!(html.contains("stays untouched"), "explanations show after submitting");
+
+    let res = app
+        .post("/modules/evaluating-models/quiz", "application/x-www-form-urlencoded", "answer.q-choose=abc")
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(body_text(res).await.contains("answer.q-choose"));
+}
+
+#[tokio::test]
+async fn cross_site_posts_and_oversized_bodies_are_refused() {
+    let app = TestApp::new(VALID).await;
+    let req = Request::post("/modules/evaluating-models/quiz")
+        .header("host", "localhost")
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("answer.q-choose=1"))
+        .unwrap();
+    assert_eq!(app.send(req).await.0, StatusCode::FORBIDDEN);
+
+    let req = Request::post("/api/grade_quiz")
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    assert_eq!(app.send(req).await.0, StatusCode::FORBIDDEN);
+
+    let huge = "answer.q-choose=1&".repeat(10_000);
+    let res = app
+        .post("/modules/evaluating-models/quiz", "application/x-www-form-urlencoded", huge)
+        .await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn serves_only_referenced_content_images() {
+    let app = TestApp::new(VALID).await;
+    let (status, res) = app
+        .send(Request::get("/content/modules/images/noise.svg").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/svg+xml");
+    let (status, _) = app.get("/content/modules/evaluating.md").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "module sources (with answers) are never served");
+    let (status, _) = app.get("/content/../Cargo.toml").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
