@@ -6,12 +6,15 @@ use super::Diagnostics;
 use crate::domain::catalogue::Difficulty;
 use crate::domain::ids::{is_valid_id, ModuleId, SkillId};
 use serde_yaml_ng::{Mapping, Value};
+use std::collections::HashSet;
 
 /// A module file split into its frontmatter and body.
 pub struct Split<'a> {
     pub front_matter: &'a str,
     /// 1-based line of the first frontmatter line in the file.
     pub front_matter_line: usize,
+    /// The markdown after the closing fence.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub body: &'a str,
     /// Byte offset of the body in the file.
     pub body_offset: usize,
@@ -100,7 +103,7 @@ const FIELDS: [&str; 10] = [
 
 /// Reads the frontmatter YAML. Returns `None` if any field is unusable; every problem has been
 /// reported to `diag` by then.
-pub fn parse_meta(split: &Split<'_>, diag: &mut Diagnostics<'_>) -> Option<ModuleMeta> {
+pub fn parse_meta(split: &Split<'_>, known_skills: &HashSet<String>, diag: &mut Diagnostics<'_>) -> Option<ModuleMeta> {
     let fm = split.front_matter;
     let base = split.front_matter_line - 1;
     let at = |pos: Option<(usize, usize)>| pos.map(|(l, c)| (l + base, c)).unwrap_or((1, 1));
@@ -175,6 +178,14 @@ pub fn parse_meta(split: &Split<'_>, diag: &mut Diagnostics<'_>) -> Option<Modul
             match (sid, level) {
                 (Some(sid), Some(level)) => {
                     let pos = at(token_position(fm, p.0 - base, sid));
+                    if !known_skills.contains(sid) {
+                        ok = false;
+                        diag.error(pos, format!("unknown skill `{sid}` (not in skills.yaml)"));
+                    }
+                    if !(1..=4).contains(&level) {
+                        ok = false;
+                        diag.error(pos, format!("level {level} for skill `{sid}` is out of range: a module teaches a level from 1 to 4"));
+                    }
                     out.push((SkillId::new(sid), level, pos));
                 }
                 _ => {

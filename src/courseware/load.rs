@@ -92,7 +92,7 @@ pub fn load(root: &Path) -> LoadOutcome {
             }
         };
         let body_offset = sp.body_offset;
-        if let Some(meta) = parse_meta(&sp, &mut diag) {
+        if let Some(meta) = parse_meta(&sp, &skill_ids, &mut diag) {
             parsed.push(Parsed { rel, display: disp, text: text.clone(), meta, body_offset, valid: true });
         }
     }
@@ -134,6 +134,7 @@ pub fn load(root: &Path) -> LoadOutcome {
         anchors: HashSet<String>,
         links: Vec<super::render::LinkCheck>,
         images: HashSet<String>,
+        has_errors: bool,
     }
     let mut rendered: Vec<Rendered> = Vec::new();
     for (index, p) in parsed.iter().enumerate() {
@@ -142,16 +143,11 @@ pub fn load(root: &Path) -> LoadOutcome {
         }
         let mut diag = Diagnostics::new(p.display.clone(), &mut errors);
         let meta = &p.meta;
-        let mut skills_taught = Vec::new();
-        for (sid, level, pos) in &meta.skills {
-            if !skill_ids.contains(sid.as_str()) {
-                diag.error(*pos, format!("unknown skill `{sid}` (not in skills.yaml)"));
-            }
-            match u8::try_from(*level).ok().and_then(Level::new).filter(|l| l.value() >= 1) {
-                Some(l) => skills_taught.push((sid.clone(), l)),
-                None => diag.error(*pos, format!("level {level} for skill `{sid}` is out of range: a module teaches a level from 1 to 4")),
-            }
-        }
+        let skills_taught: Vec<(SkillId, Level)> = meta
+            .skills
+            .iter()
+            .filter_map(|(sid, level, _)| Some((sid.clone(), u8::try_from(*level).ok().and_then(Level::new)?)))
+            .collect();
         for (pid, pos) in &meta.prerequisites {
             match status_of.get(pid.as_str()) {
                 None => diag.error(*pos, format!("unknown prerequisite `{pid}` (no module has that id)")),
@@ -195,9 +191,7 @@ pub fn load(root: &Path) -> LoadOutcome {
             Some((qe, pos)) => parse_quiz(qe, pos, &taught, &mut render, &mut diag),
             None => Vec::new(),
         };
-        if diag.count() > 0 {
-            continue;
-        }
+        let has_errors = diag.count() > 0;
         let module = Module::new(
             meta.id.clone(),
             meta.slug.clone(),
@@ -220,6 +214,7 @@ pub fn load(root: &Path) -> LoadOutcome {
             anchors: std::mem::take(&mut render.anchors),
             links: std::mem::take(&mut render.links),
             images: std::mem::take(&mut render.images),
+            has_errors,
         });
     }
 
@@ -272,11 +267,14 @@ pub fn load(root: &Path) -> LoadOutcome {
     }
 
     // The library: valid, published modules in learning order.
-    let drafts = rendered.iter().filter(|r| parsed[r.index].meta.status == Status::Draft).count();
+    let drafts = rendered
+        .iter()
+        .filter(|r| !r.has_errors && parsed[r.index].meta.status == Status::Draft)
+        .count();
     let keep: Vec<Rendered> = rendered
         .into_iter()
         .enumerate()
-        .filter(|(i, r)| !broken.contains(i) && !on_cycle.contains(r.module.id.as_str()) && parsed[r.index].meta.status == Status::Published)
+        .filter(|(i, r)| !r.has_errors && !broken.contains(i) && !on_cycle.contains(r.module.id.as_str()) && parsed[r.index].meta.status == Status::Published)
         .map(|(_, r)| r)
         .collect();
     let mut assets = HashMap::new();

@@ -108,6 +108,7 @@ fn parse_question(
     }
     let mut skill = None;
     let mut difficulty = None;
+    let mut difficulty_given = false;
     let mut kind = QuestionKind::Single;
     for (key, value) in attrs {
         match (key.as_ref(), value.as_deref()) {
@@ -122,7 +123,7 @@ fn parse_question(
                 }
                 skill = Some(s);
             }
-            ("difficulty", Some(d)) => match d.parse::<u8>() {
+            ("difficulty", Some(d)) => match { difficulty_given = true; d.parse::<u8>() } {
                 Ok(n @ 1..=3) => difficulty = Some(n),
                 _ => diag.error(pos, format!("question difficulty `{d}` is out of range: use 1, 2 or 3")),
             },
@@ -135,7 +136,7 @@ fn parse_question(
     if skill.is_none() {
         diag.error(pos, "question has no skill: add `skill=<skill id>` to its heading");
     }
-    if difficulty.is_none() {
+    if !difficulty_given {
         diag.error(pos, "question has no difficulty: add `difficulty=1`, `2` or `3` to its heading");
     }
 

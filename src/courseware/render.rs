@@ -12,7 +12,7 @@ use pulldown_cmark::{
 };
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::sync::OnceLock;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -436,13 +436,6 @@ pub fn escape_text(s: &str) -> String {
 
 pub fn escape_attr(s: &str) -> String {
     escape_text(s).replace('"', "&quot;")
-}
-
-/// Reads an image into memory for serving.
-pub fn read_asset(root: &Path, rel: &str) -> std::io::Result<(PathBuf, Vec<u8>)> {
-    let path = root.join(rel);
-    let bytes = std::fs::read(&path)?;
-    Ok((path, bytes))
 }
 
 #[cfg(test)]
