@@ -103,7 +103,11 @@ const FIELDS: [&str; 10] = [
 
 /// Reads the frontmatter YAML. Returns `None` if any field is unusable; every problem has been
 /// reported to `diag` by then.
-pub fn parse_meta(split: &Split<'_>, known_skills: &HashSet<String>, diag: &mut Diagnostics<'_>) -> Option<ModuleMeta> {
+pub fn parse_meta(
+    split: &Split<'_>,
+    known_skills: &HashSet<String>,
+    diag: &mut Diagnostics<'_>,
+) -> Option<ModuleMeta> {
     let fm = split.front_matter;
     let base = split.front_matter_line - 1;
     let at = |pos: Option<(usize, usize)>| pos.map(|(l, c)| (l + base, c)).unwrap_or((1, 1));
@@ -115,12 +119,18 @@ pub fn parse_meta(split: &Split<'_>, known_skills: &HashSet<String>, diag: &mut 
                 .location()
                 .map(|loc| (loc.line(), loc.column()))
                 .unwrap_or((1, 1));
-            diag.error((l + base, c), format!("malformed frontmatter: {}", strip_location(&e.to_string())));
+            diag.error(
+                (l + base, c),
+                format!("malformed frontmatter: {}", strip_location(&e.to_string())),
+            );
             return None;
         }
     };
     let Some(map) = value.as_mapping() else {
-        diag.error((1, 1), "frontmatter must be a mapping of `field: value` lines");
+        diag.error(
+            (1, 1),
+            "frontmatter must be a mapping of `field: value` lines",
+        );
         return None;
     };
 
@@ -130,7 +140,10 @@ pub fn parse_meta(split: &Split<'_>, known_skills: &HashSet<String>, diag: &mut 
         if !FIELDS.contains(&name) {
             diag.error(
                 at(key_position(fm, name)),
-                format!("unknown field `{name}` (expected one of: {})", FIELDS.join(", ")),
+                format!(
+                    "unknown field `{name}` (expected one of: {})",
+                    FIELDS.join(", ")
+                ),
             );
         }
     }
@@ -158,7 +171,9 @@ pub fn parse_meta(split: &Split<'_>, known_skills: &HashSet<String>, diag: &mut 
     let authors = field("authors");
 
     let id_pos = id.map(|(_, p)| p).unwrap_or((1, 1));
-    let id = id.and_then(|(v, p)| id_value(v, p, "id", diag)).map(ModuleId);
+    let id = id
+        .and_then(|(v, p)| id_value(v, p, "id", diag))
+        .map(ModuleId);
     let slug_pos = slug.map(|(_, p)| p).unwrap_or((1, 1));
     let slug = slug.and_then(|(v, p)| id_value(v, p, "slug", diag));
     let title = title.and_then(|(v, p)| text(v, p, "title", diag));
@@ -203,7 +218,10 @@ pub fn parse_meta(split: &Split<'_>, known_skills: &HashSet<String>, diag: &mut 
     let minutes = minutes.and_then(|(v, p)| match v.as_u64() {
         Some(m @ 1..=600) => Some(m as u32),
         _ => {
-            diag.error(p, "`estimated_minutes` must be a whole number of minutes from 1 to 600");
+            diag.error(
+                p,
+                "`estimated_minutes` must be a whole number of minutes from 1 to 600",
+            );
             None
         }
     });
@@ -213,7 +231,10 @@ pub fn parse_meta(split: &Split<'_>, known_skills: &HashSet<String>, diag: &mut 
         None => Some(Vec::new()),
         Some((v, p)) => list_of_strings(v).map_or_else(
             || {
-                diag.error(p, "`prerequisites` must be a list of module ids, e.g. [ai-foundations]");
+                diag.error(
+                    p,
+                    "`prerequisites` must be a list of module ids, e.g. [ai-foundations]",
+                );
                 None
             },
             |ids| {
@@ -232,7 +253,10 @@ pub fn parse_meta(split: &Split<'_>, known_skills: &HashSet<String>, diag: &mut 
     let difficulty = difficulty.and_then(|(v, p)| {
         let d = v.as_str().and_then(Difficulty::parse);
         if d.is_none() {
-            diag.error(p, "`difficulty` must be one of: beginner, intermediate, advanced");
+            diag.error(
+                p,
+                "`difficulty` must be one of: beginner, intermediate, advanced",
+            );
         }
         d
     });
@@ -272,7 +296,12 @@ pub fn parse_meta(split: &Split<'_>, known_skills: &HashSet<String>, diag: &mut 
     })
 }
 
-fn id_value(v: &Value, pos: (usize, usize), name: &str, diag: &mut Diagnostics<'_>) -> Option<String> {
+fn id_value(
+    v: &Value,
+    pos: (usize, usize),
+    name: &str,
+    diag: &mut Diagnostics<'_>,
+) -> Option<String> {
     match v.as_str() {
         Some(s) if is_valid_id(s) => Some(s.to_string()),
         _ => {

@@ -3,7 +3,7 @@
 
 use super::front_matter::{parse_meta, split, ModuleMeta, Status};
 use super::quiz::parse_quiz;
-use super::render::{content_type, parse, plain_text, find_end, ModuleFiles, ModuleRender};
+use super::render::{content_type, find_end, parse, plain_text, ModuleFiles, ModuleRender};
 use super::source::LineIndex;
 use super::taxonomy::{parse_roles, parse_skills};
 use super::{ContentError, Diagnostics};
@@ -43,7 +43,10 @@ pub fn load(root: &Path) -> LoadOutcome {
 
     // Skills and roles.
     let skills: Vec<Skill> = match read(root, "skills.yaml") {
-        Ok(text) => parse_skills(&text, &mut Diagnostics::new(display("skills.yaml"), &mut errors)),
+        Ok(text) => parse_skills(
+            &text,
+            &mut Diagnostics::new(display("skills.yaml"), &mut errors),
+        ),
         Err(e) => {
             Diagnostics::new(display("skills.yaml"), &mut errors).error((1, 1), e);
             Vec::new()
@@ -51,7 +54,11 @@ pub fn load(root: &Path) -> LoadOutcome {
     };
     let skill_ids: HashSet<String> = skills.iter().map(|s| s.id.0.clone()).collect();
     let roles = match read(root, "roles.yaml") {
-        Ok(text) => parse_roles(&text, &skill_ids, &mut Diagnostics::new(display("roles.yaml"), &mut errors)),
+        Ok(text) => parse_roles(
+            &text,
+            &skill_ids,
+            &mut Diagnostics::new(display("roles.yaml"), &mut errors),
+        ),
         Err(e) => {
             Diagnostics::new(display("roles.yaml"), &mut errors).error((1, 1), e);
             Vec::new()
@@ -66,14 +73,18 @@ pub fn load(root: &Path) -> LoadOutcome {
             .filter(|p| p.extension().is_some_and(|x| x == "md"))
             .collect(),
         Err(e) => {
-            Diagnostics::new(display("modules"), &mut errors).error((1, 1), format!("cannot read the modules folder: {e}"));
+            Diagnostics::new(display("modules"), &mut errors)
+                .error((1, 1), format!("cannot read the modules folder: {e}"));
             Vec::new()
         }
     };
     files.sort();
     let mut parsed: Vec<Parsed> = Vec::new();
     for path in files {
-        let file_name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let file_name = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let rel = PathBuf::from("modules").join(&file_name);
         let disp = display(&format!("modules/{file_name}"));
         let mut diag = Diagnostics::new(disp.clone(), &mut errors);
@@ -93,7 +104,14 @@ pub fn load(root: &Path) -> LoadOutcome {
         };
         let body_offset = sp.body_offset;
         if let Some(meta) = parse_meta(&sp, &skill_ids, &mut diag) {
-            parsed.push(Parsed { rel, display: disp, text: text.clone(), meta, body_offset, valid: true });
+            parsed.push(Parsed {
+                rel,
+                display: disp,
+                text: text.clone(),
+                meta,
+                body_offset,
+                valid: true,
+            });
         }
     }
 
@@ -103,15 +121,23 @@ pub fn load(root: &Path) -> LoadOutcome {
     for i in 0..parsed.len() {
         let (id, slug) = (parsed[i].meta.id.0.clone(), parsed[i].meta.slug.clone());
         if let Some(&first) = by_id.get(&id) {
-            let msg = format!("duplicate module id `{id}` (also used by {})", parsed[first].display);
-            Diagnostics::new(parsed[i].display.clone(), &mut errors).error(parsed[i].meta.id_pos, msg);
+            let msg = format!(
+                "duplicate module id `{id}` (also used by {})",
+                parsed[first].display
+            );
+            Diagnostics::new(parsed[i].display.clone(), &mut errors)
+                .error(parsed[i].meta.id_pos, msg);
             parsed[i].valid = false;
         } else {
             by_id.insert(id, i);
         }
         if let Some(&first) = by_slug.get(&slug) {
-            let msg = format!("duplicate slug `{slug}` (also used by {})", parsed[first].display);
-            Diagnostics::new(parsed[i].display.clone(), &mut errors).error(parsed[i].meta.slug_pos, msg);
+            let msg = format!(
+                "duplicate slug `{slug}` (also used by {})",
+                parsed[first].display
+            );
+            Diagnostics::new(parsed[i].display.clone(), &mut errors)
+                .error(parsed[i].meta.slug_pos, msg);
             parsed[i].valid = false;
         } else {
             by_slug.insert(slug, i);
@@ -121,11 +147,22 @@ pub fn load(root: &Path) -> LoadOutcome {
         .iter()
         .filter(|p| p.valid)
         .map(|p| {
-            let name = p.rel.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-            (name, (p.meta.slug.clone(), p.meta.status == Status::Published))
+            let name = p
+                .rel
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (
+                name,
+                (p.meta.slug.clone(), p.meta.status == Status::Published),
+            )
         })
         .collect();
-    let status_of: HashMap<String, Status> = parsed.iter().filter(|p| p.valid).map(|p| (p.meta.id.0.clone(), p.meta.status)).collect();
+    let status_of: HashMap<String, Status> = parsed
+        .iter()
+        .filter(|p| p.valid)
+        .map(|p| (p.meta.id.0.clone(), p.meta.status))
+        .collect();
 
     // Phase 2: references from frontmatter, then render.
     struct Rendered {
@@ -146,7 +183,9 @@ pub fn load(root: &Path) -> LoadOutcome {
         let skills_taught: Vec<(SkillId, Level)> = meta
             .skills
             .iter()
-            .filter_map(|(sid, level, _)| Some((sid.clone(), u8::try_from(*level).ok().and_then(Level::new)?)))
+            .filter_map(|(sid, level, _)| {
+                Some((sid.clone(), u8::try_from(*level).ok().and_then(Level::new)?))
+            })
             .collect();
         for (pid, pos) in &meta.prerequisites {
             match status_of.get(pid.as_str()) {
@@ -163,8 +202,13 @@ pub fn load(root: &Path) -> LoadOutcome {
         let body = &p.text[p.body_offset..];
         let events = parse(body);
         let quiz_at = events.iter().enumerate().position(|(i, (e, _))| {
-            matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H2, .. }))
-                && plain_text(&events[i + 1..find_end(&events, i)]).eq_ignore_ascii_case("quiz")
+            matches!(
+                e,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2,
+                    ..
+                })
+            ) && plain_text(&events[i + 1..find_end(&events, i)]).eq_ignore_ascii_case("quiz")
         });
         let mut render = ModuleRender {
             content_root: root,
@@ -181,7 +225,10 @@ pub fn load(root: &Path) -> LoadOutcome {
         let (reading, quiz_events) = match quiz_at {
             Some(q) => {
                 let end = find_end(&events, q);
-                (&events[..q], Some((&events[end + 1..], render.pos(&events[q].1))))
+                (
+                    &events[..q],
+                    Some((&events[end + 1..], render.pos(&events[q].1))),
+                )
             }
             None => (&events[..], None),
         };
@@ -222,7 +269,11 @@ pub fn load(root: &Path) -> LoadOutcome {
     let anchors_by_file: HashMap<String, &HashSet<String>> = rendered
         .iter()
         .map(|r| {
-            let name = parsed[r.index].rel.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = parsed[r.index]
+                .rel
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
             (name, &r.anchors)
         })
         .collect();
@@ -235,14 +286,21 @@ pub fn load(root: &Path) -> LoadOutcome {
                 Some(f) => (f.clone(), anchors_by_file.get(f).copied()),
             };
             let Some(anchors) = anchors else {
-                Diagnostics::new(p.display.clone(), &mut errors)
-                    .error(link.pos, format!("broken link to `{target_name}`: that module has errors of its own"));
+                Diagnostics::new(p.display.clone(), &mut errors).error(
+                    link.pos,
+                    format!("broken link to `{target_name}`: that module has errors of its own"),
+                );
                 broken.insert(ri);
                 continue;
             };
             if !anchors.contains(&link.anchor) {
-                Diagnostics::new(p.display.clone(), &mut errors)
-                    .error(link.pos, format!("broken link: `{target_name}` has no heading with anchor `#{}`", link.anchor));
+                Diagnostics::new(p.display.clone(), &mut errors).error(
+                    link.pos,
+                    format!(
+                        "broken link: `{target_name}` has no heading with anchor `#{}`",
+                        link.anchor
+                    ),
+                );
                 broken.insert(ri);
             }
         }
@@ -252,7 +310,16 @@ pub fn load(root: &Path) -> LoadOutcome {
     let graph: BTreeMap<String, Vec<String>> = parsed
         .iter()
         .filter(|p| p.valid)
-        .map(|p| (p.meta.id.0.clone(), p.meta.prerequisites.iter().map(|(m, _)| m.0.clone()).collect()))
+        .map(|p| {
+            (
+                p.meta.id.0.clone(),
+                p.meta
+                    .prerequisites
+                    .iter()
+                    .map(|(m, _)| m.0.clone())
+                    .collect(),
+            )
+        })
         .collect();
     let mut on_cycle: HashSet<String> = HashSet::new();
     for cycle in find_cycles(&graph) {
@@ -260,8 +327,10 @@ pub fn load(root: &Path) -> LoadOutcome {
         if let Some(p) = parsed.iter().find(|p| p.valid && &p.meta.id.0 == first) {
             let mut names = cycle.clone();
             names.push(first.clone());
-            Diagnostics::new(p.display.clone(), &mut errors)
-                .error(p.meta.prerequisites_pos, format!("prerequisite cycle: {}", names.join(" -> ")));
+            Diagnostics::new(p.display.clone(), &mut errors).error(
+                p.meta.prerequisites_pos,
+                format!("prerequisite cycle: {}", names.join(" -> ")),
+            );
         }
         on_cycle.extend(cycle);
     }
@@ -274,7 +343,12 @@ pub fn load(root: &Path) -> LoadOutcome {
     let keep: Vec<Rendered> = rendered
         .into_iter()
         .enumerate()
-        .filter(|(i, r)| !r.has_errors && !broken.contains(i) && !on_cycle.contains(r.module.id.as_str()) && parsed[r.index].meta.status == Status::Published)
+        .filter(|(i, r)| {
+            !r.has_errors
+                && !broken.contains(i)
+                && !on_cycle.contains(r.module.id.as_str())
+                && parsed[r.index].meta.status == Status::Published
+        })
         .map(|(_, r)| r)
         .collect();
     let mut assets = HashMap::new();
@@ -286,9 +360,16 @@ pub fn load(root: &Path) -> LoadOutcome {
             match std::fs::read(root.join(rel)) {
                 Ok(bytes) => {
                     let content_type = content_type(rel).unwrap_or("application/octet-stream");
-                    assets.insert(rel.clone(), Asset { content_type, bytes });
+                    assets.insert(
+                        rel.clone(),
+                        Asset {
+                            content_type,
+                            bytes,
+                        },
+                    );
                 }
-                Err(e) => Diagnostics::new(display(rel), &mut errors).error((1, 1), format!("cannot read image: {e}")),
+                Err(e) => Diagnostics::new(display(rel), &mut errors)
+                    .error((1, 1), format!("cannot read image: {e}")),
             }
         }
     }
@@ -333,7 +414,12 @@ pub fn find_cycles(graph: &BTreeMap<String, Vec<String>>) -> Vec<Vec<String>> {
                 Mark::Active => {
                     if let Some(start) = stack.iter().position(|n| n == next) {
                         let mut cycle = stack[start..].to_vec();
-                        if let Some(min) = cycle.iter().enumerate().min_by_key(|(_, n)| n.as_str()).map(|(i, _)| i) {
+                        if let Some(min) = cycle
+                            .iter()
+                            .enumerate()
+                            .min_by_key(|(_, n)| n.as_str())
+                            .map(|(i, _)| i)
+                        {
                             cycle.rotate_left(min);
                         }
                         if !found.contains(&cycle) {
@@ -367,7 +453,11 @@ fn learning_order(modules: Vec<Module>) -> Vec<Module> {
         let ready = remaining
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.prerequisites.iter().all(|p| placed.contains(p) || !ids.contains(p)))
+            .filter(|(_, m)| {
+                m.prerequisites
+                    .iter()
+                    .all(|p| placed.contains(p) || !ids.contains(p))
+            })
             .min_by(|(_, a), (_, b)| (a.difficulty, &a.title).cmp(&(b.difficulty, &b.title)))
             .map(|(i, _)| i)
             .unwrap_or(0);
@@ -380,7 +470,9 @@ fn learning_order(modules: Vec<Module>) -> Vec<Module> {
 
 /// FNV-1a: a stable 64-bit hash of a file's bytes.
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+    bytes.iter().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+    })
 }
 
 #[cfg(test)]
@@ -396,9 +488,21 @@ mod tests {
 
     #[test]
     fn finds_each_cycle_once() {
-        let graph = g(&[("a", &["b"]), ("b", &["c"]), ("c", &["a"]), ("d", &["a"]), ("e", &["e"])]);
+        let graph = g(&[
+            ("a", &["b"]),
+            ("b", &["c"]),
+            ("c", &["a"]),
+            ("d", &["a"]),
+            ("e", &["e"]),
+        ]);
         let cycles = find_cycles(&graph);
-        assert_eq!(cycles, vec![vec!["a".to_string(), "b".into(), "c".into()], vec!["e".to_string()]]);
+        assert_eq!(
+            cycles,
+            vec![
+                vec!["a".to_string(), "b".into(), "c".into()],
+                vec!["e".to_string()]
+            ]
+        );
         assert!(find_cycles(&g(&[("a", &["b"]), ("b", &[])])).is_empty());
     }
 }

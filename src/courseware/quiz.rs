@@ -32,7 +32,10 @@ pub fn parse_quiz(
             i
         };
         match ev {
-            Event::Start(Tag::Heading { level: HeadingLevel::H3, .. }) => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H3,
+                ..
+            }) => {
                 // A question runs to the next h3 (or the end).
                 any_question = true;
                 let mut stop = end + 1;
@@ -50,7 +53,10 @@ pub fn parse_quiz(
                 }
                 if let Some(q) = parse_question(&events[i..stop], taught, render, diag) {
                     if !seen.insert(q.id.clone()) {
-                        diag.error(render.pos(range), format!("duplicate question id `{}` in this module", q.id));
+                        diag.error(
+                            render.pos(range),
+                            format!("duplicate question id `{}` in this module", q.id),
+                        );
                     } else {
                         questions.push(q);
                     }
@@ -74,7 +80,10 @@ pub fn parse_quiz(
         i = end + 1;
     }
     if !any_question && events.is_empty() {
-        diag.error(quiz_pos, "the quiz has no questions: add `### Question? {#q-id skill=… difficulty=…}` headings");
+        diag.error(
+            quiz_pos,
+            "the quiz has no questions: add `### Question? {#q-id skill=… difficulty=…}` headings",
+        );
     }
     questions
 }
@@ -87,7 +96,10 @@ fn parse_question(
 ) -> Option<Question> {
     let (first, first_range) = &events[0];
     let pos = render.pos(first_range);
-    let Event::Start(Tag::Heading { id, attrs, classes, .. }) = first else {
+    let Event::Start(Tag::Heading {
+        id, attrs, classes, ..
+    }) = first
+    else {
         return None;
     };
     let before = diag.count();
@@ -98,13 +110,19 @@ fn parse_question(
             None
         }
         Some(s) if !is_valid_id(s) => {
-            diag.error(pos, format!("question id `{s}` must be lowercase letters, digits and hyphens"));
+            diag.error(
+                pos,
+                format!("question id `{s}` must be lowercase letters, digits and hyphens"),
+            );
             None
         }
         Some(s) => Some(QuestionId::new(s)),
     };
     if let Some(c) = classes.first() {
-        diag.error(pos, format!("question heading has an unexpected class `.{c}`"));
+        diag.error(
+            pos,
+            format!("question heading has an unexpected class `.{c}`"),
+        );
     }
     let mut skill = None;
     let mut difficulty = None;
@@ -123,21 +141,39 @@ fn parse_question(
                 }
                 skill = Some(s);
             }
-            ("difficulty", Some(d)) => match { difficulty_given = true; d.parse::<u8>() } {
-                Ok(n @ 1..=3) => difficulty = Some(n),
-                _ => diag.error(pos, format!("question difficulty `{d}` is out of range: use 1, 2 or 3")),
-            },
+            ("difficulty", Some(d)) => {
+                difficulty_given = true;
+                match d.parse::<u8>() {
+                    Ok(n @ 1..=3) => difficulty = Some(n),
+                    _ => diag.error(
+                        pos,
+                        format!("question difficulty `{d}` is out of range: use 1, 2 or 3"),
+                    ),
+                }
+            }
             ("kind", Some("multiple")) | ("multiple", None) => kind = QuestionKind::Multiple,
             ("kind", Some("single")) => kind = QuestionKind::Single,
-            ("kind", Some(other)) => diag.error(pos, format!("question kind `{other}` is unknown: use `single` or `multiple`")),
-            (other, _) => diag.error(pos, format!("unknown question attribute `{other}` (use skill=, difficulty=, kind=)")),
+            ("kind", Some(other)) => diag.error(
+                pos,
+                format!("question kind `{other}` is unknown: use `single` or `multiple`"),
+            ),
+            (other, _) => diag.error(
+                pos,
+                format!("unknown question attribute `{other}` (use skill=, difficulty=, kind=)"),
+            ),
         }
     }
     if skill.is_none() {
-        diag.error(pos, "question has no skill: add `skill=<skill id>` to its heading");
+        diag.error(
+            pos,
+            "question has no skill: add `skill=<skill id>` to its heading",
+        );
     }
     if !difficulty_given {
-        diag.error(pos, "question has no difficulty: add `difficulty=1`, `2` or `3` to its heading");
+        diag.error(
+            pos,
+            "question has no difficulty: add `difficulty=1`, `2` or `3` to its heading",
+        );
     }
 
     // The heading text is the question.
@@ -151,7 +187,11 @@ fn parse_question(
     let mut i = heading_end + 1;
     while i < events.len() {
         let (ev, range) = &events[i];
-        let end = if matches!(ev, Event::Start(_)) { find_end(events, i) } else { i };
+        let end = if matches!(ev, Event::Start(_)) {
+            find_end(events, i)
+        } else {
+            i
+        };
         match ev {
             Event::Start(Tag::List(_)) if choices.is_none() && is_task_list(&events[i..=end]) => {
                 choices = Some(parse_choices(&events[i..=end], render, diag));
@@ -173,7 +213,10 @@ fn parse_question(
 
     let choices = match choices {
         None => {
-            diag.error(pos, "question has no choices: list them as `- [x] right` / `- [ ] wrong` items");
+            diag.error(
+                pos,
+                "question has no choices: list them as `- [x] right` / `- [ ] wrong` items",
+            );
             Vec::new()
         }
         Some(c) => c,
@@ -184,7 +227,10 @@ fn parse_question(
             diag.error(pos, "question needs at least two choices");
         }
         if correct == 0 {
-            diag.error(pos, "question has no correct answer: mark the right choice with `- [x]`");
+            diag.error(
+                pos,
+                "question has no correct answer: mark the right choice with `- [x]`",
+            );
         } else if correct > 1 && kind == QuestionKind::Single {
             diag.error(
                 pos,
@@ -193,7 +239,10 @@ fn parse_question(
         }
     }
     if explanation.is_none() {
-        diag.error(pos, "question has no explanation: add a `>` block quote after the choices");
+        diag.error(
+            pos,
+            "question has no explanation: add a `>` block quote after the choices",
+        );
     }
 
     if diag.count() > before {
@@ -219,13 +268,21 @@ fn is_task_list(events: &Events<'_>) -> bool {
 }
 
 /// Reads the items of a task list (the events of the whole list, start to end).
-fn parse_choices(events: &Events<'_>, render: &mut ModuleRender<'_>, diag: &mut Diagnostics<'_>) -> Vec<Choice> {
+fn parse_choices(
+    events: &Events<'_>,
+    render: &mut ModuleRender<'_>,
+    diag: &mut Diagnostics<'_>,
+) -> Vec<Choice> {
     let mut choices = Vec::new();
     let mut i = 1;
     let last = events.len() - 1;
     while i < last {
         let (ev, range) = &events[i];
-        let end = if matches!(ev, Event::Start(_)) { find_end(events, i) } else { i };
+        let end = if matches!(ev, Event::Start(_)) {
+            find_end(events, i)
+        } else {
+            i
+        };
         if let Event::Start(Tag::Item) = ev {
             let inner = &events[i + 1..end];
             let mut marker = None;
@@ -239,7 +296,11 @@ fn parse_choices(events: &Events<'_>, render: &mut ModuleRender<'_>, diag: &mut 
             // A loose item wraps its text in a paragraph; a choice reads better inline.
             if matches!(content.first(), Some((Event::Start(Tag::Paragraph), _)))
                 && matches!(content.last(), Some((Event::End(TagEnd::Paragraph), _)))
-                && content.iter().filter(|(e, _)| matches!(e, Event::Start(Tag::Paragraph))).count() == 1
+                && content
+                    .iter()
+                    .filter(|(e, _)| matches!(e, Event::Start(Tag::Paragraph)))
+                    .count()
+                    == 1
             {
                 content.remove(0);
                 content.pop();
@@ -247,7 +308,10 @@ fn parse_choices(events: &Events<'_>, render: &mut ModuleRender<'_>, diag: &mut 
             match marker {
                 None => diag.error(
                     render.pos(range),
-                    format!("choice {} is not a task item: start it with `[x]` or `[ ]`", choices.len() + 1),
+                    format!(
+                        "choice {} is not a task item: start it with `[x]` or `[ ]`",
+                        choices.len() + 1
+                    ),
                 ),
                 Some(correct) => {
                     let html = render.html(&content, diag, false);

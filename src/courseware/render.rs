@@ -30,7 +30,9 @@ pub fn options() -> Options {
 
 /// Parses markdown into events with their byte ranges.
 pub fn parse(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
-    Parser::new_ext(text, options()).into_offset_iter().collect()
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .collect()
 }
 
 fn syntaxes() -> &'static SyntaxSet {
@@ -211,7 +213,11 @@ impl<'a> ModuleRender<'a> {
                     out.push(Event::Html(CowStr::from("</div>\n")));
                 }
                 Event::TaskListMarker(done) => {
-                    out.push(Event::Text(CowStr::from(if *done { "☑ " } else { "☐ " })));
+                    out.push(Event::Text(CowStr::from(if *done {
+                        "☑ "
+                    } else {
+                        "☐ "
+                    })));
                 }
                 Event::Text(t) => {
                     if count_words {
@@ -250,7 +256,12 @@ impl<'a> ModuleRender<'a> {
         anchor
     }
 
-    fn resolve_link(&mut self, url: &str, pos: (usize, usize), diag: &mut Diagnostics<'_>) -> String {
+    fn resolve_link(
+        &mut self,
+        url: &str,
+        pos: (usize, usize),
+        diag: &mut Diagnostics<'_>,
+    ) -> String {
         if is_external(url) {
             return url.to_string();
         }
@@ -274,7 +285,10 @@ impl<'a> ModuleRender<'a> {
             return "#".into();
         }
         let Some(key) = self.relative_to_modules(file) else {
-            diag.error(pos, format!("link to `{url}`: the target is outside `modules/`"));
+            diag.error(
+                pos,
+                format!("link to `{url}`: the target is outside `modules/`"),
+            );
             return "#".into();
         };
         match self.files.get(&key) {
@@ -283,7 +297,10 @@ impl<'a> ModuleRender<'a> {
                 "#".into()
             }
             Some((_, false)) => {
-                diag.error(pos, format!("link to `{file}`: that module is a draft and is not published"));
+                diag.error(
+                    pos,
+                    format!("link to `{file}`: that module is a draft and is not published"),
+                );
                 "#".into()
             }
             Some((slug, true)) => {
@@ -302,7 +319,12 @@ impl<'a> ModuleRender<'a> {
         }
     }
 
-    fn resolve_image(&mut self, url: &str, pos: (usize, usize), diag: &mut Diagnostics<'_>) -> String {
+    fn resolve_image(
+        &mut self,
+        url: &str,
+        pos: (usize, usize),
+        diag: &mut Diagnostics<'_>,
+    ) -> String {
         if is_external(url) {
             diag.error(
                 pos,
@@ -311,15 +333,24 @@ impl<'a> ModuleRender<'a> {
             return String::new();
         }
         let Some(rel) = self.relative_to_root(url) else {
-            diag.error(pos, format!("image `{url}`: the path leaves the content folder"));
+            diag.error(
+                pos,
+                format!("image `{url}`: the path leaves the content folder"),
+            );
             return String::new();
         };
         if content_type(&rel).is_none() {
-            diag.error(pos, format!("image `{url}`: use a png, jpg, gif, svg or webp file"));
+            diag.error(
+                pos,
+                format!("image `{url}`: use a png, jpg, gif, svg or webp file"),
+            );
             return String::new();
         }
         if !self.content_root.join(&rel).is_file() {
-            diag.error(pos, format!("broken image `{url}`: no file `{rel}` in the content folder"));
+            diag.error(
+                pos,
+                format!("broken image `{url}`: no file `{rel}` in the content folder"),
+            );
             return String::new();
         }
         self.images.insert(rel.clone());
@@ -431,7 +462,9 @@ pub fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
 }
 
 pub fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub fn escape_attr(s: &str) -> String {

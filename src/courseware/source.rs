@@ -49,7 +49,8 @@ pub fn token_position(text: &str, from_line: usize, token: &str) -> Option<(usiz
             let at = search + found;
             let before = line[..at].chars().next_back();
             let after = line[at + token.len()..].chars().next();
-            let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            let is_word =
+                |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
             if !is_word(before) && !is_word(after) {
                 return Some((i + 1, line[..at].chars().count() + 1));
             }

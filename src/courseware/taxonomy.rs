@@ -11,7 +11,12 @@ use serde_yaml_ng::{Mapping, Value};
 use std::collections::{BTreeMap, HashSet};
 
 /// Parses the top-level list `key:` of a YAML file; reports syntax errors with their position.
-fn top_list<'v>(text: &str, value: &'v Option<Value>, key: &str, diag: &mut Diagnostics<'_>) -> Option<&'v Vec<Value>> {
+fn top_list<'v>(
+    text: &str,
+    value: &'v Option<Value>,
+    key: &str,
+    diag: &mut Diagnostics<'_>,
+) -> Option<&'v Vec<Value>> {
     let value = value.as_ref()?;
     match value.get(key).and_then(Value::as_sequence) {
         Some(seq) => Some(seq),
@@ -28,8 +33,14 @@ pub fn read_yaml(text: &str, diag: &mut Diagnostics<'_>) -> Option<Value> {
     match serde_yaml_ng::from_str::<Value>(text) {
         Ok(v) => Some(v),
         Err(e) => {
-            let pos = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-            diag.error(pos, format!("malformed YAML: {}", strip_location(&e.to_string())));
+            let pos = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            diag.error(
+                pos,
+                format!("malformed YAML: {}", strip_location(&e.to_string())),
+            );
             None
         }
     }
@@ -60,14 +71,23 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
     let mut seen = HashSet::new();
     for (n, item) in list.iter().enumerate() {
         let Some(m) = item.as_mapping() else {
-            diag.error(entry_pos(text, "skills", None), format!("skill entry {} must be a mapping", n + 1));
+            diag.error(
+                entry_pos(text, "skills", None),
+                format!("skill entry {} must be a mapping", n + 1),
+            );
             continue;
         };
         let id = get_str(m, "id");
         let pos = entry_pos(text, "skills", id);
         let before = diag.count();
         let Some(id) = id.filter(|s| is_valid_id(s)) else {
-            diag.error(pos, format!("skill entry {} needs an `id` of lowercase letters, digits and hyphens", n + 1));
+            diag.error(
+                pos,
+                format!(
+                    "skill entry {} needs an `id` of lowercase letters, digits and hyphens",
+                    n + 1
+                ),
+            );
             continue;
         };
         if !seen.insert(id.to_string()) {
@@ -77,7 +97,17 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
             text,
             m,
             pos,
-            &["id", "name", "description", "factor", "challenges", "levels", "decay_half_life_days", "scarcity", "references"],
+            &[
+                "id",
+                "name",
+                "description",
+                "factor",
+                "challenges",
+                "levels",
+                "decay_half_life_days",
+                "scarcity",
+                "references",
+            ],
             &format!("skill `{id}`"),
             diag,
         );
@@ -90,14 +120,23 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
                 None
             }
             None => {
-                diag.error(pos, format!("skill `{id}`: missing required field `factor`"));
+                diag.error(
+                    pos,
+                    format!("skill `{id}`: missing required field `factor`"),
+                );
                 None
             }
         };
         let mut challenges = Vec::new();
         match m.get("challenges").map(list_of_strings) {
-            None => diag.error(pos, format!("skill `{id}`: missing required field `challenges`")),
-            Some(None) => diag.error(field_pos(text, pos, "challenges"), format!("skill `{id}`: `challenges` must be a list")),
+            None => diag.error(
+                pos,
+                format!("skill `{id}`: missing required field `challenges`"),
+            ),
+            Some(None) => diag.error(
+                field_pos(text, pos, "challenges"),
+                format!("skill `{id}`: `challenges` must be a list"),
+            ),
             Some(Some(list)) => {
                 for c in list {
                     match Challenge::parse(&c) {
@@ -112,7 +151,13 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
         }
         let mut levels: [String; 5] = Default::default();
         match m.get("levels").and_then(Value::as_mapping) {
-            None => diag.error(pos, format!("skill `{id}`: missing `levels` with descriptors for {}", LEVEL_KEYS.join(", "))),
+            None => diag.error(
+                pos,
+                format!(
+                    "skill `{id}`: missing `levels` with descriptors for {}",
+                    LEVEL_KEYS.join(", ")
+                ),
+            ),
             Some(lv) => {
                 for (i, key) in LEVEL_KEYS.iter().enumerate() {
                     match get_str(lv, key).map(str::trim).filter(|s| !s.is_empty()) {
@@ -128,7 +173,10 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
                     if !LEVEL_KEYS.contains(&k) {
                         diag.error(
                             field_pos(text, pos, k),
-                            format!("skill `{id}`: level `{k}` is out of range (levels are {})", LEVEL_KEYS.join(", ")),
+                            format!(
+                                "skill `{id}`: level `{k}` is out of range (levels are {})",
+                                LEVEL_KEYS.join(", ")
+                            ),
                         );
                     }
                 }
@@ -136,15 +184,19 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
         }
         let decay = match m.get("decay_half_life_days") {
             None => 365,
-            Some(v) => match v.as_u64() {
-                Some(d @ 1..=36500) => d as u32,
-                _ => {
-                    diag.error(field_pos(text, pos, "decay_half_life_days"), format!("skill `{id}`: `decay_half_life_days` must be a whole number of days"));
-                    365
+            Some(v) => {
+                match v.as_u64() {
+                    Some(d @ 1..=36500) => d as u32,
+                    _ => {
+                        diag.error(field_pos(text, pos, "decay_half_life_days"), format!("skill `{id}`: `decay_half_life_days` must be a whole number of days"));
+                        365
+                    }
                 }
-            },
+            }
         };
-        let scarcity = m.get("scarcity").and_then(|v| parse_scarcity(text, v, pos, id, diag));
+        let scarcity = m
+            .get("scarcity")
+            .and_then(|v| parse_scarcity(text, v, pos, id, diag));
         let mut references = BTreeMap::new();
         if let Some(r) = m.get("references") {
             match r.as_mapping() {
@@ -155,7 +207,10 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
                         }
                     }
                 }
-                None => diag.error(field_pos(text, pos, "references"), format!("skill `{id}`: `references` must be a mapping like `sfia: DATM`")),
+                None => diag.error(
+                    field_pos(text, pos, "references"),
+                    format!("skill `{id}`: `references` must be a mapping like `sfia: DATM`"),
+                ),
             }
         }
         if diag.count() > before {
@@ -178,29 +233,56 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
     out
 }
 
-fn parse_scarcity(text: &str, v: &Value, pos: (usize, usize), id: &str, diag: &mut Diagnostics<'_>) -> Option<Scarcity> {
+fn parse_scarcity(
+    text: &str,
+    v: &Value,
+    pos: (usize, usize),
+    id: &str,
+    diag: &mut Diagnostics<'_>,
+) -> Option<Scarcity> {
     let at = field_pos(text, pos, "scarcity");
     let Some(m) = v.as_mapping() else {
-        diag.error(at, format!("skill `{id}`: `scarcity` must have weight, basis, source and date"));
+        diag.error(
+            at,
+            format!("skill `{id}`: `scarcity` must have weight, basis, source and date"),
+        );
         return None;
     };
-    let weight = m.get("weight").and_then(Value::as_f64).filter(|w| (0.0..=1.0).contains(w));
+    let weight = m
+        .get("weight")
+        .and_then(Value::as_f64)
+        .filter(|w| (0.0..=1.0).contains(w));
     if weight.is_none() {
-        diag.error(at, format!("skill `{id}`: scarcity `weight` must be a number from 0.0 to 1.0"));
+        diag.error(
+            at,
+            format!("skill `{id}`: scarcity `weight` must be a number from 0.0 to 1.0"),
+        );
     }
     let estimate = match get_str(m, "basis") {
         Some("estimate") => Some(true),
         Some("sourced") => Some(false),
         _ => {
-            diag.error(at, format!("skill `{id}`: scarcity `basis` must be `estimate` or `sourced`"));
+            diag.error(
+                at,
+                format!("skill `{id}`: scarcity `basis` must be `estimate` or `sourced`"),
+            );
             None
         }
     };
-    let source = m.get("source").and_then(scalar).filter(|s| !s.trim().is_empty());
+    let source = m
+        .get("source")
+        .and_then(scalar)
+        .filter(|s| !s.trim().is_empty());
     if source.is_none() {
-        diag.error(at, format!("skill `{id}`: scarcity needs a `source` (who set or published the weight)"));
+        diag.error(
+            at,
+            format!("skill `{id}`: scarcity needs a `source` (who set or published the weight)"),
+        );
     }
-    let date = m.get("date").and_then(scalar).filter(|s| !s.trim().is_empty());
+    let date = m
+        .get("date")
+        .and_then(scalar)
+        .filter(|s| !s.trim().is_empty());
     if date.is_none() {
         diag.error(at, format!("skill `{id}`: scarcity needs a `date`"));
     }
@@ -222,25 +304,44 @@ pub fn parse_roles(text: &str, skills: &HashSet<String>, diag: &mut Diagnostics<
     let mut seen = HashSet::new();
     for (n, item) in list.iter().enumerate() {
         let Some(m) = item.as_mapping() else {
-            diag.error(entry_pos(text, "roles", None), format!("role entry {} must be a mapping", n + 1));
+            diag.error(
+                entry_pos(text, "roles", None),
+                format!("role entry {} must be a mapping", n + 1),
+            );
             continue;
         };
         let id = get_str(m, "id");
         let pos = entry_pos(text, "roles", id);
         let before = diag.count();
         let Some(id) = id.filter(|s| is_valid_id(s)) else {
-            diag.error(pos, format!("role entry {} needs an `id` of lowercase letters, digits and hyphens", n + 1));
+            diag.error(
+                pos,
+                format!(
+                    "role entry {} needs an `id` of lowercase letters, digits and hyphens",
+                    n + 1
+                ),
+            );
             continue;
         };
         if !seen.insert(id.to_string()) {
             diag.error(pos, format!("duplicate role id `{id}`"));
         }
-        check_keys(text, m, pos, &["id", "name", "description", "targets"], &format!("role `{id}`"), diag);
+        check_keys(
+            text,
+            m,
+            pos,
+            &["id", "name", "description", "targets"],
+            &format!("role `{id}`"),
+            diag,
+        );
         let name = required_text(text, m, pos, "name", id, diag);
         let description = required_text(text, m, pos, "description", id, diag);
         let mut targets = Vec::new();
         match m.get("targets").and_then(Value::as_mapping) {
-            None => diag.error(pos, format!("role `{id}`: missing `targets` (skill id: level 0-4)")),
+            None => diag.error(
+                pos,
+                format!("role `{id}`: missing `targets` (skill id: level 0-4)"),
+            ),
             Some(t) => {
                 for (k, v) in t {
                     let skill = k.as_str().unwrap_or("?");
@@ -249,11 +350,18 @@ pub fn parse_roles(text: &str, skills: &HashSet<String>, diag: &mut Diagnostics<
                         diag.error(at, format!("role `{id}` targets unknown skill `{skill}`"));
                         continue;
                     }
-                    match v.as_u64().and_then(|l| u8::try_from(l).ok()).and_then(Level::new) {
+                    match v
+                        .as_u64()
+                        .and_then(|l| u8::try_from(l).ok())
+                        .and_then(Level::new)
+                    {
                         Some(level) => targets.push((SkillId::new(skill), level)),
                         None => diag.error(
                             at,
-                            format!("role `{id}`: target level `{}` for `{skill}` is out of range 0-4", scalar(v).unwrap_or_default()),
+                            format!(
+                                "role `{id}`: target level `{}` for `{skill}` is out of range 0-4",
+                                scalar(v).unwrap_or_default()
+                            ),
                         ),
                     }
                 }
@@ -274,16 +382,36 @@ pub fn parse_roles(text: &str, skills: &HashSet<String>, diag: &mut Diagnostics<
     out
 }
 
-fn check_keys(text: &str, m: &Mapping, pos: (usize, usize), known: &[&str], what: &str, diag: &mut Diagnostics<'_>) {
+fn check_keys(
+    text: &str,
+    m: &Mapping,
+    pos: (usize, usize),
+    known: &[&str],
+    what: &str,
+    diag: &mut Diagnostics<'_>,
+) {
     for k in m.keys() {
         let k = k.as_str().unwrap_or("?");
         if !known.contains(&k) {
-            diag.error(field_pos(text, pos, k), format!("{what}: unknown field `{k}` (expected one of: {})", known.join(", ")));
+            diag.error(
+                field_pos(text, pos, k),
+                format!(
+                    "{what}: unknown field `{k}` (expected one of: {})",
+                    known.join(", ")
+                ),
+            );
         }
     }
 }
 
-fn required_text(text: &str, m: &Mapping, pos: (usize, usize), key: &str, id: &str, diag: &mut Diagnostics<'_>) -> Option<String> {
+fn required_text(
+    text: &str,
+    m: &Mapping,
+    pos: (usize, usize),
+    key: &str,
+    id: &str,
+    diag: &mut Diagnostics<'_>,
+) -> Option<String> {
     match m.get(key) {
         None => {
             diag.error(pos, format!("`{id}`: missing required field `{key}`"));
@@ -292,7 +420,10 @@ fn required_text(text: &str, m: &Mapping, pos: (usize, usize), key: &str, id: &s
         Some(v) => match v.as_str().map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => Some(s.to_string()),
             None => {
-                diag.error(field_pos(text, pos, key), format!("`{id}`: `{key}` must be a non-empty text"));
+                diag.error(
+                    field_pos(text, pos, key),
+                    format!("`{id}`: `{key}` must be a non-empty text"),
+                );
                 None
             }
         },

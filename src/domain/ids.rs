@@ -73,7 +73,16 @@ mod tests {
         for ok in ["a", "data-quality", "q-split-2"] {
             assert!(is_valid_id(ok), "{ok}");
         }
-        for bad in ["", "Data", "2fast", "a--b", "a-", "a_b", "a b", &"x".repeat(65)] {
+        for bad in [
+            "",
+            "Data",
+            "2fast",
+            "a--b",
+            "a-",
+            "a_b",
+            "a b",
+            &"x".repeat(65),
+        ] {
             assert!(!is_valid_id(bad), "{bad}");
         }
     }

@@ -22,7 +22,9 @@ impl Config {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| Self::DEFAULT_DATABASE_URL.into()),
-            content_dir: var("LEVELFIELD_CONTENT").unwrap_or_else(|| "content".into()).into(),
+            content_dir: var("LEVELFIELD_CONTENT")
+                .unwrap_or_else(|| "content".into())
+                .into(),
             watch_content: var("LEVELFIELD_WATCH_CONTENT")
                 .map(|v| matches!(v.as_str(), "1" | "true" | "yes"))
                 .unwrap_or(cfg!(debug_assertions)),

@@ -11,7 +11,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 
 /// `POST /modules/{slug}/quiz`: grades a plain form submission, then redirects (303) to the
 /// module page, which shows the graded answers.
-pub async fn quiz_form(State(state): State<AppState>, Path(slug): Path<String>, body: Bytes) -> Response {
+pub async fn quiz_form(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Response {
     let library = state.library.current();
     let Some(module) = library.module_by_slug(&slug) else {
         return error_page(StatusCode::NOT_FOUND, "No such module.", "/");
@@ -23,9 +27,17 @@ pub async fn quiz_form(State(state): State<AppState>, Path(slug): Path<String>, 
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e.to_string(), &back),
     };
     if let Err(e) = grade(&module.quiz, &answers) {
-        return error_page(StatusCode::BAD_REQUEST, &format!("The quiz answers could not be read: {e}."), &back);
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            &format!("The quiz answers could not be read: {e}."),
+            &back,
+        );
     }
-    let encoded = percent_encoding::utf8_percent_encode(&encode_answers(&answers), percent_encoding::NON_ALPHANUMERIC).to_string();
+    let encoded = percent_encoding::utf8_percent_encode(
+        &encode_answers(&answers),
+        percent_encoding::NON_ALPHANUMERIC,
+    )
+    .to_string();
     Redirect::to(&format!("/modules/{slug}?answers={encoded}#quiz-result")).into_response()
 }
 
@@ -37,7 +49,10 @@ pub async fn content_asset(State(state): State<AppState>, Path(path): Path<Strin
             [
                 (header::CONTENT_TYPE, asset.content_type),
                 (header::CACHE_CONTROL, "public, max-age=3600"),
-                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'",
+                ),
             ],
             asset.bytes.clone(),
         )

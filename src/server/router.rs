@@ -42,7 +42,10 @@ pub fn load_content(config: &Config) -> courseware::LoadOutcome {
 }
 
 /// Records the served modules in the store's registry.
-pub async fn register_modules(store: &dyn Store, library: &crate::domain::catalogue::Library) -> Result<(), StoreError> {
+pub async fn register_modules(
+    store: &dyn Store,
+    library: &crate::domain::catalogue::Library,
+) -> Result<(), StoreError> {
     let records: Vec<ModuleRecord> = library
         .modules()
         .iter()
@@ -58,7 +61,10 @@ pub async fn register_modules(store: &dyn Store, library: &crate::domain::catalo
 }
 
 /// Opens the store, loads content and builds the state.
-pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, StartError> {
+pub async fn build_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, StartError> {
     let store = store::connect(&config.database_url).await?;
     let outcome = load_content(&config);
     register_modules(store.as_ref(), &outcome.library).await?;

@@ -53,10 +53,19 @@ mod tests {
 
     #[test]
     fn judges_origin() {
-        assert!(is_same_origin(&h(&[("host", "a.test:3000"), ("origin", "http://a.test:3000")])));
-        assert!(!is_same_origin(&h(&[("host", "a.test:3000"), ("origin", "https://evil.test")])));
+        assert!(is_same_origin(&h(&[
+            ("host", "a.test:3000"),
+            ("origin", "http://a.test:3000")
+        ])));
+        assert!(!is_same_origin(&h(&[
+            ("host", "a.test:3000"),
+            ("origin", "https://evil.test")
+        ])));
         assert!(!is_same_origin(&h(&[("origin", "null")])));
-        assert!(!is_same_origin(&h(&[("sec-fetch-site", "cross-site"), ("origin", "http://a.test")])));
+        assert!(!is_same_origin(&h(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "http://a.test")
+        ])));
         assert!(is_same_origin(&h(&[("sec-fetch-site", "same-origin")])));
         assert!(is_same_origin(&h(&[])));
     }

@@ -77,9 +77,11 @@ impl Store for SqliteStore {
     }
 
     async fn module_registry(&self) -> Result<Vec<ModuleRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, slug, title, content_hash, present FROM module_registry ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, slug, title, content_hash, present FROM module_registry ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter()
             .map(|r| {
                 Ok(ModuleRecord {

@@ -26,7 +26,9 @@ impl TestApp {
             max_body_bytes: 64 * 1024,
         };
         let conf = leptos::prelude::get_configuration(Some("Cargo.toml")).expect("leptos config");
-        let state = build_state(config, conf.leptos_options).await.expect("state");
+        let state = build_state(config, conf.leptos_options)
+            .await
+            .expect("state");
         TestApp {
             router: router(state),
             _dir: dir,
@@ -40,13 +42,23 @@ impl TestApp {
 
     pub async fn get(&self, uri: &str) -> (StatusCode, String) {
         let (status, res) = self
-            .send(Request::get(uri).header("host", "localhost").body(Body::empty()).unwrap())
+            .send(
+                Request::get(uri)
+                    .header("host", "localhost")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await;
         (status, body_text(res).await)
     }
 
     /// A same-origin POST, as a browser would send it.
-    pub async fn post(&self, uri: &str, content_type: &str, body: impl Into<Body>) -> Response<Body> {
+    pub async fn post(
+        &self,
+        uri: &str,
+        content_type: &str,
+        body: impl Into<Body>,
+    ) -> Response<Body> {
         let req = Request::post(uri)
             .header("host", "localhost")
             .header("origin", "http://localhost")

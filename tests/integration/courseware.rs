@@ -16,16 +16,38 @@ fn valid_tree_loads_without_problems() {
     assert_eq!(order, ["basics", "evaluating-models"]);
 
     let basics = lib.module_by_slug("basics").unwrap();
-    assert!(basics.body_html.contains(r#"<h2 id="noise">"#), "{}", basics.body_html);
-    assert!(basics.body_html.contains(r#"href="/modules/evaluating-models#splits""#));
-    assert!(basics.body_html.contains(r#"src="/content/modules/images/noise.svg""#));
+    assert!(
+        basics.body_html.contains(r#"<h2 id="noise">"#),
+        "{}",
+        basics.body_html
+    );
+    assert!(basics
+        .body_html
+        .contains(r#"href="/modules/evaluating-models#splits""#));
+    assert!(basics
+        .body_html
+        .contains(r#"src="/content/modules/images/noise.svg""#));
     assert!(basics.body_html.contains(r#"class="callout callout-tip""#));
-    assert!(!basics.body_html.contains("What limits every model"), "the quiz is not part of the reading");
-    assert_eq!(basics.toc.iter().map(|t| t.anchor.as_str()).collect::<Vec<_>>(), ["noise"]);
+    assert!(
+        !basics.body_html.contains("What limits every model"),
+        "the quiz is not part of the reading"
+    );
+    assert_eq!(
+        basics
+            .toc
+            .iter()
+            .map(|t| t.anchor.as_str())
+            .collect::<Vec<_>>(),
+        ["noise"]
+    );
     assert!(lib.asset("modules/images/noise.svg").is_some());
 
     let eval = lib.module_by_slug("evaluating-models").unwrap();
-    assert!(eval.body_html.contains("hl-"), "code is highlighted: {}", eval.body_html);
+    assert!(
+        eval.body_html.contains("hl-"),
+        "code is highlighted: {}",
+        eval.body_html
+    );
     assert!(eval.body_html.contains("<table>"));
     assert_eq!(eval.quiz.len(), 2);
     assert_eq!(eval.quiz[1].choices.iter().filter(|c| c.correct).count(), 2);

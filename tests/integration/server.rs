@@ -16,7 +16,10 @@ async fn catalogue_lists_published_modules_and_filters() {
     assert!(!html.contains("Coming soon"), "drafts are not listed");
 
     let (_, html) = app.get("/?skill=evaluation").await;
-    assert!(html.contains("Evaluating models") && !html.contains(">Data basics<"), "{html}");
+    assert!(
+        html.contains("Evaluating models") && !html.contains(">Data basics<"),
+        "{html}"
+    );
     let (_, html) = app.get("/?level=beginner").await;
     assert!(html.contains(">Data basics<") && !html.contains(">Evaluating models<"));
     let (_, html) = app.get("/?q=leakage+metrics").await;
@@ -30,15 +33,24 @@ async fn module_page_is_rendered_on_the_server_without_answers() {
     let app = TestApp::new(VALID).await;
     let (status, html) = app.get("/modules/evaluating-models").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("<title>Evaluating models · Levelfield</title>"), "{html}");
+    assert!(
+        html.contains("<title>Evaluating models · Levelfield</title>"),
+        "{html}"
+    );
     assert!(html.contains(r#"<h2 id="splits">"#));
-    assert!(html.contains(r#"href="/modules/basics""#), "prerequisite and links resolve");
+    assert!(
+        html.contains(r#"href="/modules/basics""#),
+        "prerequisite and links resolve"
+    );
     assert!(html.contains("Which data do you choose between models on?"));
     assert!(html.contains(r#"action="/modules/evaluating-models/quiz""#));
     // No correct answers and no explanations before submitting.
     assert!(!html.contains("stays untouched"), "explanation leaked");
     assert!(!html.contains("correct_choices") && !html.contains("\"correct\""));
-    assert!(html.contains("<island") || html.contains("leptos-island"), "the quiz is an island");
+    assert!(
+        html.contains("<island") || html.contains("leptos-island"),
+        "the quiz is an island"
+    );
 
     let (status, _) = app.get("/modules/no-such-module").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -57,14 +69,32 @@ async fn quiz_server_function_grades_and_rejects_malformed_answers() {
     let body: serde_json::Value = serde_json::from_str(&body_text(res).await).unwrap();
     assert_eq!(body["score"], 1);
     assert_eq!(body["total"], 2);
-    assert_eq!(body["questions"][1]["correct_choices"], serde_json::json!([0, 1]));
-    assert!(body["questions"][0]["explanation_html"].as_str().unwrap().contains("untouched"));
+    assert_eq!(
+        body["questions"][1]["correct_choices"],
+        serde_json::json!([0, 1])
+    );
+    assert!(body["questions"][0]["explanation_html"]
+        .as_str()
+        .unwrap()
+        .contains("untouched"));
 
     for (bad, needle) in [
-        (r#"{"module":"evaluating","answers":[{"question":"q-nope","selected":[0]}]}"#, "q-nope"),
-        (r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[9]}]}"#, "no choice 9"),
-        (r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[0,1]}]}"#, "exactly one"),
-        (r#"{"module":"evaluating","answers":"lots"}"#, "could not be read"),
+        (
+            r#"{"module":"evaluating","answers":[{"question":"q-nope","selected":[0]}]}"#,
+            "q-nope",
+        ),
+        (
+            r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[9]}]}"#,
+            "no choice 9",
+        ),
+        (
+            r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[0,1]}]}"#,
+            "exactly one",
+        ),
+        (
+            r#"{"module":"evaluating","answers":"lots"}"#,
+            "could not be read",
+        ),
     ] {
         let res = app.post("/api/grade_quiz", "application/json", bad).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
@@ -72,7 +102,11 @@ async fn quiz_server_function_grades_and_rejects_malformed_answers() {
         assert!(text.contains(needle), "{bad}: {text}");
     }
     let res = app
-        .post("/api/grade_quiz", "application/json", r#"{"module":"ghost","answers":[]}"#)
+        .post(
+            "/api/grade_quiz",
+            "application/json",
+            r#"{"module":"ghost","answers":[]}"#,
+        )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
@@ -88,15 +122,31 @@ async fn quiz_works_as_a_plain_form() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let location = res.headers()[header::LOCATION].to_str().unwrap().to_string();
-    assert!(location.starts_with("/modules/evaluating-models?answers="), "{location}");
+    let location = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        location.starts_with("/modules/evaluating-models?answers="),
+        "{location}"
+    );
     let (status, html) = app.get(location.split('#').next().unwrap()).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("You answered 2 of 2 questions correctly."), "{html}");
-    assert!(html.contains("stays untouched"), "explanations show after submitting");
+    assert!(
+        html.contains("You answered 2 of 2 questions correctly."),
+        "{html}"
+    );
+    assert!(
+        html.contains("stays untouched"),
+        "explanations show after submitting"
+    );
 
     let res = app
-        .post("/modules/evaluating-models/quiz", "application/x-www-form-urlencoded", "answer.q-choose=abc")
+        .post(
+            "/modules/evaluating-models/quiz",
+            "application/x-www-form-urlencoded",
+            "answer.q-choose=abc",
+        )
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(body_text(res).await.contains("answer.q-choose"));
@@ -122,7 +172,11 @@ async fn cross_site_posts_and_oversized_bodies_are_refused() {
 
     let huge = "answer.q-choose=1&".repeat(10_000);
     let res = app
-        .post("/modules/evaluating-models/quiz", "application/x-www-form-urlencoded", huge)
+        .post(
+            "/modules/evaluating-models/quiz",
+            "application/x-www-form-urlencoded",
+            huge,
+        )
         .await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
@@ -131,12 +185,20 @@ async fn cross_site_posts_and_oversized_bodies_are_refused() {
 async fn serves_only_referenced_content_images() {
     let app = TestApp::new(VALID).await;
     let (status, res) = app
-        .send(Request::get("/content/modules/images/noise.svg").body(Body::empty()).unwrap())
+        .send(
+            Request::get("/content/modules/images/noise.svg")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "image/svg+xml");
     let (status, _) = app.get("/content/modules/evaluating.md").await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "module sources (with answers) are never served");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "module sources (with answers) are never served"
+    );
     let (status, _) = app.get("/content/../Cargo.toml").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -18,7 +18,10 @@ async fn module_registry_keeps_ids_of_removed_modules() {
     let url = format!("sqlite://{}/nested/store.db", dir.path().display());
     let store = connect(&url).await.unwrap();
     store.ping().await.unwrap();
-    store.sync_modules(&[rec("a", "A"), rec("b", "B")]).await.unwrap();
+    store
+        .sync_modules(&[rec("a", "A"), rec("b", "B")])
+        .await
+        .unwrap();
     store.sync_modules(&[rec("b", "B two")]).await.unwrap();
     let all = store.module_registry().await.unwrap();
     assert_eq!(all.len(), 2);
@@ -34,5 +37,8 @@ async fn module_registry_keeps_ids_of_removed_modules() {
 #[tokio::test]
 async fn unknown_database_schemes_are_refused_clearly() {
     let err = connect("mysql://localhost/x").await.err().unwrap();
-    assert!(err.to_string().contains("unsupported database URL"), "{err}");
+    assert!(
+        err.to_string().contains("unsupported database URL"),
+        "{err}"
+    );
 }

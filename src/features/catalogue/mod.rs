@@ -20,7 +20,11 @@ pub fn CataloguePage() -> impl IntoView {
         skill: skill.clone().map(SkillId::new),
         difficulty: level.as_deref().and_then(Difficulty::parse),
     };
-    let modules: Vec<ModuleCard> = lib.filter(&filter).into_iter().map(|m| ModuleCard::of(m, &lib)).collect();
+    let modules: Vec<ModuleCard> = lib
+        .filter(&filter)
+        .into_iter()
+        .map(|m| ModuleCard::of(m, &lib))
+        .collect();
     let total = lib.modules().len();
     let count = modules.len();
     let skill_options = lib
@@ -110,7 +114,10 @@ impl ModuleCard {
                 .skills
                 .iter()
                 .map(|(s, l)| {
-                    let name = lib.skill(s.as_str()).map(|k| k.name.clone()).unwrap_or_else(|| s.0.clone());
+                    let name = lib
+                        .skill(s.as_str())
+                        .map(|k| k.name.clone())
+                        .unwrap_or_else(|| s.0.clone());
                     (s.0.clone(), name, l.value())
                 })
                 .collect(),

@@ -11,7 +11,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn ModulePage() -> impl IntoView {
     let lib = library();
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let Some(m) = lib.module_by_slug(&slug) else {
         set_not_found();
         return view! {
@@ -33,7 +36,10 @@ pub fn ModulePage() -> impl IntoView {
         .skills
         .iter()
         .map(|(s, level)| {
-            let name = lib.skill(s.as_str()).map(|k| k.name.clone()).unwrap_or_else(|| s.0.clone());
+            let name = lib
+                .skill(s.as_str())
+                .map(|k| k.name.clone())
+                .unwrap_or_else(|| s.0.clone());
             view! {
                 <li>
                     <a href=format!("/skills/{s}")>{name}</a>
@@ -47,7 +53,10 @@ pub fn ModulePage() -> impl IntoView {
         .prerequisites
         .iter()
         .map(|p| match lib.module(p.as_str()) {
-            Some(pm) => view! { <li><a href=format!("/modules/{}", pm.slug)>{pm.title.clone()}</a></li> }.into_any(),
+            Some(pm) => {
+                view! { <li><a href=format!("/modules/{}", pm.slug)>{pm.title.clone()}</a></li> }
+                    .into_any()
+            }
             None => view! { <li>{p.0.clone()}</li> }.into_any(),
         })
         .collect_view();

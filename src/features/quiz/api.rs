@@ -10,15 +10,19 @@ pub const FIELD_PREFIX: &str = "answer.";
 
 /// Reads answers from form fields (`answer.<question id>` = choice index, repeated for
 /// "select all" questions), keeping the order questions first appear in.
-pub fn answers_from_form(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Vec<Answer>, AppError> {
+pub fn answers_from_form(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> Result<Vec<Answer>, AppError> {
     let mut answers: Vec<Answer> = Vec::new();
     for (key, value) in pairs {
         let Some(question) = key.strip_prefix(FIELD_PREFIX) else {
-            return Err(AppError::BadRequest(format!("unexpected form field `{key}`")));
+            return Err(AppError::BadRequest(format!(
+                "unexpected form field `{key}`"
+            )));
         };
-        let choice: u8 = value
-            .parse()
-            .map_err(|_| AppError::BadRequest(format!("field `{key}`: `{value}` is not a choice number")))?;
+        let choice: u8 = value.parse().map_err(|_| {
+            AppError::BadRequest(format!("field `{key}`: `{value}` is not a choice number"))
+        })?;
         match answers.iter_mut().find(|a| a.question == question) {
             Some(a) => a.selected.push(choice),
             None => answers.push(Answer {
@@ -40,8 +44,9 @@ pub async fn grade_quiz(module: String, answers: Vec<Answer>) -> Result<QuizOutc
     let Some(m) = library.module(&module) else {
         return Err(AppError::NotFound(format!("module `{module}` does not exist")).with_status());
     };
-    crate::domain::quiz::grade(&m.quiz, &answers)
-        .map_err(|e| AppError::BadRequest(format!("The quiz answers could not be read: {e}.")).with_status())
+    crate::domain::quiz::grade(&m.quiz, &answers).map_err(|e| {
+        AppError::BadRequest(format!("The quiz answers could not be read: {e}.")).with_status()
+    })
 }
 
 #[cfg(test)]
@@ -54,14 +59,23 @@ mod tests {
 
     #[test]
     fn groups_repeated_fields() {
-        let a = answers_from_form([p("answer.q1", "2"), p("answer.q2", "0"), p("answer.q2", "1")]).unwrap();
+        let a = answers_from_form([
+            p("answer.q1", "2"),
+            p("answer.q2", "0"),
+            p("answer.q2", "1"),
+        ])
+        .unwrap();
         assert_eq!(a.len(), 2);
         assert_eq!(a[1].selected, vec![0, 1]);
     }
 
     #[test]
     fn rejects_unknown_fields_and_bad_numbers() {
-        assert!(matches!(answers_from_form([p("evil", "1")]), Err(AppError::BadRequest(m)) if m.contains("`evil`")));
-        assert!(matches!(answers_from_form([p("answer.q1", "x")]), Err(AppError::BadRequest(m)) if m.contains("answer.q1")));
+        assert!(
+            matches!(answers_from_form([p("evil", "1")]), Err(AppError::BadRequest(m)) if m.contains("`evil`"))
+        );
+        assert!(
+            matches!(answers_from_form([p("answer.q1", "x")]), Err(AppError::BadRequest(m)) if m.contains("answer.q1"))
+        );
     }
 }

@@ -38,7 +38,10 @@ pub fn Quiz(
     };
 
     let result_of = move |id: &str| -> Option<QuestionOutcome> {
-        outcome.with(|o| o.as_ref().and_then(|o| o.questions.iter().find(|q| q.id == id).cloned()))
+        outcome.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.questions.iter().find(|q| q.id == id).cloned())
+        })
     };
 
     let items = questions
@@ -47,7 +50,11 @@ pub fn Quiz(
         .map(|(qi, q)| {
             let name = format!("{FIELD_PREFIX}{}", q.id);
             let input_type = if q.multiple { "checkbox" } else { "radio" };
-            let hint = if q.multiple { "Select all that apply." } else { "Select one." };
+            let hint = if q.multiple {
+                "Select all that apply."
+            } else {
+                "Select one."
+            };
             let initial: Vec<u8> = result_of(&q.id).map(|r| r.selected).unwrap_or_default();
             let choices = q
                 .choices
@@ -64,7 +71,9 @@ pub fn Quiz(
                             match (right, chosen) {
                                 (true, true) => Some(("mark mark-right", "✓ your answer, correct")),
                                 (true, false) => Some(("mark mark-right", "✓ correct answer")),
-                                (false, true) => Some(("mark mark-wrong", "✗ your answer, incorrect")),
+                                (false, true) => {
+                                    Some(("mark mark-wrong", "✗ your answer, incorrect"))
+                                }
                                 (false, false) => None,
                             }
                             .map(|(class, text)| view! { <span class=class>{text}</span> })

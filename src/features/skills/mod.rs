@@ -51,7 +51,10 @@ pub fn SkillsPage() -> impl IntoView {
 #[component]
 pub fn SkillPage() -> impl IntoView {
     let lib = library();
-    let id = use_params_map().get_untracked().get("id").unwrap_or_default();
+    let id = use_params_map()
+        .get_untracked()
+        .get("id")
+        .unwrap_or_default();
     let Some(skill) = lib.skill(&id) else {
         set_not_found();
         return view! {
@@ -76,7 +79,12 @@ pub fn SkillPage() -> impl IntoView {
         .into_iter()
         .map(|(m, l)| (m.slug.clone(), m.title.clone(), l))
         .collect();
-    let challenges = skill.challenges.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ");
+    let challenges = skill
+        .challenges
+        .iter()
+        .map(|c| c.label())
+        .collect::<Vec<_>>()
+        .join(", ");
     let references = skill
         .references
         .iter()
