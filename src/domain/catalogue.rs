@@ -345,6 +345,14 @@ impl Library {
             .collect()
     }
 
+    /// Published modules that list `id` as a prerequisite: where a learner can go next.
+    pub fn dependents(&self, id: &ModuleId) -> Vec<&Module> {
+        self.modules
+            .iter()
+            .filter(|m| m.prerequisites.contains(id))
+            .collect()
+    }
+
     /// Modules that teach `skill`, with the level each reaches, highest first.
     pub fn modules_teaching(&self, skill: &SkillId) -> Vec<(&Module, Level)> {
         let mut v: Vec<_> = self

@@ -3,5 +3,6 @@
 
 mod common;
 mod courseware;
+mod curriculum;
 mod server;
 mod store;

@@ -61,6 +61,11 @@ pub fn ModulePage() -> impl IntoView {
         })
         .collect_view();
     let has_prereqs = !m.prerequisites.is_empty();
+    let leads_to: Vec<(String, String)> = lib
+        .dependents(&m.id)
+        .into_iter()
+        .map(|d| (d.slug.clone(), d.title.clone()))
+        .collect();
     let toc = m
         .toc
         .iter()
@@ -135,6 +140,21 @@ pub fn ModulePage() -> impl IntoView {
                             <h2 id="quiz-title">"Quiz"</h2>
                             <p>"Check your understanding. Your answers are checked on the server; each question then shows why."</p>
                             <Quiz module=m.id.0.clone() slug=m.slug.clone() questions=questions outcome=outcome />
+                        </section>
+                    }
+                })}
+            {(!leads_to.is_empty())
+                .then(|| {
+                    view! {
+                        <section class="leads-to" aria-labelledby="leads-to-title">
+                            <h2 id="leads-to-title">"Where this leads"</h2>
+                            <p>"Modules that build on this one:"</p>
+                            <ul>
+                                {leads_to
+                                    .into_iter()
+                                    .map(|(s, t)| view! { <li><a href=format!("/modules/{s}")>{t}</a></li> })
+                                    .collect_view()}
+                            </ul>
                         </section>
                     }
                 })}
