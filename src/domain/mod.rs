@@ -6,4 +6,6 @@
 pub mod catalogue;
 pub mod ids;
 pub mod level;
+pub mod people;
+pub mod progress;
 pub mod quiz;

@@ -8,6 +8,10 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
+use crate::domain::people::{
+    AttemptId, Member, MemberRole, OrgId, Organisation, Team, TeamId, UserId,
+};
+use crate::domain::progress::{Attempt, ModuleProgress, NewAttempt};
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -18,6 +22,14 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("not found")]
     NotFound,
+    #[error("that link has expired or has already been used")]
+    TokenInvalid,
+    #[error("an account with that email already exists")]
+    EmailTaken,
+    #[error("a team with that name already exists")]
+    NameTaken,
+    #[error("not implemented for this backend yet")]
+    NotImplemented,
     #[error("database error")]
     Database(#[from] sqlx::Error),
     #[error("migration failed")]
@@ -41,7 +53,70 @@ pub struct ModuleRecord {
     pub present: bool,
 }
 
-/// Everything the application stores.
+/// A new account's details. `password_hash` is a PHC string (Argon2id); never a password.
+#[derive(Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What login needs to know about an account. Never serialized, never sent to a browser.
+#[derive(Clone)]
+pub struct Credentials {
+    pub user: UserId,
+    pub org: OrgId,
+    pub password_hash: String,
+}
+
+/// A server-side session. `id_hash` is the SHA-256 of the cookie value: the database never
+/// holds a usable session id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id_hash: String,
+    pub user: UserId,
+    /// RFC 3339 times.
+    pub created_at: String,
+    pub last_seen_at: String,
+    /// Absolute expiry.
+    pub expires_at: String,
+}
+
+/// An invitation to join an organisation with a role (and optionally a team).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub id: i64,
+    pub org: OrgId,
+    pub token_hash: String,
+    pub email: Option<String>,
+    pub role: MemberRole,
+    pub team: Option<TeamId>,
+    pub created_by: UserId,
+    pub created_at: String,
+    pub expires_at: String,
+    pub used_at: Option<String>,
+}
+
+/// Roles and teams of a member, replaced as a whole by an admin.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Assignment {
+    pub roles: Vec<MemberRole>,
+    pub teams: Vec<TeamId>,
+    pub manages: Vec<TeamId>,
+}
+
+/// Everything the application stores. Every method that reads or changes an organisation's
+/// data takes the `OrgId` and filters by it, so a guessed id from another organisation finds
+/// nothing (`NotFound`), never another organisation's row.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Cheap liveness check.
@@ -53,6 +128,142 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every module ever registered, ordered by id.
     async fn module_registry(&self) -> Result<Vec<ModuleRecord>, StoreError>;
+
+    // --- First run -------------------------------------------------------------------------
+
+    /// How many organisations exist.
+    async fn organisation_count(&self) -> Result<i64, StoreError>;
+
+    /// Stores a one-time setup token (its hash) valid until `expires_at`.
+    async fn create_setup_token(
+        &self,
+        token_hash: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Atomically: uses the setup token (unused and unexpired at `now`, else `TokenInvalid`),
+    /// creates the organisation and its first member with every role.
+    async fn setup_organisation(
+        &self,
+        token_hash: &str,
+        now: &str,
+        org_name: &str,
+        admin: &NewUser,
+    ) -> Result<(OrgId, UserId), StoreError>;
+
+    // --- Accounts and sessions -------------------------------------------------------------
+
+    /// Login data for an email (compared case-insensitively).
+    async fn credentials(&self, email: &str) -> Result<Option<Credentials>, StoreError>;
+
+    /// A member by user id, within `org` (`NotFound` if not in that organisation).
+    async fn member(&self, org: OrgId, user: UserId) -> Result<Member, StoreError>;
+
+    /// The organisation a user belongs to, and their membership.
+    async fn member_by_user(&self, user: UserId) -> Result<Member, StoreError>;
+
+    async fn organisation(&self, org: OrgId) -> Result<Organisation, StoreError>;
+
+    async fn password_hash(&self, user: UserId) -> Result<String, StoreError>;
+
+    /// Replaces a user's password hash.
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        now: &str,
+    ) -> Result<(), StoreError>;
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+
+    /// A live session: not past its absolute expiry, and seen since `idle_cutoff`.
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: &str,
+        idle_cutoff: &str,
+    ) -> Result<Option<SessionRecord>, StoreError>;
+
+    async fn touch_session(&self, id_hash: &str, now: &str) -> Result<(), StoreError>;
+
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+
+    /// Ends every session of `user` except `keep` (after a password change).
+    async fn delete_other_sessions(&self, user: UserId, keep: &str) -> Result<u64, StoreError>;
+
+    /// Removes sessions past expiry or idle since `idle_cutoff`.
+    async fn purge_sessions(&self, now: &str, idle_cutoff: &str) -> Result<u64, StoreError>;
+
+    /// Records a failed login from `key` (a client address) at `now`.
+    async fn record_login_failure(&self, key: &str, now: &str) -> Result<(), StoreError>;
+
+    /// Failed logins from `key` since `since`.
+    async fn login_failures_since(&self, key: &str, since: &str) -> Result<i64, StoreError>;
+
+    // --- Organisation administration -------------------------------------------------------
+
+    async fn teams(&self, org: OrgId) -> Result<Vec<Team>, StoreError>;
+
+    async fn create_team(&self, org: OrgId, name: &str) -> Result<TeamId, StoreError>;
+
+    /// Every member of `org`, ordered by name (three queries, not one per member).
+    async fn members(&self, org: OrgId) -> Result<Vec<Member>, StoreError>;
+
+    /// Replaces a member's roles and teams. Teams must belong to `org` (else `NotFound`).
+    async fn assign(
+        &self,
+        org: OrgId,
+        user: UserId,
+        assignment: &Assignment,
+    ) -> Result<(), StoreError>;
+
+    /// Removes a member and everything of theirs (sessions, progress, attempts).
+    async fn remove_member(&self, org: OrgId, user: UserId) -> Result<(), StoreError>;
+
+    async fn create_invitation(&self, invitation: &Invitation) -> Result<i64, StoreError>;
+
+    /// Pending (unused, unexpired at `now`) invitations of `org`.
+    async fn invitations(&self, org: OrgId, now: &str) -> Result<Vec<Invitation>, StoreError>;
+
+    /// An invitation by token hash, whatever its state.
+    async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError>;
+
+    /// Atomically: uses the invitation (unused and unexpired at `now`, else `TokenInvalid`),
+    /// creates the account and its membership with the invitation's role and team.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        now: &str,
+        user: &NewUser,
+    ) -> Result<(OrgId, UserId), StoreError>;
+
+    // --- Progress ---------------------------------------------------------------------------
+
+    /// Records that `user` reached section `reached` of `total` in `module` (never moves
+    /// backwards), and completion when `completed`.
+    #[allow(clippy::too_many_arguments)]
+    async fn record_progress(
+        &self,
+        user: UserId,
+        module: &str,
+        reached: u32,
+        total: u32,
+        anchor: Option<&str>,
+        completed: bool,
+        now: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Every module `user` has started, most recently updated first.
+    async fn progress(&self, user: UserId) -> Result<Vec<ModuleProgress>, StoreError>;
+
+    /// Stores a graded attempt with all its answers, in one transaction.
+    async fn record_attempt(&self, attempt: &NewAttempt) -> Result<AttemptId, StoreError>;
+
+    /// `user`'s attempts, newest first (answers included; two queries in all).
+    async fn attempts(&self, user: UserId) -> Result<Vec<Attempt>, StoreError>;
+
+    /// How many attempts are stored in all (for tests and figures).
+    async fn attempt_count(&self) -> Result<i64, StoreError>;
 }
 
 /// Connects to the database named by `url`, creating and migrating it as needed.

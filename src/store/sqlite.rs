@@ -1,6 +1,10 @@
 //! The SQLite store: the embedded default. WAL mode, foreign keys on, a busy timeout.
 
-use super::{ModuleRecord, Store, StoreError};
+use super::{
+    Assignment, Credentials, Invitation, ModuleRecord, NewUser, SessionRecord, Store, StoreError,
+};
+use crate::domain::people::{AttemptId, Member, OrgId, Organisation, Team, TeamId, UserId};
+use crate::domain::progress::{Attempt, ModuleProgress, NewAttempt};
 use async_trait::async_trait;
 use chrono::Utc;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -93,5 +97,168 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn organisation_count(&self) -> Result<i64, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn create_setup_token(
+        &self,
+        _token_hash: &str,
+        _expires_at: &str,
+    ) -> Result<(), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn setup_organisation(
+        &self,
+        _token_hash: &str,
+        _now: &str,
+        _org_name: &str,
+        _admin: &NewUser,
+    ) -> Result<(OrgId, UserId), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn credentials(&self, _email: &str) -> Result<Option<Credentials>, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn member(&self, _org: OrgId, _user: UserId) -> Result<Member, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn member_by_user(&self, _user: UserId) -> Result<Member, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn organisation(&self, _org: OrgId) -> Result<Organisation, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn password_hash(&self, _user: UserId) -> Result<String, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn set_password(
+        &self,
+        _user: UserId,
+        _password_hash: &str,
+        _now: &str,
+    ) -> Result<(), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn create_session(&self, _session: &SessionRecord) -> Result<(), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn session(
+        &self,
+        _id_hash: &str,
+        _now: &str,
+        _idle_cutoff: &str,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn touch_session(&self, _id_hash: &str, _now: &str) -> Result<(), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn delete_session(&self, _id_hash: &str) -> Result<(), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn delete_other_sessions(&self, _user: UserId, _keep: &str) -> Result<u64, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn purge_sessions(&self, _now: &str, _idle_cutoff: &str) -> Result<u64, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn record_login_failure(&self, _key: &str, _now: &str) -> Result<(), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn login_failures_since(&self, _key: &str, _since: &str) -> Result<i64, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn teams(&self, _org: OrgId) -> Result<Vec<Team>, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn create_team(&self, _org: OrgId, _name: &str) -> Result<TeamId, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn members(&self, _org: OrgId) -> Result<Vec<Member>, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn assign(
+        &self,
+        _org: OrgId,
+        _user: UserId,
+        _assignment: &Assignment,
+    ) -> Result<(), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn remove_member(&self, _org: OrgId, _user: UserId) -> Result<(), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn create_invitation(&self, _invitation: &Invitation) -> Result<i64, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn invitations(&self, _org: OrgId, _now: &str) -> Result<Vec<Invitation>, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn invitation(&self, _token_hash: &str) -> Result<Option<Invitation>, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn accept_invitation(
+        &self,
+        _token_hash: &str,
+        _now: &str,
+        _user: &NewUser,
+    ) -> Result<(OrgId, UserId), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn record_progress(
+        &self,
+        _user: UserId,
+        _module: &str,
+        _reached: u32,
+        _total: u32,
+        _anchor: Option<&str>,
+        _completed: bool,
+        _now: &str,
+    ) -> Result<(), StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn progress(&self, _user: UserId) -> Result<Vec<ModuleProgress>, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn record_attempt(&self, _attempt: &NewAttempt) -> Result<AttemptId, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn attempts(&self, _user: UserId) -> Result<Vec<Attempt>, StoreError> {
+        Err(StoreError::NotImplemented)
+    }
+
+    async fn attempt_count(&self) -> Result<i64, StoreError> {
+        Err(StoreError::NotImplemented)
     }
 }
