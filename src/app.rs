@@ -1,14 +1,18 @@
 //! The HTML shell and the route table. Server only: pages are rendered on the server, and the
 //! browser hydrates just the islands.
 
+use crate::features::account::{AccountPage, JoinPage, LoginPage, SetupPage};
+use crate::features::admin::AdminPage;
 use crate::features::catalogue::CataloguePage;
+use crate::features::learning::MyLearningPage;
 use crate::features::module::ModulePage;
 use crate::features::skills::{SkillPage, SkillsPage};
+use crate::features::teams::{TeamPage, TeamPersonPage, TeamsPage};
 use crate::ui::{NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -46,6 +50,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/modules/:slug") view=ModulePage />
                     <Route path=path!("/skills") view=SkillsPage />
                     <Route path=path!("/skills/:id") view=SkillPage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/me") view=MyLearningPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
+                    <Route path=path!("/teams/:team") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/teams/:team/people/:person") view=TeamPersonPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

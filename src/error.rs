@@ -17,6 +17,12 @@ pub enum AppError {
     /// The thing asked for does not exist (or is not visible to the asker).
     #[error("{0}")]
     NotFound(String),
+    /// Nobody is signed in, and this needs someone.
+    #[error("Please sign in first.")]
+    Unauthorized,
+    /// The signed-in person may not do or see this.
+    #[error("You do not have access to this.")]
+    Forbidden,
     /// The request itself is malformed; the message names the field.
     #[error("{0}")]
     BadRequest(String),
@@ -33,6 +39,8 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotFound(_) => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
             AppError::BadRequest(_) => 400,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,

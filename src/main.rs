@@ -83,6 +83,18 @@ async fn serve() -> ExitCode {
         }
     };
     let _watcher = if watch { watch_content(&state) } else { None };
+    match levelfield::server::account::prepare_setup(&state).await {
+        Ok(Some(token)) => {
+            let line = format!("First run: open http://{addr}/setup?token={token} to create your organisation (the link works once, for {} minutes).", state.config.setup_token_minutes);
+            println!("{line}");
+            tracing::info!("{line}");
+        }
+        Ok(None) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "cannot prepare the first-run setup link");
+            return ExitCode::FAILURE;
+        }
+    }
     let app = router(state);
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,
@@ -95,7 +107,8 @@ async fn serve() -> ExitCode {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    if let Err(e) = axum::serve(listener, app)
+    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    if let Err(e) = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
     {

@@ -13,6 +13,17 @@ pub struct Config {
     pub watch_content: bool,
     /// `LEVELFIELD_MAX_BODY_BYTES`; default 65536.
     pub max_body_bytes: usize,
+    /// `LEVELFIELD_SECURE_COOKIES` (`1`/`0`): mark cookies `Secure` even without a proxy's
+    /// `X-Forwarded-Proto: https`; default off.
+    pub secure_cookies: bool,
+    /// `LEVELFIELD_SESSION_IDLE_MINUTES`; default 720 (12 hours).
+    pub session_idle_minutes: i64,
+    /// `LEVELFIELD_SESSION_ABSOLUTE_MINUTES`; default 20160 (14 days).
+    pub session_absolute_minutes: i64,
+    /// `LEVELFIELD_SETUP_TOKEN_MINUTES`: how long the first-run link works; default 60.
+    pub setup_token_minutes: i64,
+    /// `LEVELFIELD_LOGIN_FAILURES`: failed logins per address per 15 minutes before 429; default 10.
+    pub login_failures_allowed: i64,
 }
 
 impl Config {
@@ -20,6 +31,12 @@ impl Config {
 
     pub fn from_env() -> Self {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let num = |k: &str, default: i64| {
+            var(k)
+                .and_then(|v| v.parse().ok())
+                .filter(|n: &i64| *n > 0)
+                .unwrap_or(default)
+        };
         Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| Self::DEFAULT_DATABASE_URL.into()),
             content_dir: var("LEVELFIELD_CONTENT")
@@ -31,6 +48,29 @@ impl Config {
             max_body_bytes: var("LEVELFIELD_MAX_BODY_BYTES")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(64 * 1024),
+            secure_cookies: var("LEVELFIELD_SECURE_COOKIES")
+                .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
+            session_idle_minutes: num("LEVELFIELD_SESSION_IDLE_MINUTES", 720),
+            session_absolute_minutes: num("LEVELFIELD_SESSION_ABSOLUTE_MINUTES", 20160),
+            setup_token_minutes: num("LEVELFIELD_SETUP_TOKEN_MINUTES", 60),
+            login_failures_allowed: num("LEVELFIELD_LOGIN_FAILURES", 10),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults for tests: a given content folder, no watching, no secure cookies.
+    pub fn for_tests(content_dir: &str) -> Self {
+        Config {
+            database_url: "sqlite::memory:".into(),
+            content_dir: content_dir.into(),
+            watch_content: false,
+            max_body_bytes: 64 * 1024,
+            secure_cookies: false,
+            session_idle_minutes: 720,
+            session_absolute_minutes: 20160,
+            setup_token_minutes: 60,
+            login_failures_allowed: 10,
         }
     }
 }
@@ -43,7 +83,10 @@ impl std::fmt::Debug for Config {
             .field("content_dir", &self.content_dir)
             .field("watch_content", &self.watch_content)
             .field("max_body_bytes", &self.max_body_bytes)
-            .finish()
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("session_absolute_minutes", &self.session_absolute_minutes)
+            .finish_non_exhaustive()
     }
 }
 
@@ -70,8 +113,7 @@ mod tests {
         let c = Config {
             database_url: "postgres://app:hunter2@db/levelfield".into(),
             content_dir: "content".into(),
-            watch_content: false,
-            max_body_bytes: 1,
+            ..Config::for_tests("content")
         };
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"), "{shown}");

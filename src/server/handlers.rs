@@ -13,6 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 /// module page, which shows the graded answers.
 pub async fn quiz_form(
     State(state): State<AppState>,
+    viewer: Option<axum::Extension<super::auth::Viewer>>,
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Response {
@@ -26,13 +27,27 @@ pub async fn quiz_form(
         Ok(a) => a,
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e.to_string(), &back),
     };
-    if let Err(e) = grade(&module.quiz, &answers) {
-        return error_page(
-            StatusCode::BAD_REQUEST,
-            &format!("The quiz answers could not be read: {e}."),
-            &back,
-        );
+    let outcome = match grade(&module.quiz, &answers) {
+        Ok(o) => o,
+        Err(e) => {
+            return error_page(
+                StatusCode::BAD_REQUEST,
+                &format!("The quiz answers could not be read: {e}."),
+                &back,
+            )
+        }
+    };
+    if let Some(axum::Extension(v)) = viewer {
+        if let Err(e) = super::progress::record_quiz(&state, &v, module, &outcome).await {
+            let _ = crate::error::AppError::internal(&e);
+            return error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Your answers were graded but could not be saved. Please try again.",
+                &back,
+            );
+        }
     }
+
     let encoded = percent_encoding::utf8_percent_encode(
         &encode_answers(&answers),
         percent_encoding::NON_ALPHANUMERIC,

@@ -1,8 +1,13 @@
 //! The server: configuration, shared state, the router and its HTTP handlers and guards.
 //! Server only.
 
+pub mod account;
+pub mod admin;
+pub mod auth;
 pub mod config;
+pub mod forms;
 pub mod handlers;
+pub mod progress;
 pub mod router;
 pub mod security;
 pub mod state;

@@ -109,9 +109,26 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/modules/{slug}/quiz", post(handlers::quiz_form))
         .route("/content/{*path}", get(handlers::content_asset))
+        .route(
+            "/modules/{slug}/progress",
+            post(super::progress::record_reading),
+        )
         .route("/healthz", get(handlers::health))
+        .route("/setup", post(super::account::setup))
+        .route("/login", post(super::account::login))
+        .route("/logout", post(super::account::logout))
+        .route("/join", post(super::account::join))
+        .route("/account/password", post(super::account::change_password))
+        .route("/admin/teams", post(super::admin::create_team))
+        .route("/admin/invitations", post(super::admin::create_invitation))
+        .route("/admin/members/{user}", post(super::admin::assign))
+        .route("/admin/members/{user}/remove", post(super::admin::remove))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            super::auth::load_viewer,
+        ))
         .layer(axum::middleware::from_fn(same_origin_only))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(CompressionLayer::new())

@@ -4,8 +4,10 @@
 //! Migrations live in `migrations/<backend>/` with the same file names for every backend.
 //! Server only.
 
+mod postgres;
 mod sqlite;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::people::{
@@ -13,6 +15,7 @@ use crate::domain::people::{
 };
 use crate::domain::progress::{Attempt, ModuleProgress, NewAttempt};
 use async_trait::async_trait;
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use std::sync::Arc;
 
 /// A storage failure, by kind. Callers map kinds, never message text.
@@ -30,6 +33,8 @@ pub enum StoreError {
     NameTaken,
     #[error("not implemented for this backend yet")]
     NotImplemented,
+    #[error("not an RFC 3339 time: `{0}`")]
+    BadTime(String),
     #[error("database error")]
     Database(#[from] sqlx::Error),
     #[error("migration failed")]
@@ -267,10 +272,183 @@ pub trait Store: Send + Sync + 'static {
 }
 
 /// Connects to the database named by `url`, creating and migrating it as needed.
+///
+/// `sqlite:` URLs open the embedded store; `postgres://` and `postgresql://` URLs PostgreSQL.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::connect(url).await?))
     } else {
         Err(StoreError::UnsupportedUrl(url.to_string()))
     }
+}
+
+// --- Helpers shared by the backends -----------------------------------------------------------
+
+/// Parses an RFC 3339 time into UTC, truncated to microseconds (what both backends keep).
+fn parse_time(s: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
+        .map_err(|_| StoreError::BadTime(s.to_string()))
+}
+
+/// The one text form of a time: UTC, microseconds, `Z` (fixed width, so text order is time
+/// order).
+fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// `s` in the one text form.
+fn normalise_time(s: &str) -> Result<String, StoreError> {
+    parse_time(s).map(format_time)
+}
+
+/// Now, as stored.
+fn now_time() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Emails are stored and compared lowercased.
+fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A value read from the database that does not fit its Rust type.
+fn decode_error(what: String) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(what.into()))
+}
+
+fn parse_role(key: &str) -> Result<MemberRole, StoreError> {
+    MemberRole::parse(key).ok_or_else(|| decode_error(format!("unknown role `{key}`")))
+}
+
+/// Selected options as stored: `[0, 2]` is `"0,2"`.
+fn encode_selected(selected: &[u8]) -> String {
+    selected
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn decode_selected(text: &str) -> Result<Vec<u8>, StoreError> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|part| {
+            part.parse::<u8>()
+                .map_err(|_| decode_error(format!("bad selected options `{text}`")))
+        })
+        .collect()
+}
+
+fn to_u32(value: i64, column: &str) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|_| decode_error(format!("{column} out of range: {value}")))
+}
+
+fn to_u8(value: i64, column: &str) -> Result<u8, StoreError> {
+    u8::try_from(value).map_err(|_| decode_error(format!("{column} out of range: {value}")))
+}
+
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+fn is_foreign_key_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_foreign_key_violation())
+}
+
+/// Maps a unique violation to `taken`, a missing referenced row to `NotFound`, and keeps any
+/// other error as it is.
+fn map_write_error(err: sqlx::Error, taken: Option<StoreError>) -> StoreError {
+    if is_foreign_key_violation(&err) {
+        return StoreError::NotFound;
+    }
+    match taken {
+        Some(taken) if is_unique_violation(&err) => taken,
+        _ => StoreError::Database(err),
+    }
+}
+
+/// Roles in their canonical order, without repeats.
+fn canonical_roles(roles: impl IntoIterator<Item = MemberRole>) -> Vec<MemberRole> {
+    let mut roles: Vec<MemberRole> = roles.into_iter().collect();
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+/// Team ids in order, without repeats.
+fn canonical_teams(teams: &[TeamId]) -> Vec<TeamId> {
+    let mut teams = teams.to_vec();
+    teams.sort();
+    teams.dedup();
+    teams
+}
+
+/// Which members a member query loads.
+#[derive(Clone, Copy)]
+enum MemberScope {
+    Org(OrgId),
+    OrgUser(OrgId, UserId),
+    User(UserId),
+}
+
+/// Assembles members, ordered by name, from the three member queries' rows:
+/// `(user, org, email, name)`, `(user, role)`, and `(user, team, manages)`.
+fn assemble_members(
+    people: Vec<(i64, i64, String, String)>,
+    roles: Vec<(i64, String)>,
+    teams: Vec<(i64, i64, bool)>,
+) -> Result<Vec<Member>, StoreError> {
+    use std::collections::HashMap;
+    let mut index: HashMap<i64, usize> = HashMap::with_capacity(people.len());
+    let mut members: Vec<Member> = Vec::with_capacity(people.len());
+    for (user, org, email, name) in people {
+        index.insert(user, members.len());
+        members.push(Member {
+            user: UserId(user),
+            org: OrgId(org),
+            email,
+            name,
+            roles: Vec::new(),
+            teams: Vec::new(),
+            manages: Vec::new(),
+        });
+    }
+    for (user, role) in roles {
+        if let Some(&i) = index.get(&user) {
+            members[i].roles.push(parse_role(&role)?);
+        }
+    }
+    for (user, team, manages) in teams {
+        if let Some(&i) = index.get(&user) {
+            let member = &mut members[i];
+            if manages {
+                member.manages.push(TeamId(team));
+            } else {
+                member.teams.push(TeamId(team));
+            }
+        }
+    }
+    for member in &mut members {
+        member.roles = canonical_roles(member.roles.drain(..));
+        member.teams = canonical_teams(&member.teams);
+        member.manages = canonical_teams(&member.manages);
+    }
+    members.sort_by_cached_key(|m| (name_key(&m.name), m.user));
+    Ok(members)
+}
+
+/// Order by name, the same whatever the database's collation: case-insensitively, then
+/// exactly.
+fn name_key(name: &str) -> (String, String) {
+    (name.to_lowercase(), name.to_string())
+}
+
+/// Teams ordered by name (see [`name_key`]).
+fn sort_teams(teams: &mut [Team]) {
+    teams.sort_by_cached_key(|t| (name_key(&t.name), t.id));
 }

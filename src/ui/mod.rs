@@ -15,6 +15,52 @@ pub fn library() -> Arc<Library> {
         .unwrap_or_default()
 }
 
+/// The signed-in person of this request, if any.
+pub fn viewer() -> Option<crate::server::auth::Viewer> {
+    use_context::<axum::http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::server::auth::Viewer>()
+            .cloned()
+    })
+}
+
+/// Sends anonymous visitors to the login page (coming back to `path` after).
+pub fn redirect_to_login(path: &str) {
+    let next = percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC);
+    // A page request is never a server-function call: always a real 302.
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(location) = axum::http::HeaderValue::from_str(&format!("/login?next={next}")) {
+            res.insert_header(axum::http::header::LOCATION, location);
+            res.set_status(axum::http::StatusCode::FOUND);
+        }
+    }
+}
+
+/// Marks the response as 403 and shows why.
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <Title text="No access" />
+        <h1>"No access"</h1>
+        <p>"Your account does not have access to this page."</p>
+    }
+}
+
+/// The sentence for `?error=<code>` on a page, if any, as an alert.
+#[component]
+pub fn FormError() -> impl IntoView {
+    let code = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("error");
+    code.map(|c| {
+        view! { <p class="error" role="alert">{crate::server::forms::error_message(&c)}</p> }
+    })
+}
+
 /// Marks the response as 404.
 pub fn set_not_found() {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
@@ -24,6 +70,26 @@ pub fn set_not_found() {
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let me = viewer();
+    let account = match me {
+        Some(v) => {
+            let admin = v.is_admin();
+            let manages = !v.manages.is_empty();
+            view! {
+                <li><a href="/me">"My learning"</a></li>
+                {manages.then(|| view! { <li><a href="/teams">"My teams"</a></li> })}
+                {admin.then(|| view! { <li><a href="/admin">"Organisation"</a></li> })}
+                <li><a href="/account" title="Your account">{v.name}</a></li>
+                <li>
+                    <form method="post" action="/logout" class="inline">
+                        <button type="submit" class="link-button">"Sign out"</button>
+                    </form>
+                </li>
+            }
+            .into_any()
+        }
+        None => view! { <li><a href="/login">"Sign in"</a></li> }.into_any(),
+    };
     view! {
         <header class="site-header">
             <a class="brand" href="/">"Levelfield"</a>
@@ -31,6 +97,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <ul>
                     <li><a href="/">"Modules"</a></li>
                     <li><a href="/skills">"Skills"</a></li>
+                    {account}
                 </ul>
             </nav>
         </header>

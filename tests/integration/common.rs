@@ -6,12 +6,14 @@ use axum::Router;
 use http_body_util::BodyExt;
 use levelfield::server::config::Config;
 use levelfield::server::router::{build_state, router};
+use levelfield::server::state::AppState;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
 /// A running app (in-process) and the temp folder its database lives in.
 pub struct TestApp {
     pub router: Router,
+    pub state: AppState,
     _dir: TempDir,
 }
 
@@ -21,16 +23,15 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let config = Config {
             database_url: format!("sqlite://{}/test.db", dir.path().display()),
-            content_dir: content.into(),
-            watch_content: false,
-            max_body_bytes: 64 * 1024,
+            ..Config::for_tests(content)
         };
         let conf = leptos::prelude::get_configuration(Some("Cargo.toml")).expect("leptos config");
         let state = build_state(config, conf.leptos_options)
             .await
             .expect("state");
         TestApp {
-            router: router(state),
+            router: router(state.clone()),
+            state,
             _dir: dir,
         }
     }
@@ -72,4 +73,90 @@ impl TestApp {
 pub async fn body_text(res: Response<Body>) -> String {
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// A browser-like client: keeps the session cookie it is given.
+pub struct Client<'a> {
+    pub app: &'a TestApp,
+    pub cookie: Option<String>,
+    pub ip: [u8; 4],
+}
+
+impl<'a> Client<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Client {
+            app,
+            cookie: None,
+            ip: [10, 0, 0, 1],
+        }
+    }
+
+    fn request(&self, method: &str, uri: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("host", "localhost");
+        if let Some(c) = &self.cookie {
+            b = b.header("cookie", format!("levelfield_session={c}"));
+        }
+        b
+    }
+
+    fn with_peer(&self, mut req: Request<Body>) -> Request<Body> {
+        let addr = std::net::SocketAddr::from((self.ip, 40000));
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+        req
+    }
+
+    pub async fn get(&self, uri: &str) -> (StatusCode, String, Option<String>) {
+        let req = self.with_peer(self.request("GET", uri).body(Body::empty()).unwrap());
+        let (status, res) = self.app.send(req).await;
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        (status, body_text(res).await, location)
+    }
+
+    /// A same-origin form POST. Returns status and Location; adopts a new session cookie.
+    pub async fn post_form(&mut self, uri: &str, body: &str) -> (StatusCode, Option<String>) {
+        let req = self.with_peer(
+            self.request("POST", uri)
+                .header("origin", "http://localhost")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        );
+        let (status, res) = self.app.send(req).await;
+        if let Some(set) = res
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+        {
+            let value = set
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("levelfield_session=");
+            self.cookie = (!value.is_empty()).then(|| value.to_string());
+        }
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        (status, location)
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> (StatusCode, Option<String>) {
+        self.post_form(
+            "/login",
+            &format!("email={}&password={}", enc(email), enc(password)),
+        )
+        .await
+    }
+}
+
+pub fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -1,6 +1,7 @@
 //! The one integration-test binary: courseware over fixture trees, the store on a real SQLite
 //! database, and the whole app through the real router.
 
+mod access;
 mod common;
 mod courseware;
 mod curriculum;

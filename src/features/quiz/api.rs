@@ -44,9 +44,18 @@ pub async fn grade_quiz(module: String, answers: Vec<Answer>) -> Result<QuizOutc
     let Some(m) = library.module(&module) else {
         return Err(AppError::NotFound(format!("module `{module}` does not exist")).with_status());
     };
-    crate::domain::quiz::grade(&m.quiz, &answers).map_err(|e| {
+    let outcome = crate::domain::quiz::grade(&m.quiz, &answers).map_err(|e| {
         AppError::BadRequest(format!("The quiz answers could not be read: {e}.")).with_status()
-    })
+    })?;
+    // A signed-in learner's attempt is recorded; an anonymous one is not.
+    let viewer = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<crate::server::auth::Viewer>().cloned());
+    if let Some(v) = viewer {
+        crate::server::progress::record_quiz(&state, &v, m, &outcome)
+            .await
+            .map_err(|e| AppError::internal(&e).with_status())?;
+    }
+    Ok(outcome)
 }
 
 #[cfg(test)]

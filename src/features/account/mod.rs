@@ -1,0 +1,142 @@
+//! Account pages: sign in, first-run setup, joining by invitation, changing one's password.
+//! The forms post to the handlers in `server::account`.
+
+use crate::server::auth::hash_token;
+use crate::server::state::AppState;
+use crate::ui::{redirect_to_login, viewer, FormError};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn query(key: &str) -> Option<String> {
+    use_query_map().get_untracked().get(key)
+}
+
+#[component]
+fn PasswordFields() -> impl IntoView {
+    view! {
+        <label for="password">"Password (8 to 128 characters)"</label>
+        <input id="password" name="password" type="password" autocomplete="new-password" required minlength="8" maxlength="128" />
+        <label for="password_confirm">"Password again"</label>
+        <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required minlength="8" maxlength="128" />
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let next = query("next").unwrap_or_else(|| "/me".into());
+    view! {
+        <Title text="Sign in" />
+        <h1>"Sign in"</h1>
+        <FormError />
+        <form method="post" action="/login" class="stack">
+            <input type="hidden" name="next" value=next />
+            <label for="email">"Email"</label>
+            <input id="email" name="email" type="email" autocomplete="username" required />
+            <label for="password">"Password"</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required />
+            <button type="submit" class="button">"Sign in"</button>
+        </form>
+        <p>"No account? Ask your organisation's admin for an invitation link."</p>
+    }
+}
+
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let token = query("token").unwrap_or_default();
+    let state = use_context::<AppState>();
+    view! {
+        <Title text="Set up Levelfield" />
+        <h1>"Set up your organisation"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                let count = match &state {
+                    Some(s) => s.store.organisation_count().await.unwrap_or(1),
+                    None => 1,
+                };
+                if count > 0 {
+                    return view! { <p>"Levelfield is already set up. " <a href="/login">"Sign in"</a> "."</p> }.into_any();
+                }
+                view! {
+                    <p>"Create the first organisation and your admin account. This link works once."</p>
+                    <FormError />
+                    <form method="post" action="/setup" class="stack">
+                        <input type="hidden" name="token" value=token.clone() />
+                        <label for="organisation">"Organisation name"</label>
+                        <input id="organisation" name="organisation" type="text" required maxlength="120" />
+                        <label for="name">"Your name"</label>
+                        <input id="name" name="name" type="text" autocomplete="name" required maxlength="120" />
+                        <label for="email">"Your email"</label>
+                        <input id="email" name="email" type="email" autocomplete="email" required />
+                        <PasswordFields />
+                        <button type="submit" class="button">"Create organisation"</button>
+                    </form>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let token = query("token").unwrap_or_default();
+    let state = use_context::<AppState>();
+    view! {
+        <Title text="Join" />
+        <h1>"Join your organisation"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                let Some(state) = state else { return ().into_any() };
+                let now = crate::server::auth::ts(chrono::Utc::now());
+                let invitation = state.store.invitation(&hash_token(&token)).await.ok().flatten();
+                let Some(inv) = invitation.filter(|i| i.used_at.is_none() && i.expires_at > now) else {
+                    return view! {
+                        <p class="error" role="alert">{crate::server::forms::error_message("token")}</p>
+                    }
+                        .into_any();
+                };
+                let org = state.store.organisation(inv.org).await.map(|o| o.name).unwrap_or_default();
+                view! {
+                    <p>{format!("You are invited to {org} as {}.", inv.role.label().to_lowercase())}</p>
+                    <FormError />
+                    <form method="post" action="/join" class="stack">
+                        <input type="hidden" name="token" value=token.clone() />
+                        <label for="name">"Your name"</label>
+                        <input id="name" name="name" type="text" autocomplete="name" required maxlength="120" />
+                        <label for="email">"Your email"</label>
+                        <input id="email" name="email" type="email" autocomplete="email" required value=inv.email.unwrap_or_default() />
+                        <PasswordFields />
+                        <button type="submit" class="button">"Create my account"</button>
+                    </form>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let Some(v) = viewer() else {
+        redirect_to_login("/account");
+        return ().into_any();
+    };
+    let done = query("done").is_some();
+    view! {
+        <Title text="Your account" />
+        <h1>"Your account"</h1>
+        <p>{format!("{} · {}", v.name, v.email)}</p>
+        <p>"Roles: " {v.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")}</p>
+        <h2>"Change your password"</h2>
+        {done.then(|| view! { <p class="notice" role="status">"Your password was changed. Your other sessions were signed out."</p> })}
+        <FormError />
+        <form method="post" action="/account/password" class="stack">
+            <label for="current_password">"Current password"</label>
+            <input id="current_password" name="current_password" type="password" autocomplete="current-password" required />
+            <PasswordFields />
+            <button type="submit" class="button">"Change password"</button>
+        </form>
+    }
+    .into_any()
+}

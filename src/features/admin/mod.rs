@@ -1,0 +1,164 @@
+//! The organisation admin's page: teams, invitations and members. Forms post to
+//! `server::admin`, which checks the admin role again.
+
+use crate::domain::people::{Member, MemberRole, Team};
+use crate::server::state::AppState;
+use crate::ui::{redirect_to_login, viewer, Forbidden, FormError};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let Some(v) = viewer() else {
+        redirect_to_login("/admin");
+        return ().into_any();
+    };
+    if !v.is_admin() {
+        return view! { <Forbidden /> }.into_any();
+    }
+    let invited = use_query_map().get_untracked().get("invited");
+    let state = use_context::<AppState>();
+    view! {
+        <Title text="Organisation" />
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                let Some(state) = state else { return ().into_any() };
+                let now = crate::server::auth::ts(chrono::Utc::now());
+                let loaded = async {
+                    Ok::<_, crate::store::StoreError>((
+                        state.store.organisation(v.org).await?,
+                        state.store.teams(v.org).await?,
+                        state.store.members(v.org).await?,
+                        state.store.invitations(v.org, &now).await?,
+                    ))
+                }
+                .await;
+                let (org, teams, members, invitations) = match loaded {
+                    Ok(x) => x,
+                    Err(e) => {
+                        let _ = crate::error::AppError::internal(&e);
+                        return view! { <p class="error" role="alert">"The organisation could not be loaded."</p> }.into_any();
+                    }
+                };
+                let team_name = {
+                    let teams = teams.clone();
+                    move |id| teams.iter().find(|t: &&Team| t.id == id).map(|t| t.name.clone()).unwrap_or_default()
+                };
+                view! {
+                    <h1>{org.name.clone()}</h1>
+                    <FormError />
+                    {invited.clone().map(|token| view! {
+                        <div class="notice" role="status">
+                            <p><strong>"Invitation created."</strong> " Send this link to the person; it works once:"</p>
+                            <code class="invite-link" data-testid="invite-link">{format!("/join?token={token}")}</code>
+                        </div>
+                    })}
+                    <section id="teams" aria-labelledby="teams-title">
+                        <h2 id="teams-title">"Teams"</h2>
+                        <ul>
+                            {teams.iter().map(|t| view! { <li><a href=format!("/teams/{}", t.id)>{t.name.clone()}</a></li> }).collect_view()}
+                        </ul>
+                        <form method="post" action="/admin/teams" class="progress-row">
+                            <label for="team-name">"New team"</label>
+                            <input id="team-name" name="name" type="text" required maxlength="80" />
+                            <button type="submit" class="button">"Add team"</button>
+                        </form>
+                    </section>
+                    <section id="invitations" aria-labelledby="invite-title">
+                        <h2 id="invite-title">"Invite someone"</h2>
+                        <form method="post" action="/admin/invitations" class="stack">
+                            <label for="invite-role">"Role"</label>
+                            <select id="invite-role" name="role">
+                                {MemberRole::ALL.iter().map(|r| view! { <option value=r.key()>{r.label()}</option> }).collect_view()}
+                            </select>
+                            <label for="invite-team">"Team"</label>
+                            <select id="invite-team" name="team">
+                                <option value="">"No team"</option>
+                                {teams.iter().map(|t| view! { <option value=t.id.0.to_string()>{t.name.clone()}</option> }).collect_view()}
+                            </select>
+                            <label for="invite-email">"Email (optional, pre-filled for them)"</label>
+                            <input id="invite-email" name="email" type="email" />
+                            <label for="invite-days">"Valid for (days)"</label>
+                            <input id="invite-days" name="days" type="number" min="1" max="30" value="7" />
+                            <button type="submit" class="button">"Create invitation link"</button>
+                        </form>
+                        <h3>"Pending invitations"</h3>
+                        {if invitations.is_empty() {
+                            view! { <p>"None."</p> }.into_any()
+                        } else {
+                            view! {
+                                <table class="data">
+                                    <thead><tr><th scope="col">"Role"</th><th scope="col">"Team"</th><th scope="col">"Email"</th><th scope="col">"Expires"</th></tr></thead>
+                                    <tbody>
+                                        {invitations.iter().map(|i| view! {
+                                            <tr>
+                                                <td>{i.role.label()}</td>
+                                                <td>{i.team.map(&team_name).unwrap_or_default()}</td>
+                                                <td>{i.email.clone().unwrap_or_default()}</td>
+                                                <td>{i.expires_at.chars().take(16).collect::<String>().replace('T', " ")}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }}
+                    </section>
+                    <section id="members" aria-labelledby="members-title">
+                        <h2 id="members-title">"People"</h2>
+                        {members.into_iter().map(|m| member_row(m, &teams, v.user)).collect_view()}
+                    </section>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+fn member_row(m: Member, teams: &[Team], me: crate::domain::people::UserId) -> impl IntoView {
+    let id = m.user.0;
+    let checks = |key: &'static str, selected: &[crate::domain::people::TeamId]| {
+        teams
+            .iter()
+            .map(|t| {
+                let input = format!("m{id}-{key}-{}", t.id);
+                let label_for = input.clone();
+                view! {
+                    <label for=label_for>
+                        <input type="checkbox" id=input name=key value=t.id.0.to_string() checked=selected.contains(&t.id) />
+                        " " {t.name.clone()}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <article class="member" id=format!("member-{id}")>
+            <h3>{m.name.clone()} " " <small>{m.email.clone()}</small></h3>
+            <form method="post" action=format!("/admin/members/{id}")>
+                <fieldset class="checks">
+                    <legend>"Roles"</legend>
+                    {MemberRole::ALL.iter().map(|r| {
+                        let input = format!("m{id}-role-{}", r.key());
+                        let label_for = input.clone();
+                        view! {
+                            <label for=label_for>
+                                <input type="checkbox" id=input name="role" value=r.key() checked=m.has(*r) />
+                                " " {r.label()}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <fieldset class="checks"><legend>"Member of"</legend>{checks("team", &m.teams)}</fieldset>
+                <fieldset class="checks"><legend>"Manages"</legend>{checks("manages", &m.manages)}</fieldset>
+                <button type="submit" class="button">"Save"</button>
+            </form>
+            {(m.user != me).then(|| view! {
+                <form method="post" action=format!("/admin/members/{id}/remove") class="inline">
+                    <button type="submit" class="link-button">{format!("Remove {}", m.name)}</button>
+                </form>
+            })}
+        </article>
+    }
+}

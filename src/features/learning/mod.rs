@@ -1,0 +1,115 @@
+//! "My learning": the signed-in learner's modules in progress (with where to resume), completed
+//! modules and quiz results. Shows only the viewer's own records.
+
+use crate::domain::progress::{Attempt, ModuleProgress};
+use crate::server::state::AppState;
+use crate::ui::{library, redirect_to_login, viewer};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn MyLearningPage() -> impl IntoView {
+    let Some(v) = viewer() else {
+        redirect_to_login("/me");
+        return ().into_any();
+    };
+    let state = use_context::<AppState>();
+    view! {
+        <Title text="My learning" />
+        <h1>"My learning"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                let Some(state) = state else { return ().into_any() };
+                let loaded = async { Ok::<_, crate::store::StoreError>((state.store.progress(v.user).await?, state.store.attempts(v.user).await?)) }.await;
+                match loaded {
+                    Ok((progress, attempts)) => render(progress, attempts).into_any(),
+                    Err(e) => {
+                        let _ = crate::error::AppError::internal(&e);
+                        view! { <p class="error" role="alert">"Your progress could not be loaded."</p> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+fn render(progress: Vec<ModuleProgress>, attempts: Vec<Attempt>) -> impl IntoView {
+    let lib = library();
+    let title = |id: &str| lib.module(id).map(|m| (m.slug.clone(), m.title.clone()));
+    let (done, going): (Vec<_>, Vec<_>) =
+        progress.into_iter().partition(|p| p.completed_at.is_some());
+    let in_progress = going
+        .into_iter()
+        .filter_map(|p| {
+            let (slug, t) = title(&p.module)?;
+            let pct = p.percent();
+            let resume = match &p.resume_anchor {
+                Some(a) => format!("/modules/{slug}#{a}"),
+                None => format!("/modules/{slug}"),
+            };
+            Some(view! {
+                <li class="progress-row" data-module=p.module.clone()>
+                    <a href=format!("/modules/{slug}")>{t.clone()}</a>
+                    <progress max="100" value=pct.to_string() aria-label=format!("{t}: {pct}% read")>{format!("{pct}%")}</progress>
+                    <span>{format!("{pct}% read")}</span>
+                    <a href=resume class="button-link">"Resume"</a>
+                </li>
+            })
+        })
+        .collect::<Vec<_>>();
+    let completed = done
+        .into_iter()
+        .filter_map(|p| {
+            let (slug, t) = title(&p.module)?;
+            Some(view! { <li data-module=p.module.clone()>"✓ " <a href=format!("/modules/{slug}")>{t}</a></li> })
+        })
+        .collect::<Vec<_>>();
+    let results = attempts
+        .into_iter()
+        .map(|a| {
+            let name = title(&a.module)
+                .map(|(_, t)| t)
+                .unwrap_or_else(|| a.module.clone());
+            view! {
+                <tr>
+                    <td>{name}</td>
+                    <td>{format!("{} of {}", a.score, a.total)}</td>
+                    <td>{a.submitted_at.chars().take(16).collect::<String>().replace('T', " ")}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! {
+        <section aria-labelledby="going-title">
+            <h2 id="going-title">"In progress"</h2>
+            {if in_progress.is_empty() {
+                view! { <p>"Nothing in progress. " <a href="/">"Pick a module"</a> "."</p> }.into_any()
+            } else {
+                view! { <ul class="plain" data-testid="in-progress">{in_progress}</ul> }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="done-title">
+            <h2 id="done-title">"Completed"</h2>
+            {if completed.is_empty() {
+                view! { <p>"No module completed yet: pass a module's quiz to complete it."</p> }.into_any()
+            } else {
+                view! { <ul class="plain" data-testid="completed">{completed}</ul> }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="results-title">
+            <h2 id="results-title">"Quiz results"</h2>
+            {if results.is_empty() {
+                view! { <p>"No quiz taken yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data" data-testid="results">
+                        <thead><tr><th scope="col">"Module"</th><th scope="col">"Score"</th><th scope="col">"When (UTC)"</th></tr></thead>
+                        <tbody>{results}</tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}

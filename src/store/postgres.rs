@@ -1,0 +1,876 @@
+//! The PostgreSQL store, for larger installations. Same schema and semantics as the SQLite
+//! store (migrations/postgres mirrors migrations/sqlite file for file), with native types:
+//! identity ids, `TIMESTAMPTZ` and `BOOLEAN`. Times come back in the same normalised RFC 3339
+//! form as from SQLite (see [`super::format_time`]).
+
+use super::{
+    assemble_members, canonical_roles, canonical_teams, decode_selected, encode_selected,
+    format_time, map_write_error, normalise_email, now_time, parse_role, parse_time, sort_teams,
+    to_u32, to_u8, Assignment, Credentials, Invitation, MemberScope, ModuleRecord, NewUser,
+    SessionRecord, Store, StoreError,
+};
+use crate::domain::people::{
+    AttemptId, Member, MemberRole, OrgId, Organisation, Team, TeamId, UserId,
+};
+use crate::domain::progress::{AnswerRecord, Attempt, ModuleProgress, NewAttempt};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::{PgPoolOptions, PgRow};
+use sqlx::{PgConnection, PgPool, Postgres, Row};
+use std::collections::HashMap;
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+/// SQLSTATE `invalid_catalog_name`: the database does not exist.
+const NO_SUCH_DATABASE: &str = "3D000";
+
+impl PostgresStore {
+    /// Connects to (creating if missing) and migrates the database at `url`.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = PgPoolOptions::new().max_connections(16);
+        let pool = match options.clone().connect(url).await {
+            Ok(pool) => pool,
+            Err(err) if database_missing(&err) => {
+                Postgres::create_database(url).await?;
+                options.connect(url).await?
+            }
+            Err(err) => return Err(err.into()),
+        };
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PostgresStore { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+fn database_missing(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == NO_SUCH_DATABASE)
+}
+
+fn text_time(r: &PgRow, column: &str) -> Result<String, StoreError> {
+    Ok(format_time(r.try_get::<DateTime<Utc>, _>(column)?))
+}
+
+fn text_time_opt(r: &PgRow, column: &str) -> Result<Option<String>, StoreError> {
+    Ok(r.try_get::<Option<DateTime<Utc>>, _>(column)?
+        .map(format_time))
+}
+
+/// The member queries' filter on `memberships m`, with its binds in order.
+fn scope_filter(scope: MemberScope) -> (&'static str, Vec<i64>) {
+    match scope {
+        MemberScope::Org(org) => ("m.org_id = $1", vec![org.0]),
+        MemberScope::OrgUser(org, user) => {
+            ("m.org_id = $1 AND m.user_id = $2", vec![org.0, user.0])
+        }
+        MemberScope::User(user) => ("m.user_id = $1", vec![user.0]),
+    }
+}
+
+/// Members in `scope`, ordered by name: three queries whatever their number.
+async fn load_members(
+    conn: &mut PgConnection,
+    scope: MemberScope,
+) -> Result<Vec<Member>, StoreError> {
+    let (filter, binds) = scope_filter(scope);
+    let sql = format!(
+        "SELECT m.user_id, m.org_id, u.email, u.name FROM memberships m
+         JOIN users u ON u.id = m.user_id WHERE {filter}"
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64, String, String)>(&sql);
+    for b in &binds {
+        q = q.bind(*b);
+    }
+    let people = q.fetch_all(&mut *conn).await?;
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+
+    let sql = format!(
+        "SELECT r.user_id, r.role FROM membership_roles r
+         JOIN memberships m ON m.user_id = r.user_id WHERE {filter}"
+    );
+    let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+    for b in &binds {
+        q = q.bind(*b);
+    }
+    let roles = q.fetch_all(&mut *conn).await?;
+
+    let sql = format!(
+        "SELECT t.user_id, t.team_id, FALSE FROM team_members t
+         JOIN memberships m ON m.user_id = t.user_id WHERE {filter}
+         UNION ALL
+         SELECT t.user_id, t.team_id, TRUE FROM team_managers t
+         JOIN memberships m ON m.user_id = t.user_id WHERE {filter}"
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64, bool)>(&sql);
+    for b in &binds {
+        q = q.bind(*b);
+    }
+    let teams = q.fetch_all(&mut *conn).await?;
+
+    assemble_members(people, roles, teams)
+}
+
+async fn load_member(pool: &PgPool, scope: MemberScope) -> Result<Member, StoreError> {
+    let mut conn = pool.acquire().await?;
+    load_members(&mut conn, scope)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound)
+}
+
+/// Creates a user with a membership of `org` and `roles`; `EmailTaken` if the email is in use.
+async fn insert_member(
+    conn: &mut PgConnection,
+    org: OrgId,
+    user: &NewUser,
+    roles: &[MemberRole],
+    now: DateTime<Utc>,
+) -> Result<UserId, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, name, password_hash, created_at, password_changed_at)
+         VALUES ($1, $2, $3, $4, $4) RETURNING id",
+    )
+    .bind(normalise_email(&user.email))
+    .bind(&user.name)
+    .bind(&user.password_hash)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| map_write_error(e, Some(StoreError::EmailTaken)))?;
+    sqlx::query("INSERT INTO memberships (user_id, org_id) VALUES ($1, $2)")
+        .bind(id)
+        .bind(org.0)
+        .execute(&mut *conn)
+        .await?;
+    let roles: Vec<&str> = canonical_roles(roles.iter().copied())
+        .into_iter()
+        .map(MemberRole::key)
+        .collect();
+    sqlx::query("INSERT INTO membership_roles (user_id, role) SELECT $1, UNNEST($2::text[])")
+        .bind(id)
+        .bind(roles)
+        .execute(&mut *conn)
+        .await?;
+    Ok(UserId(id))
+}
+
+/// `NotFound` unless every team is one of `org`'s.
+async fn check_teams(
+    conn: &mut PgConnection,
+    org: OrgId,
+    teams: &[TeamId],
+) -> Result<(), StoreError> {
+    let teams: Vec<i64> = canonical_teams(teams).into_iter().map(|t| t.0).collect();
+    if teams.is_empty() {
+        return Ok(());
+    }
+    let found: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM teams WHERE org_id = $1 AND id = ANY($2)")
+            .bind(org.0)
+            .bind(&teams)
+            .fetch_one(&mut *conn)
+            .await?;
+    if found != teams.len() as i64 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+const SESSION_COLUMNS: &str = "id_hash, user_id, created_at, last_seen_at, expires_at";
+
+fn session_from_row(r: &PgRow) -> Result<SessionRecord, StoreError> {
+    Ok(SessionRecord {
+        id_hash: r.try_get("id_hash")?,
+        user: UserId(r.try_get("user_id")?),
+        created_at: text_time(r, "created_at")?,
+        last_seen_at: text_time(r, "last_seen_at")?,
+        expires_at: text_time(r, "expires_at")?,
+    })
+}
+
+const INVITATION_COLUMNS: &str =
+    "id, org_id, token_hash, email, role, team_id, created_by, created_at, expires_at, used_at";
+
+fn invitation_from_row(r: &PgRow) -> Result<Invitation, StoreError> {
+    Ok(Invitation {
+        id: r.try_get("id")?,
+        org: OrgId(r.try_get("org_id")?),
+        token_hash: r.try_get("token_hash")?,
+        email: r.try_get("email")?,
+        role: parse_role(r.try_get("role")?)?,
+        team: r.try_get::<Option<i64>, _>("team_id")?.map(TeamId),
+        created_by: UserId(r.try_get("created_by")?),
+        created_at: text_time(r, "created_at")?,
+        expires_at: text_time(r, "expires_at")?,
+        used_at: text_time_opt(r, "used_at")?,
+    })
+}
+
+fn progress_from_row(r: &PgRow) -> Result<ModuleProgress, StoreError> {
+    Ok(ModuleProgress {
+        user: UserId(r.try_get("user_id")?),
+        module: r.try_get("module_id")?,
+        sections_reached: to_u32(r.try_get("sections_reached")?, "sections_reached")?,
+        sections_total: to_u32(r.try_get("sections_total")?, "sections_total")?,
+        resume_anchor: r.try_get("resume_anchor")?,
+        started_at: text_time(r, "started_at")?,
+        updated_at: text_time(r, "updated_at")?,
+        completed_at: text_time_opt(r, "completed_at")?,
+    })
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn sync_modules(&self, modules: &[ModuleRecord]) -> Result<(), StoreError> {
+        let now = now_time();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE module_registry SET present = FALSE")
+            .execute(&mut *tx)
+            .await?;
+        for m in modules {
+            sqlx::query(
+                "INSERT INTO module_registry (id, slug, title, content_hash, first_seen, last_seen, present)
+                 VALUES ($1, $2, $3, $4, $5, $5, TRUE)
+                 ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, title = excluded.title,
+                   content_hash = excluded.content_hash, last_seen = excluded.last_seen,
+                   present = TRUE",
+            )
+            .bind(&m.id)
+            .bind(&m.slug)
+            .bind(&m.title)
+            .bind(&m.content_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn module_registry(&self) -> Result<Vec<ModuleRecord>, StoreError> {
+        let rows = sqlx::query_as::<_, (String, String, String, String, bool)>(
+            "SELECT id, slug, title, content_hash, present FROM module_registry ORDER BY id COLLATE \"C\"",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, slug, title, content_hash, present)| ModuleRecord {
+                id,
+                slug,
+                title,
+                content_hash,
+                present,
+            })
+            .collect())
+    }
+
+    async fn organisation_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn create_setup_token(
+        &self,
+        token_hash: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let expires_at = parse_time(expires_at)?;
+        sqlx::query(
+            "INSERT INTO setup_tokens (token_hash, created_at, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(now_time())
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn setup_organisation(
+        &self,
+        token_hash: &str,
+        now: &str,
+        org_name: &str,
+        admin: &NewUser,
+    ) -> Result<(OrgId, UserId), StoreError> {
+        let now = parse_time(now)?;
+        let mut tx = self.pool.begin().await?;
+        // The row lock makes a concurrent setup with the same token wait, then find it used.
+        let used = sqlx::query(
+            "UPDATE setup_tokens SET used_at = $2
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() != 1 {
+            return Err(StoreError::TokenInvalid);
+        }
+        let org: i64 = sqlx::query_scalar(
+            "INSERT INTO organisations (name, created_at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(org_name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let org = OrgId(org);
+        let user = insert_member(&mut tx, org, admin, &MemberRole::ALL, now).await?;
+        tx.commit().await?;
+        Ok((org, user))
+    }
+
+    async fn credentials(&self, email: &str) -> Result<Option<Credentials>, StoreError> {
+        let row = sqlx::query_as::<_, (i64, i64, String)>(
+            "SELECT u.id, m.org_id, u.password_hash FROM users u
+             JOIN memberships m ON m.user_id = u.id WHERE u.email = $1",
+        )
+        .bind(normalise_email(email))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(user, org, password_hash)| Credentials {
+            user: UserId(user),
+            org: OrgId(org),
+            password_hash,
+        }))
+    }
+
+    async fn member(&self, org: OrgId, user: UserId) -> Result<Member, StoreError> {
+        load_member(&self.pool, MemberScope::OrgUser(org, user)).await
+    }
+
+    async fn member_by_user(&self, user: UserId) -> Result<Member, StoreError> {
+        load_member(&self.pool, MemberScope::User(user)).await
+    }
+
+    async fn organisation(&self, org: OrgId) -> Result<Organisation, StoreError> {
+        let (id, name) =
+            sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM organisations WHERE id = $1")
+                .bind(org.0)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        Ok(Organisation {
+            id: OrgId(id),
+            name,
+        })
+    }
+
+    async fn password_hash(&self, user: UserId) -> Result<String, StoreError> {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let now = parse_time(now)?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1",
+        )
+        .bind(user.0)
+        .bind(password_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.id_hash)
+        .bind(session.user.0)
+        .bind(parse_time(&session.created_at)?)
+        .bind(parse_time(&session.last_seen_at)?)
+        .bind(parse_time(&session.expires_at)?)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_write_error(e, None))?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: &str,
+        idle_cutoff: &str,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let now = parse_time(now)?;
+        let idle_cutoff = parse_time(idle_cutoff)?;
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions
+             WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at >= $3"
+        );
+        sqlx::query(&sql)
+            .bind(id_hash)
+            .bind(now)
+            .bind(idle_cutoff)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(session_from_row)
+            .transpose()
+    }
+
+    async fn touch_session(&self, id_hash: &str, now: &str) -> Result<(), StoreError> {
+        let now = parse_time(now)?;
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1 AND last_seen_at < $2",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_other_sessions(&self, user: UserId, keep: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(user.0)
+            .bind(keep)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn purge_sessions(&self, now: &str, idle_cutoff: &str) -> Result<u64, StoreError> {
+        let now = parse_time(now)?;
+        let idle_cutoff = parse_time(idle_cutoff)?;
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2")
+            .bind(now)
+            .bind(idle_cutoff)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn record_login_failure(&self, key: &str, now: &str) -> Result<(), StoreError> {
+        let now = parse_time(now)?;
+        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+            .bind(key)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn login_failures_since(&self, key: &str, since: &str) -> Result<i64, StoreError> {
+        let since = parse_time(since)?;
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2")
+                .bind(key)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn teams(&self, org: OrgId) -> Result<Vec<Team>, StoreError> {
+        let rows = sqlx::query_as::<_, (i64, i64, String)>(
+            "SELECT id, org_id, name FROM teams WHERE org_id = $1",
+        )
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut teams: Vec<Team> = rows
+            .into_iter()
+            .map(|(id, org, name)| Team {
+                id: TeamId(id),
+                org: OrgId(org),
+                name,
+            })
+            .collect();
+        sort_teams(&mut teams);
+        Ok(teams)
+    }
+
+    async fn create_team(&self, org: OrgId, name: &str) -> Result<TeamId, StoreError> {
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO teams (org_id, name) VALUES ($1, $2) RETURNING id")
+                .bind(org.0)
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| map_write_error(e, Some(StoreError::NameTaken)))?;
+        Ok(TeamId(id))
+    }
+
+    async fn members(&self, org: OrgId) -> Result<Vec<Member>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        load_members(&mut conn, MemberScope::Org(org)).await
+    }
+
+    async fn assign(
+        &self,
+        org: OrgId,
+        user: UserId,
+        assignment: &Assignment,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Lock the membership row: concurrent assignments of one member run one after another.
+        sqlx::query("SELECT 1 FROM memberships WHERE user_id = $1 AND org_id = $2 FOR UPDATE")
+            .bind(user.0)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let teams: Vec<i64> = canonical_teams(&assignment.teams)
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        let manages: Vec<i64> = canonical_teams(&assignment.manages)
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        check_teams(&mut tx, org, &assignment.teams).await?;
+        check_teams(&mut tx, org, &assignment.manages).await?;
+        for table in ["membership_roles", "team_members", "team_managers"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let roles: Vec<&str> = canonical_roles(assignment.roles.iter().copied())
+            .into_iter()
+            .map(MemberRole::key)
+            .collect();
+        sqlx::query("INSERT INTO membership_roles (user_id, role) SELECT $1, UNNEST($2::text[])")
+            .bind(user.0)
+            .bind(roles)
+            .execute(&mut *tx)
+            .await?;
+        for (table, teams) in [("team_members", teams), ("team_managers", manages)] {
+            sqlx::query(&format!(
+                "INSERT INTO {table} (team_id, user_id) SELECT UNNEST($2::bigint[]), $1"
+            ))
+            .bind(user.0)
+            .bind(teams)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn remove_member(&self, org: OrgId, user: UserId) -> Result<(), StoreError> {
+        // The account goes, and with it (ON DELETE CASCADE) its membership, roles, teams,
+        // sessions, progress and attempts.
+        let done = sqlx::query(
+            "DELETE FROM users WHERE id = $1
+             AND id IN (SELECT user_id FROM memberships WHERE org_id = $2)",
+        )
+        .bind(user.0)
+        .bind(org.0)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn create_invitation(&self, invitation: &Invitation) -> Result<i64, StoreError> {
+        let created_at = parse_time(&invitation.created_at)?;
+        let expires_at = parse_time(&invitation.expires_at)?;
+        let used_at = invitation.used_at.as_deref().map(parse_time).transpose()?;
+        let org = invitation.org;
+        let mut tx = self.pool.begin().await?;
+        // The inviter and the team must be of the invitation's organisation.
+        sqlx::query("SELECT 1 FROM memberships WHERE user_id = $1 AND org_id = $2")
+            .bind(invitation.created_by.0)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if let Some(team) = invitation.team {
+            check_teams(&mut tx, org, &[team]).await?;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO invitations
+               (org_id, token_hash, email, role, team_id, created_by, created_at, expires_at, used_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(org.0)
+        .bind(&invitation.token_hash)
+        .bind(invitation.email.as_deref().map(normalise_email))
+        .bind(invitation.role.key())
+        .bind(invitation.team.map(|t| t.0))
+        .bind(invitation.created_by.0)
+        .bind(created_at)
+        .bind(expires_at)
+        .bind(used_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| map_write_error(e, None))?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn invitations(&self, org: OrgId, now: &str) -> Result<Vec<Invitation>, StoreError> {
+        let now = parse_time(now)?;
+        let sql = format!(
+            "SELECT {INVITATION_COLUMNS} FROM invitations
+             WHERE org_id = $1 AND used_at IS NULL AND expires_at > $2
+             ORDER BY created_at, id"
+        );
+        sqlx::query(&sql)
+            .bind(org.0)
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(invitation_from_row)
+            .collect()
+    }
+
+    async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError> {
+        let sql = format!("SELECT {INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1");
+        sqlx::query(&sql)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(invitation_from_row)
+            .transpose()
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        now: &str,
+        user: &NewUser,
+    ) -> Result<(OrgId, UserId), StoreError> {
+        let now = parse_time(now)?;
+        let mut tx = self.pool.begin().await?;
+        // The row lock makes a concurrent acceptance of the same invitation wait, then find it
+        // used.
+        let (id, org, role, team) = sqlx::query_as::<_, (i64, i64, String, Option<i64>)>(
+            "UPDATE invitations SET used_at = $2
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+             RETURNING id, org_id, role, team_id",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::TokenInvalid)?;
+        let org = OrgId(org);
+        let role = parse_role(&role)?;
+        let user = insert_member(&mut tx, org, user, &[role, MemberRole::Learner], now).await?;
+        sqlx::query("UPDATE invitations SET used_by = $2 WHERE id = $1")
+            .bind(id)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(team) = team {
+            sqlx::query("INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)")
+                .bind(team)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            if role == MemberRole::Manager {
+                sqlx::query("INSERT INTO team_managers (team_id, user_id) VALUES ($1, $2)")
+                    .bind(team)
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok((org, user))
+    }
+
+    async fn record_progress(
+        &self,
+        user: UserId,
+        module: &str,
+        reached: u32,
+        total: u32,
+        anchor: Option<&str>,
+        completed: bool,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let now = parse_time(now)?;
+        // One upsert: the furthest section wins (and its anchor), completion is kept once set.
+        sqlx::query(
+            "INSERT INTO module_progress AS p (user_id, module_id, sections_reached,
+               sections_total, resume_anchor, started_at, updated_at, completed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, CASE WHEN $7 THEN $6 END)
+             ON CONFLICT (user_id, module_id) DO UPDATE SET
+               sections_reached = GREATEST(p.sections_reached, excluded.sections_reached),
+               sections_total = excluded.sections_total,
+               resume_anchor = CASE
+                 WHEN excluded.sections_reached > p.sections_reached
+                   THEN excluded.resume_anchor
+                 WHEN excluded.sections_reached = p.sections_reached
+                   THEN COALESCE(excluded.resume_anchor, p.resume_anchor)
+                 ELSE p.resume_anchor END,
+               updated_at = GREATEST(p.updated_at, excluded.updated_at),
+               completed_at = COALESCE(p.completed_at, excluded.completed_at)",
+        )
+        .bind(user.0)
+        .bind(module)
+        .bind(i64::from(reached))
+        .bind(i64::from(total))
+        .bind(anchor)
+        .bind(now)
+        .bind(completed)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_write_error(e, None))?;
+        Ok(())
+    }
+
+    async fn progress(&self, user: UserId) -> Result<Vec<ModuleProgress>, StoreError> {
+        sqlx::query(
+            "SELECT user_id, module_id, sections_reached, sections_total, resume_anchor,
+               started_at, updated_at, completed_at
+             FROM module_progress WHERE user_id = $1
+             ORDER BY updated_at DESC, module_id COLLATE \"C\"",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(progress_from_row)
+        .collect()
+    }
+
+    async fn record_attempt(&self, attempt: &NewAttempt) -> Result<AttemptId, StoreError> {
+        let submitted_at = parse_time(&attempt.submitted_at)?;
+        let n = attempt.answers.len();
+        let mut positions = Vec::with_capacity(n);
+        let mut questions = Vec::with_capacity(n);
+        let mut skills = Vec::with_capacity(n);
+        let mut difficulties = Vec::with_capacity(n);
+        let mut selected = Vec::with_capacity(n);
+        let mut correct = Vec::with_capacity(n);
+        for (i, a) in attempt.answers.iter().enumerate() {
+            positions.push(i as i64);
+            questions.push(a.question.as_str());
+            skills.push(a.skill.as_str());
+            difficulties.push(i64::from(a.difficulty));
+            selected.push(encode_selected(&a.selected));
+            correct.push(a.correct);
+        }
+        // One statement, so one transaction: the attempt and all its answers, or nothing.
+        let id: i64 = sqlx::query_scalar(
+            "WITH attempt AS (
+               INSERT INTO quiz_attempts (user_id, module_id, score, total, submitted_at)
+               VALUES ($1, $2, $3, $4, $5) RETURNING id
+             ), answers AS (
+               INSERT INTO quiz_answers
+                 (attempt_id, position, question_id, skill_id, difficulty, selected, correct)
+               SELECT attempt.id, a.position, a.question_id, a.skill_id, a.difficulty,
+                 a.selected, a.correct
+               FROM attempt, UNNEST($6::bigint[], $7::text[], $8::text[], $9::bigint[],
+                 $10::text[], $11::boolean[])
+                 AS a(position, question_id, skill_id, difficulty, selected, correct)
+             )
+             SELECT id FROM attempt",
+        )
+        .bind(attempt.user.0)
+        .bind(&attempt.module)
+        .bind(i64::from(attempt.score))
+        .bind(i64::from(attempt.total))
+        .bind(submitted_at)
+        .bind(positions)
+        .bind(questions)
+        .bind(skills)
+        .bind(difficulties)
+        .bind(selected)
+        .bind(correct)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| map_write_error(e, None))?;
+        Ok(AttemptId(id))
+    }
+
+    async fn attempts(&self, user: UserId) -> Result<Vec<Attempt>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query_as::<_, (i64, i64, String, i64, i64, DateTime<Utc>)>(
+            "SELECT id, user_id, module_id, score, total, submitted_at FROM quiz_attempts
+             WHERE user_id = $1 ORDER BY submitted_at DESC, id DESC",
+        )
+        .bind(user.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let answers = sqlx::query_as::<_, (i64, String, String, i64, String, bool)>(
+            "SELECT a.attempt_id, a.question_id, a.skill_id, a.difficulty, a.selected, a.correct
+             FROM quiz_answers a JOIN quiz_attempts q ON q.id = a.attempt_id
+             WHERE q.user_id = $1 ORDER BY a.attempt_id, a.position",
+        )
+        .bind(user.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut by_attempt: HashMap<i64, Vec<AnswerRecord>> = HashMap::new();
+        for (attempt, question, skill, difficulty, selected, correct) in answers {
+            by_attempt.entry(attempt).or_default().push(AnswerRecord {
+                question,
+                skill,
+                difficulty: to_u8(difficulty, "difficulty")?,
+                selected: decode_selected(&selected)?,
+                correct,
+            });
+        }
+        rows.into_iter()
+            .map(|(id, user, module, score, total, submitted_at)| {
+                Ok(Attempt {
+                    id: AttemptId(id),
+                    user: UserId(user),
+                    module,
+                    score: to_u32(score, "score")?,
+                    total: to_u32(total, "total")?,
+                    answers: by_attempt.remove(&id).unwrap_or_default(),
+                    submitted_at: format_time(submitted_at),
+                })
+            })
+            .collect()
+    }
+
+    async fn attempt_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

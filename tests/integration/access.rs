@@ -1,0 +1,509 @@
+//! People, sessions and access control through the real router: first run, login, sessions,
+//! invitations, and who may see what (including guessed ids from another organisation).
+
+use crate::common::{enc, Client, TestApp};
+use axum::http::StatusCode;
+use levelfield::domain::people::TeamId;
+use levelfield::server::account::prepare_setup;
+use levelfield::server::auth::{hash_token, new_token, ts};
+use levelfield::store::SessionRecord;
+
+const PW: &str = "a long enough passphrase";
+
+/// Org A (admin, teams A1 and A2, a learner in A1, managers of A1 and A2) and org B (admin).
+struct World {
+    app: TestApp,
+}
+
+async fn invite(org_admin: &mut Client<'_>, role: &str, team: Option<TeamId>) -> String {
+    let body = match team {
+        Some(t) => format!("role={role}&team={t}&days=7"),
+        None => format!("role={role}&days=7"),
+    };
+    let (status, location) = org_admin.post_form("/admin/invitations", &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    location
+        .split("invited=")
+        .nth(1)
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+async fn join<'a>(app: &'a TestApp, token: &str, name: &str, email: &str) -> Client<'a> {
+    let mut c = Client::new(app);
+    let (status, location) = c
+        .post_form(
+            "/join",
+            &format!(
+                "token={token}&name={}&email={}&password={}&password_confirm={}",
+                enc(name),
+                enc(email),
+                enc(PW),
+                enc(PW)
+            ),
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/me")),
+        "join {email}"
+    );
+    c
+}
+
+async fn setup_org<'a>(
+    app: &'a TestApp,
+    token: &str,
+    org: &str,
+    email: &str,
+) -> (StatusCode, Option<String>, Client<'a>) {
+    let mut c = Client::new(app);
+    let (status, location) = c
+        .post_form(
+            "/setup",
+            &format!(
+                "token={token}&organisation={}&name=Admin&email={}&password={}&password_confirm={}",
+                enc(org),
+                enc(email),
+                enc(PW),
+                enc(PW)
+            ),
+        )
+        .await;
+    (status, location, c)
+}
+
+async fn world() -> World {
+    let app = TestApp::new("tests/fixtures/valid").await;
+    let token = prepare_setup(&app.state)
+        .await
+        .unwrap()
+        .expect("first run has a setup link");
+    let (status, location, _) = setup_org(&app, &token, "Org A", "admin@a.test").await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/admin"))
+    );
+    assert_eq!(
+        prepare_setup(&app.state).await.unwrap(),
+        None,
+        "only on first run"
+    );
+    // A second organisation, set up through the store's own token (as an operator would).
+    let t2 = new_token();
+    app.state
+        .store
+        .create_setup_token(
+            &hash_token(&t2),
+            &ts(chrono::Utc::now() + chrono::Duration::minutes(5)),
+        )
+        .await
+        .unwrap();
+    let (status, _, _) = setup_org(&app, &t2, "Org B", "admin@b.test").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    World { app }
+}
+
+#[tokio::test]
+async fn first_run_link_works_once_and_expires() {
+    let app = TestApp::new("tests/fixtures/valid").await;
+    let token = prepare_setup(&app.state).await.unwrap().unwrap();
+    let (_, html, _) = Client::new(&app)
+        .get(&format!("/setup?token={token}"))
+        .await;
+    assert!(html.contains("Create the first organisation"), "{html}");
+    let (status, location, mut admin) = setup_org(&app, &token, "Org A", "admin@a.test").await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/admin"))
+    );
+    let (status, html, _) = admin.get("/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Org A"));
+    // Used: a second try fails, and nothing is created.
+    let (_, location, _) = setup_org(&app, &token, "Org Again", "x@a.test").await;
+    assert!(location.unwrap().contains("error=token"));
+    // Expired.
+    let old = new_token();
+    app.state
+        .store
+        .create_setup_token(
+            &hash_token(&old),
+            &ts(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
+        .await
+        .unwrap();
+    let (_, location, _) = setup_org(&app, &old, "Late", "late@a.test").await;
+    assert!(location.unwrap().contains("error=token"));
+    assert_eq!(app.state.store.organisation_count().await.unwrap(), 1);
+    let _ = admin.post_form("/logout", "").await;
+}
+
+#[tokio::test]
+async fn passwords_are_checked_and_login_failures_say_nothing() {
+    let w = world().await;
+    let mut c = Client::new(&w.app);
+    let (_, l1) = c.login("admin@a.test", "wrong password here").await;
+    let (_, l2) = c.login("nobody@a.test", "wrong password here").await;
+    assert_eq!(
+        l1, l2,
+        "same answer for a wrong password and an unknown email"
+    );
+    assert!(l1.unwrap().contains("error=invalid-login"));
+    let (status, location) = c.login("ADMIN@a.test", PW).await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/me"))
+    );
+
+    // A weak password is refused at sign-up.
+    let mut admin = Client::new(&w.app);
+    admin.login("admin@a.test", PW).await;
+    let token = invite(&mut admin, "learner", None).await;
+    let mut c = Client::new(&w.app);
+    for (pw, code) in [("short", "short"), ("password123", "common")] {
+        let (_, location) = c
+            .post_form(
+                "/join",
+                &format!(
+                    "token={token}&name=L&email=l%40a.test&password={pw}&password_confirm={pw}"
+                ),
+            )
+            .await;
+        assert!(location.unwrap().contains(&format!("error={code}")), "{pw}");
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_from_one_address_are_slowed_not_the_user() {
+    let w = world().await;
+    let mut attacker = Client::new(&w.app);
+    attacker.ip = [203, 0, 113, 9];
+    for _ in 0..10 {
+        attacker.login("admin@a.test", "not the password").await;
+    }
+    let (status, _) = attacker.login("admin@a.test", "not the password").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // The real user, from their own address, still gets in.
+    let mut user = Client::new(&w.app);
+    let (status, location) = user.login("admin@a.test", PW).await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/me"))
+    );
+}
+
+#[tokio::test]
+async fn sessions_rotate_expire_and_end() {
+    let w = world().await;
+    let mut c = Client::new(&w.app);
+    c.login("admin@a.test", PW).await;
+    let first = c.cookie.clone().unwrap();
+    c.login("admin@a.test", PW).await;
+    let second = c.cookie.clone().unwrap();
+    assert_ne!(first, second, "a new session id at every login");
+    let mut old = Client::new(&w.app);
+    old.cookie = Some(first);
+    assert_eq!(
+        old.get("/me").await.0,
+        StatusCode::FOUND,
+        "the replaced session is gone"
+    );
+    assert_eq!(c.get("/me").await.0, StatusCode::OK);
+
+    // Logout ends the session on the server, not just in the browser.
+    let kept = c.cookie.clone();
+    c.post_form("/logout", "").await;
+    let mut replay = Client::new(&w.app);
+    replay.cookie = kept;
+    assert_eq!(replay.get("/me").await.0, StatusCode::FOUND);
+
+    // Expired sessions give no access.
+    let member = w
+        .app
+        .state
+        .store
+        .credentials("admin@a.test")
+        .await
+        .unwrap()
+        .unwrap();
+    let token = new_token();
+    let past = ts(chrono::Utc::now() - chrono::Duration::hours(1));
+    w.app
+        .state
+        .store
+        .create_session(&SessionRecord {
+            id_hash: hash_token(&token),
+            user: member.user,
+            created_at: past.clone(),
+            last_seen_at: past.clone(),
+            expires_at: past,
+        })
+        .await
+        .unwrap();
+    let mut expired = Client::new(&w.app);
+    expired.cookie = Some(token);
+    assert_eq!(expired.get("/me").await.0, StatusCode::FOUND);
+}
+
+#[tokio::test]
+async fn cookie_flags_follow_tls() {
+    let w = world().await;
+    let req = |proto: Option<&str>| {
+        let mut b = axum::http::Request::post("/login")
+            .header("host", "localhost")
+            .header("origin", "http://localhost")
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(p) = proto {
+            b = b.header("x-forwarded-proto", p);
+        }
+        b.body(axum::body::Body::from(format!(
+            "email=admin%40a.test&password={}",
+            enc(PW)
+        )))
+        .unwrap()
+    };
+    let (_, res) = w.app.send(req(None)).await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    let (_, res) = w.app.send(req(Some("https"))).await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn password_change_ends_other_sessions() {
+    let w = world().await;
+    let mut laptop = Client::new(&w.app);
+    laptop.login("admin@a.test", PW).await;
+    let mut phone = Client::new(&w.app);
+    phone.login("admin@a.test", PW).await;
+    let new = "an even longer passphrase";
+    let (_, location) = laptop
+        .post_form(
+            "/account/password",
+            &format!(
+                "current_password={}&password={}&password_confirm={}",
+                enc(PW),
+                enc(new),
+                enc(new)
+            ),
+        )
+        .await;
+    assert_eq!(location.as_deref(), Some("/account?done=password"));
+    assert_eq!(
+        laptop.get("/me").await.0,
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        phone.get("/me").await.0,
+        StatusCode::FOUND,
+        "the other one ends"
+    );
+    let (_, location) = Client::new(&w.app).login("admin@a.test", new).await;
+    assert_eq!(location.as_deref(), Some("/me"));
+}
+
+#[tokio::test]
+async fn access_control_matrix() {
+    let w = world().await;
+    let app = &w.app;
+    let mut admin_a = Client::new(app);
+    admin_a.login("admin@a.test", PW).await;
+    let mut admin_b = Client::new(app);
+    admin_b.login("admin@b.test", PW).await;
+
+    // Teams and people of org A, made through the admin's own forms.
+    admin_a.post_form("/admin/teams", "name=Alpha").await;
+    admin_a.post_form("/admin/teams", "name=Beta").await;
+    let org_a = app
+        .state
+        .store
+        .credentials("admin@a.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .org;
+    let teams = app.state.store.teams(org_a).await.unwrap();
+    let (a1, a2) = (teams[0].id, teams[1].id);
+    let t = invite(&mut admin_a, "learner", Some(a1)).await;
+    let learner = join(app, &t, "Lea Learner", "lea@a.test").await;
+    let t = invite(&mut admin_a, "manager", Some(a1)).await;
+    let manager_a1 = join(app, &t, "Max Manager", "max@a.test").await;
+    let t = invite(&mut admin_a, "manager", Some(a2)).await;
+    let manager_a2 = join(app, &t, "Mia Manager", "mia@a.test").await;
+    let anon = Client::new(app);
+    let lea = app
+        .state
+        .store
+        .credentials("lea@a.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+
+    // Lea takes a quiz: her attempt is recorded (she is signed in).
+    let mut lea_client = learner;
+    let (status, _) = lea_client
+        .post_form(
+            "/modules/evaluating-models/quiz",
+            "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html, _) = lea_client.get("/me").await;
+    assert!(html.contains("2 of 2"), "{html}");
+    // An anonymous attempt is graded but stores nothing.
+    let before = app.state.store.attempt_count().await.unwrap();
+    let mut anon2 = Client::new(app);
+    anon2
+        .post_form("/modules/evaluating-models/quiz", "answer.q-choose=1")
+        .await;
+    assert_eq!(app.state.store.attempt_count().await.unwrap(), before);
+
+    use StatusCode as S;
+    const LOGIN: S = S::FOUND;
+    let who: [(&str, &Client); 6] = [
+        ("anonymous", &anon),
+        ("learner", &lea_client),
+        ("manager A1", &manager_a1),
+        ("manager A2", &manager_a2),
+        ("admin A", &admin_a),
+        ("admin B", &admin_b),
+    ];
+    let routes: Vec<(String, [S; 6], Option<&str>)> = vec![
+        (
+            "/me".into(),
+            [LOGIN, S::OK, S::OK, S::OK, S::OK, S::OK],
+            None,
+        ),
+        (
+            "/admin".into(),
+            [
+                LOGIN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::OK,
+            ],
+            Some("lea@a.test"),
+        ),
+        (
+            format!("/teams/{a1}"),
+            [
+                LOGIN,
+                S::FORBIDDEN,
+                S::OK,
+                S::FORBIDDEN,
+                S::OK,
+                S::NOT_FOUND,
+            ],
+            Some("lea@a.test"),
+        ),
+        (
+            format!("/teams/{a2}"),
+            [
+                LOGIN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::OK,
+                S::NOT_FOUND,
+            ],
+            Some("mia@a.test"),
+        ),
+        (
+            format!("/teams/{a1}/people/{lea}"),
+            [
+                LOGIN,
+                S::FORBIDDEN,
+                S::OK,
+                S::FORBIDDEN,
+                S::OK,
+                S::NOT_FOUND,
+            ],
+            Some("2 of 2"),
+        ),
+        (
+            format!("/teams/{a2}/people/{lea}"),
+            [
+                LOGIN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::NOT_FOUND,
+                S::NOT_FOUND,
+                S::NOT_FOUND,
+            ],
+            None,
+        ),
+    ];
+    for (route, expected, secret) in &routes {
+        for ((name, client), want) in who.iter().zip(expected) {
+            let (status, html, _) = client.get(route).await;
+            assert_eq!(status, *want, "{name} GET {route}");
+            if let Some(secret) = secret {
+                let sees = html.contains(secret);
+                assert_eq!(
+                    sees,
+                    status == S::OK && *name != "admin B",
+                    "{name} GET {route}: sees {secret}? {sees}"
+                );
+            }
+        }
+    }
+
+    // State changes: only org A's admin may change org A, even with guessed ids.
+    let lea_id = lea.0;
+    for (name, client, want) in [
+        ("admin B", &mut admin_b, "not-found"),
+        ("manager A1", &mut manager_a1_mut(app).await, ""),
+    ] {
+        let (status, location) = client
+            .post_form(&format!("/admin/members/{lea_id}/remove"), "")
+            .await;
+        if want.is_empty() {
+            assert_eq!(status, S::FORBIDDEN, "{name}");
+        } else {
+            assert!(location.unwrap().contains(want), "{name}");
+        }
+    }
+    assert!(
+        app.state.store.member(org_a, lea).await.is_ok(),
+        "Lea is still there"
+    );
+    let (status, _) = Client::new(app)
+        .post_form(&format!("/admin/members/{lea_id}/remove"), "")
+        .await;
+    assert_eq!(status, S::SEE_OTHER);
+    assert!(app.state.store.member(org_a, lea).await.is_ok());
+
+    // Admin B cannot invite into org A's team by guessing its id.
+    let (_, location) = admin_b
+        .post_form("/admin/invitations", &format!("role=learner&team={a1}"))
+        .await;
+    assert!(location.unwrap().contains("error=not-found"));
+
+    // Admin A can remove Lea; her records go with her.
+    let (_, location) = admin_a
+        .post_form(&format!("/admin/members/{lea_id}/remove"), "")
+        .await;
+    assert_eq!(location.as_deref(), Some("/admin#members"));
+    assert!(app.state.store.member(org_a, lea).await.is_err());
+}
+
+async fn manager_a1_mut(app: &TestApp) -> Client<'_> {
+    let mut c = Client::new(app);
+    c.login("max@a.test", PW).await;
+    c
+}
