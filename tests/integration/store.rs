@@ -1261,7 +1261,7 @@ async fn attempts_round_trip(store: &dyn Store) {
     assert_eq!(store.attempt_count().await.unwrap(), 4);
 
     // A long quiz: more answers than one SQLite statement takes, still in order.
-    let long: Vec<AnswerRecord> = (0..5000)
+    let long: Vec<AnswerRecord> = (0..5000_u32)
         .map(|i| {
             answer(
                 &format!("q{i}"),

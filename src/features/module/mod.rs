@@ -82,6 +82,9 @@ pub fn ModulePage() -> impl IntoView {
     let prev = prev.map(|p| (p.slug.clone(), p.title.clone()));
     let next = next.map(|n| (n.slug.clone(), n.title.clone()));
     let questions: Vec<QuestionView> = m.quiz.iter().map(|q| q.view()).collect();
+    let signed_in = crate::ui::viewer().is_some();
+    let saved = use_query_map().get_untracked().get("saved").is_some();
+    let sections = crate::server::progress::sections(m);
 
     view! {
         <Title text=m.title.clone() />
@@ -133,8 +136,22 @@ pub fn ModulePage() -> impl IntoView {
                 </nav>
                 <div class="prose" inner_html=m.body_html.clone()></div>
             </div>
+            {signed_in
+                .then(|| {
+                    view! {
+                        <section class="progress-save" id="progress" aria-label="Your progress">
+                            {saved.then(|| view! { <p class="notice" role="status">"Saved: this module is marked as read."</p> })}
+                            <form method="post" action=format!("/modules/{}/progress", m.slug) class="inline">
+                                <input type="hidden" name="reached" value=sections.to_string() />
+                                <button type="submit" class="button">"I have read this module"</button>
+                            </form>
+                            {has_quiz.then(|| view! { <span>" Then pass the quiz to complete it."</span> })}
+                        </section>
+                    }
+                })}
             {has_quiz
                 .then(|| {
+
                     view! {
                         <section class="quiz-section" id="quiz" aria-labelledby="quiz-title">
                             <h2 id="quiz-title">"Quiz"</h2>
