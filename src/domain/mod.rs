@@ -7,5 +7,6 @@ pub mod catalogue;
 pub mod ids;
 pub mod level;
 pub mod people;
+pub mod proficiency;
 pub mod progress;
 pub mod quiz;

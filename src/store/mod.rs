@@ -21,7 +21,9 @@ use std::sync::Arc;
 /// A storage failure, by kind. Callers map kinds, never message text.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("unsupported database URL `{0}`: use sqlite://path/to/file.db")]
+    #[error(
+        "unsupported database URL `{0}`: use sqlite://path/to/file.db or postgres://user@host/db"
+    )]
     UnsupportedUrl(String),
     #[error("not found")]
     NotFound,

@@ -512,21 +512,39 @@ async fn manager_a1_mut(app: &TestApp) -> Client<'_> {
 async fn reading_progress_is_recorded_for_the_signed_in_learner_only() {
     let w = world().await;
     let mut anon = Client::new(&w.app);
-    let (status, location) = anon.post_form("/modules/evaluating-models/progress", "reached=1").await;
+    let (status, location) = anon
+        .post_form("/modules/evaluating-models/progress", "reached=1")
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.unwrap().starts_with("/login"));
 
     let mut me = Client::new(&w.app);
     me.login("admin@a.test", PW).await;
-    let (_, location) = me.post_form("/modules/evaluating-models/progress", "reached=1").await;
-    assert_eq!(location.as_deref(), Some("/modules/evaluating-models?saved=1#progress"));
+    let (_, location) = me
+        .post_form("/modules/evaluating-models/progress", "reached=1")
+        .await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/modules/evaluating-models?saved=1#progress")
+    );
     // Never backwards; resume where the learner got to.
-    me.post_form("/modules/evaluating-models/progress", "reached=0").await;
+    me.post_form("/modules/evaluating-models/progress", "reached=0")
+        .await;
     let (_, html, _) = me.get("/me").await;
     assert!(html.contains("100% read"), "{html}");
-    assert!(html.contains("/modules/evaluating-models#splits"), "resume link: {html}");
+    assert!(
+        html.contains("/modules/evaluating-models#splits"),
+        "resume link: {html}"
+    );
     // The quiz, passed, completes it.
-    me.post_form("/modules/evaluating-models/quiz", "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1").await;
+    me.post_form(
+        "/modules/evaluating-models/quiz",
+        "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+    )
+    .await;
     let (_, html, _) = me.get("/me").await;
-    assert!(html.contains(r#"data-testid="completed""#) && html.contains("Evaluating models"), "{html}");
+    assert!(
+        html.contains(r#"data-testid="completed""#) && html.contains("Evaluating models"),
+        "{html}"
+    );
 }
