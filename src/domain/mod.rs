@@ -4,6 +4,7 @@
 //! functions over it, unit-tested where it lives.
 
 pub mod catalogue;
+pub mod gaps;
 pub mod ids;
 pub mod level;
 pub mod people;
