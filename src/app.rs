@@ -4,7 +4,7 @@
 use crate::features::account::{AccountPage, JoinPage, LoginPage, SetupPage};
 use crate::features::admin::AdminPage;
 use crate::features::catalogue::CataloguePage;
-use crate::features::learning::MyLearningPage;
+use crate::features::learning::{MyLearningPage, MySkillsPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
 use crate::features::skills::{SkillPage, SkillsPage};
 use crate::features::teams::{TeamPage, TeamPersonPage, TeamsPage};
@@ -55,6 +55,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/me") view=MyLearningPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/skills") view=MySkillsPage ssr=SsrMode::Async />
+                    <Route path=path!("/docs/proficiency") view=ProficiencyDocPage />
+
+
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team") view=TeamPage ssr=SsrMode::Async />

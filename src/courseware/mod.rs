@@ -61,3 +61,13 @@ impl<'a> Diagnostics<'a> {
         &self.path
     }
 }
+
+/// Renders a standalone markdown document (no links to resolve) to sanitized HTML.
+pub fn render_document(markdown: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(markdown, render::options()),
+    );
+    render::sanitize(&html)
+}

@@ -268,3 +268,70 @@ mod tests {
         assert!(with_fresh > with_old, "{with_fresh} vs {with_old}");
     }
 }
+
+/// Where a piece of evidence came from, to explain an estimate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub module: String,
+    /// The question, for an answer; `None` for a module completion.
+    pub question: Option<String>,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// Gathers a learner's evidence per skill from their quiz answers and module completions.
+pub fn evidence_by_skill(
+    lib: &super::catalogue::Library,
+    attempts: &[super::progress::Attempt],
+    progress: &[super::progress::ModuleProgress],
+    now: chrono::DateTime<chrono::Utc>,
+) -> std::collections::BTreeMap<super::ids::SkillId, Vec<(Evidence, Source)>> {
+    let age = |at: &str| {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .map(|t| (now - t.with_timezone(&chrono::Utc)).num_seconds().max(0) as f64 / 86_400.0)
+            .unwrap_or(0.0)
+    };
+    let mut out: std::collections::BTreeMap<super::ids::SkillId, Vec<(Evidence, Source)>> =
+        Default::default();
+    for a in attempts {
+        for ans in &a.answers {
+            out.entry(super::ids::SkillId::new(ans.skill.clone()))
+                .or_default()
+                .push((
+                    Evidence {
+                        kind: EvidenceKind::Answer {
+                            difficulty: ans.difficulty,
+                            correct: ans.correct,
+                        },
+                        age_days: age(&a.submitted_at),
+                    },
+                    Source {
+                        module: a.module.clone(),
+                        question: Some(ans.question.clone()),
+                        at: a.submitted_at.clone(),
+                    },
+                ));
+        }
+    }
+    for p in progress {
+        let (Some(done), Some(m)) = (&p.completed_at, lib.module(&p.module)) else {
+            continue;
+        };
+        for (skill, level) in &m.skills {
+            out.entry(skill.clone()).or_default().push((
+                Evidence {
+                    kind: EvidenceKind::Completion {
+                        level: level.value(),
+                    },
+                    age_days: age(done),
+                },
+                Source {
+                    module: p.module.clone(),
+                    question: None,
+                    at: done.clone(),
+                },
+            ));
+        }
+    }
+    out
+}

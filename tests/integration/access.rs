@@ -548,3 +548,42 @@ async fn reading_progress_is_recorded_for_the_signed_in_learner_only() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn my_skills_explains_estimates_and_recommends_with_reasons() {
+    let w = world().await;
+    let mut me = Client::new(&w.app);
+    me.login("admin@a.test", PW).await;
+    // No evidence yet: every target is an unmeasured gap, and modules are recommended with why.
+    let (status, html, _) = me.get("/me/skills?role=analyst").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("? unmeasured (target 2)"), "{html}");
+    assert!(html.contains("closes Model evaluation: 0 → 2"), "{html}");
+    assert!(html.contains("take first: Data basics"), "{html}");
+
+    // Evidence moves the estimate, and each item is listed.
+    me.post_form(
+        "/modules/evaluating-models/quiz",
+        "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+    )
+    .await;
+    let (_, html, _) = me.get("/me/skills?role=analyst").await;
+    assert!(html.contains("✓ target 2 met"), "{html}");
+    assert!(
+        html.contains("Answered correctly a difficulty-3 question (q-leak) in Evaluating models"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Completed Evaluating models (teaches level 2)"),
+        "{html}"
+    );
+
+    // Anonymous visitors are sent to sign in.
+    assert_eq!(
+        Client::new(&w.app).get("/me/skills").await.0,
+        StatusCode::FOUND
+    );
+    let (status, html, _) = Client::new(&w.app).get("/docs/proficiency").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("A worked example"));
+}

@@ -1,6 +1,9 @@
 //! "My learning": the signed-in learner's modules in progress (with where to resume), completed
 //! modules and quiz results. Shows only the viewer's own records.
 
+mod skills;
+pub use skills::{MySkillsPage, ProficiencyDocPage};
+
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::server::state::AppState;
 use crate::ui::{library, redirect_to_login, viewer};
@@ -17,6 +20,8 @@ pub fn MyLearningPage() -> impl IntoView {
     view! {
         <Title text="My learning" />
         <h1>"My learning"</h1>
+        <p><a href="/me/skills">"My skills and what to learn next"</a></p>
+
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
                 let Some(state) = state else { return ().into_any() };
