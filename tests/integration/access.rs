@@ -78,7 +78,10 @@ async fn setup_org<'a>(
 }
 
 async fn world() -> World {
-    let app = TestApp::new("tests/fixtures/valid").await;
+    world_on(TestApp::new("tests/fixtures/valid").await).await
+}
+
+async fn world_on(app: TestApp) -> World {
     let token = prepare_setup(&app.state)
         .await
         .unwrap()
@@ -315,8 +318,17 @@ async fn password_change_ends_other_sessions() {
 }
 
 #[tokio::test]
-async fn access_control_matrix() {
-    let w = world().await;
+async fn access_control_matrix_on_sqlite() {
+    access_control_matrix(world().await).await;
+}
+
+/// The same app, the same matrix, on PostgreSQL.
+#[tokio::test]
+async fn access_control_matrix_on_postgres() {
+    access_control_matrix(world_on(TestApp::postgres("tests/fixtures/valid").await).await).await;
+}
+
+async fn access_control_matrix(w: World) {
     let app = &w.app;
     let mut admin_a = Client::new(app);
     admin_a.login("admin@a.test", PW).await;
@@ -586,4 +598,76 @@ async fn my_skills_explains_estimates_and_recommends_with_reasons() {
     let (status, html, _) = Client::new(&w.app).get("/docs/proficiency").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("A worked example"));
+}
+
+/// 50 signed-in learners submit quiz attempts through the router at the same moment: every one
+/// is graded and stored, none fails.
+async fn concurrent_attempts(app: TestApp) {
+    use levelfield::server::auth::hash_password;
+    use levelfield::store::NewUser;
+    let w = world_on(app).await;
+    let mut admin = Client::new(&w.app);
+    admin.login("admin@a.test", PW).await;
+    let hash = hash_password(PW.into()).await.unwrap();
+    let mut cookies = Vec::new();
+    for i in 0..50 {
+        // Accounts straight through the store (hashing 50 passwords would only test argon2).
+        let token = invite(&mut admin, "learner", None).await;
+        let user = NewUser {
+            email: format!("l{i}@a.test"),
+            name: format!("Learner {i}"),
+            password_hash: hash.clone(),
+        };
+        let (_, id) = w
+            .app
+            .state
+            .store
+            .accept_invitation(&hash_token(&token), &ts(chrono::Utc::now()), &user)
+            .await
+            .unwrap();
+        let session = levelfield::server::auth::start_session(&w.app.state, id)
+            .await
+            .unwrap();
+        cookies.push(session);
+    }
+    let before = w.app.state.store.attempt_count().await.unwrap();
+    let started = std::time::Instant::now();
+    let mut set = tokio::task::JoinSet::new();
+    for cookie in cookies {
+        let router = w.app.router.clone();
+        set.spawn(async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::post("/api/grade_quiz")
+                .header("host", "localhost")
+                .header("origin", "http://localhost")
+                .header("content-type", "application/json")
+                .header("cookie", format!("levelfield_session={cookie}"))
+                .body(axum::body::Body::from(r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[1]},{"question":"q-leak","selected":[0,1]}]}"#))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status()
+        });
+    }
+    let mut ok = 0;
+    while let Some(status) = set.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::OK);
+        ok += 1;
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(ok, 50);
+    assert_eq!(
+        w.app.state.store.attempt_count().await.unwrap(),
+        before + 50,
+        "none lost"
+    );
+    eprintln!("50 concurrent graded and stored attempts in {elapsed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_learners_at_once_on_sqlite() {
+    concurrent_attempts(TestApp::new("tests/fixtures/valid").await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_learners_at_once_on_postgres() {
+    concurrent_attempts(TestApp::postgres("tests/fixtures/valid").await).await;
 }

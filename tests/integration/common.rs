@@ -7,6 +7,8 @@ use http_body_util::BodyExt;
 use levelfield::server::config::Config;
 use levelfield::server::router::{build_state, router};
 use levelfield::server::state::AppState;
+use sqlx::{Connection, PgConnection};
+use std::sync::atomic::{AtomicU64, Ordering};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -15,14 +17,33 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     _dir: TempDir,
+    _pg: Option<PgDatabase>,
 }
 
 impl TestApp {
     /// An app serving the content tree at `content` (relative to the crate root).
     pub async fn new(content: &str) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/test.db", dir.path().display());
+        Self::on(content, url, dir, None).await
+    }
+
+    /// The same app on a fresh PostgreSQL database (dropped afterwards).
+    pub async fn postgres(content: &str) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pg = PgDatabase::create().await;
+        let url = pg.url.clone();
+        Self::on(content, url, dir, Some(pg)).await
+    }
+
+    async fn on(
+        content: &str,
+        database_url: String,
+        dir: TempDir,
+        pg: Option<PgDatabase>,
+    ) -> TestApp {
         let config = Config {
-            database_url: format!("sqlite://{}/test.db", dir.path().display()),
+            database_url,
             ..Config::for_tests(content)
         };
         let conf = leptos::prelude::get_configuration(Some("Cargo.toml")).expect("leptos config");
@@ -33,6 +54,7 @@ impl TestApp {
             router: router(state.clone()),
             state,
             _dir: dir,
+            _pg: pg,
         }
     }
 
@@ -159,4 +181,103 @@ impl<'a> Client<'a> {
 
 pub fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+pub fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// `url` with its database name replaced by `name` (query string kept).
+pub fn with_database(url: &str, name: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL with a scheme");
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, query)) => (rest, Some(query)),
+        None => (rest, None),
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    match query {
+        Some(query) => format!("{scheme}://{authority}/{name}?{query}"),
+        None => format!("{scheme}://{authority}/{name}"),
+    }
+}
+
+/// A PostgreSQL database for one test, dropped (`WITH (FORCE)`) when this is dropped, even
+/// while a failed test unwinds.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// Names a new database without creating it.
+    pub fn named() -> PgDatabase {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .subsec_nanos();
+        let name = format!(
+            "levelfield_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            nanos
+        );
+        let admin_url = admin_url();
+        let url = with_database(&admin_url, &name);
+        PgDatabase {
+            admin_url,
+            name,
+            url,
+        }
+    }
+
+    pub async fn create() -> PgDatabase {
+        let db = PgDatabase::named();
+        let mut conn = PgConnection::connect(&db.admin_url).await.expect(
+            "PostgreSQL is running (pg_isready -h 127.0.0.1) and TEST_DATABASE_URL is right",
+        );
+        sqlx::query(&format!(r#"CREATE DATABASE "{}""#, db.name))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        conn.close().await.ok();
+        db
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        // Synchronously, on a thread of its own with its own runtime: this may run inside the
+        // test's runtime, or while a panic unwinds out of it.
+        let admin_url = self.admin_url.clone();
+        let sql = format!(r#"DROP DATABASE IF EXISTS "{}" WITH (FORCE)"#, self.name);
+        let outcome = std::thread::spawn(move || -> Result<(), String> {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let mut conn = PgConnection::connect(&admin_url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                sqlx::query(&sql)
+                    .execute(&mut conn)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                conn.close().await.ok();
+                Ok(())
+            })
+        })
+        .join();
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("could not drop test database {}: {e}", self.name),
+            Err(_) => eprintln!(
+                "could not drop test database {}: thread panicked",
+                self.name
+            ),
+        }
+    }
 }

@@ -5,14 +5,15 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`); each test creates its own uniquely named
 //! database there and drops it at the end, whether the scenario passed or panicked.
 
+use crate::common::PgDatabase;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use levelfield::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
 use levelfield::store::{
     connect, Assignment, Invitation, ModuleRecord, NewUser, SessionRecord, Store, StoreError,
 };
-use sqlx::{Connection, PgConnection};
 use std::sync::atomic::{AtomicU64, Ordering};
+
 use std::sync::Arc;
 use tempfile::TempDir;
 
@@ -56,105 +57,6 @@ impl TestDb {
     /// Connects again to the same database, as a restarted server would.
     async fn reconnect(&self) -> Arc<dyn Store> {
         connect(&self.url).await.expect("reconnect")
-    }
-}
-
-fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
-}
-
-/// `url` with its database name replaced by `name` (query string kept).
-fn with_database(url: &str, name: &str) -> String {
-    let (scheme, rest) = url.split_once("://").expect("a URL with a scheme");
-    let (rest, query) = match rest.split_once('?') {
-        Some((rest, query)) => (rest, Some(query)),
-        None => (rest, None),
-    };
-    let authority = rest.split('/').next().unwrap_or_default();
-    match query {
-        Some(query) => format!("{scheme}://{authority}/{name}?{query}"),
-        None => format!("{scheme}://{authority}/{name}"),
-    }
-}
-
-/// A PostgreSQL database for one test, dropped (`WITH (FORCE)`) when this is dropped, even
-/// while a failed test unwinds.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    /// Names a new database without creating it.
-    fn named() -> PgDatabase {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("clock")
-            .subsec_nanos();
-        let name = format!(
-            "levelfield_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            nanos
-        );
-        let admin_url = admin_url();
-        let url = with_database(&admin_url, &name);
-        PgDatabase {
-            admin_url,
-            name,
-            url,
-        }
-    }
-
-    async fn create() -> PgDatabase {
-        let db = PgDatabase::named();
-        let mut conn = PgConnection::connect(&db.admin_url).await.expect(
-            "PostgreSQL is running (pg_isready -h 127.0.0.1) and TEST_DATABASE_URL is right",
-        );
-        sqlx::query(&format!(r#"CREATE DATABASE "{}""#, db.name))
-            .execute(&mut conn)
-            .await
-            .expect("create test database");
-        conn.close().await.ok();
-        db
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        // Synchronously, on a thread of its own with its own runtime: this may run inside the
-        // test's runtime, or while a panic unwinds out of it.
-        let admin_url = self.admin_url.clone();
-        let sql = format!(r#"DROP DATABASE IF EXISTS "{}" WITH (FORCE)"#, self.name);
-        let outcome = std::thread::spawn(move || -> Result<(), String> {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?;
-            runtime.block_on(async {
-                let mut conn = PgConnection::connect(&admin_url)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                sqlx::query(&sql)
-                    .execute(&mut conn)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                conn.close().await.ok();
-                Ok(())
-            })
-        })
-        .join();
-        match outcome {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => eprintln!("could not drop test database {}: {e}", self.name),
-            Err(_) => eprintln!(
-                "could not drop test database {}: thread panicked",
-                self.name
-            ),
-        }
     }
 }
 
