@@ -3,11 +3,17 @@
 //! Nothing here does I/O or knows about Leptos, axum or sqlx; everything is plain data and
 //! functions over it, unit-tested where it lives.
 
+// The browser bundle needs only what the quiz island uses (ids, levels, quiz wire types).
+#[cfg(feature = "ssr")]
 pub mod catalogue;
+#[cfg(feature = "ssr")]
 pub mod gaps;
 pub mod ids;
 pub mod level;
+#[cfg(feature = "ssr")]
 pub mod people;
+#[cfg(feature = "ssr")]
 pub mod proficiency;
+#[cfg(feature = "ssr")]
 pub mod progress;
 pub mod quiz;
