@@ -3,11 +3,11 @@
 # module page loads. A figure, not a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo leptos build --release
+cargo leptos build --release "$@"
 pkg=target/site/pkg
 total_raw=0; total_gz=0
 printf '%-28s %10s %10s\n' file raw gzip
-for f in "$pkg"/levelfield_bg.wasm "$pkg"/levelfield.js; do
+for f in "$pkg"/*.wasm "$pkg"/levelfield.js; do
   raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c)
   total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
   printf '%-28s %10d %10d\n' "$(basename "$f")" "$raw" "$gz"

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   levelfield [serve]               run the web app (see .env.example for settings)
-  levelfield content check [DIR]   check a content tree (default: content/); exit 1 on any problem";
+  levelfield content check [DIR]   check a content tree (default: content/); exit 1 on any problem
+  levelfield content stats [DIR]   words, questions and minutes of every published module";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -17,6 +18,8 @@ async fn main() -> ExitCode {
         [] | ["serve"] => serve().await,
         ["content", "check"] => content_check(PathBuf::from("content")),
         ["content", "check", dir] => content_check(PathBuf::from(dir)),
+        ["content", "stats"] => content_stats(PathBuf::from("content")),
+        ["content", "stats", dir] => content_stats(PathBuf::from(dir)),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -25,6 +28,33 @@ async fn main() -> ExitCode {
             eprintln!("{USAGE}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Prints every published module with its words of reading, questions and minutes.
+fn content_stats(dir: PathBuf) -> ExitCode {
+    let outcome = levelfield::courseware::load(&dir);
+    println!(
+        "{:<36} {:>6} {:>9} {:>7}",
+        "module", "words", "questions", "minutes"
+    );
+    for m in outcome.library.modules() {
+        println!(
+            "{:<36} {:>6} {:>9} {:>7}",
+            m.id,
+            m.word_count,
+            m.quiz.len(),
+            m.estimated_minutes
+        );
+    }
+    if outcome.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "{} problem(s): run `levelfield content check`",
+            outcome.errors.len()
+        );
+        ExitCode::FAILURE
     }
 }
 

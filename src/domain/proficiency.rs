@@ -151,14 +151,14 @@ mod tests {
             let n = (self.next() % 12) as usize;
             (0..n)
                 .map(|_| {
-                    let kind = if self.next() % 5 == 0 {
+                    let kind = if self.next().is_multiple_of(5) {
                         EvidenceKind::Completion {
                             level: 1 + (self.next() % 4) as u8,
                         }
                     } else {
                         EvidenceKind::Answer {
                             difficulty: 1 + (self.next() % 3) as u8,
-                            correct: self.next() % 2 == 0,
+                            correct: self.next().is_multiple_of(2),
                         }
                     };
                     Evidence {
@@ -237,7 +237,7 @@ mod tests {
             ev.push(Evidence {
                 kind: EvidenceKind::Answer {
                     difficulty: 2,
-                    correct: rng.next() % 2 == 0,
+                    correct: rng.next().is_multiple_of(2),
                 },
                 age_days: (rng.next() % 900) as f64,
             });

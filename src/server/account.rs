@@ -76,6 +76,25 @@ fn internal(e: &dyn std::error::Error) -> Response {
     see_other("/?error=internal", None)
 }
 
+/// After an account was created (or not): sign it in and go on, or back with the reason.
+async fn signed_up(
+    state: &AppState,
+    headers: &HeaderMap,
+    created: Result<crate::domain::people::UserId, StoreError>,
+    back: &str,
+    to: &str,
+) -> Response {
+    match created {
+        Ok(user_id) => match start_session(state, user_id).await {
+            Ok(session) => signed_in(state, headers, &session, to),
+            Err(e) => internal(&e),
+        },
+        Err(StoreError::TokenInvalid) => see_other(&with_error(back, "token"), None),
+        Err(StoreError::EmailTaken) => see_other(&with_error(back, "email-taken"), None),
+        Err(e) => internal(&e),
+    }
+}
+
 /// `POST /setup`: creates the first organisation and its admin, then signs them in.
 pub async fn setup(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let form = Form::parse(&body);
@@ -92,19 +111,11 @@ pub async fn setup(State(state): State<AppState>, headers: HeaderMap, body: Byte
         Err(code) => return see_other(&with_error(&back, code), None),
     };
     let now = ts(Utc::now());
-    match state
+    let created = state
         .store
         .setup_organisation(&hash_token(&token), &now, &org_name, &user)
-        .await
-    {
-        Ok((_, user_id)) => match start_session(&state, user_id).await {
-            Ok(session) => signed_in(&state, &headers, &session, "/admin"),
-            Err(e) => internal(&e),
-        },
-        Err(StoreError::TokenInvalid) => see_other(&with_error(&back, "token"), None),
-        Err(StoreError::EmailTaken) => see_other(&with_error(&back, "email-taken"), None),
-        Err(e) => internal(&e),
-    }
+        .await;
+    signed_up(&state, &headers, created.map(|(_, u)| u), &back, "/admin").await
 }
 
 /// The client's address for throttling: the socket peer, or `unknown` in tests.
@@ -200,19 +211,11 @@ pub async fn join(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         Err(code) => return see_other(&with_error(&back, code), None),
     };
     let now = ts(Utc::now());
-    match state
+    let created = state
         .store
         .accept_invitation(&hash_token(&token), &now, &user)
-        .await
-    {
-        Ok((_, user_id)) => match start_session(&state, user_id).await {
-            Ok(session) => signed_in(&state, &headers, &session, "/me"),
-            Err(e) => internal(&e),
-        },
-        Err(StoreError::TokenInvalid) => see_other(&with_error(&back, "token"), None),
-        Err(StoreError::EmailTaken) => see_other(&with_error(&back, "email-taken"), None),
-        Err(e) => internal(&e),
-    }
+        .await;
+    signed_up(&state, &headers, created.map(|(_, u)| u), &back, "/me").await
 }
 
 /// `POST /account/password`: changes the password and ends every other session.

@@ -202,3 +202,44 @@ async fn serves_only_referenced_content_images() {
     let (status, _) = app.get("/content/../Cargo.toml").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// In development a changed file under `content/` is picked up without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn content_changes_are_picked_up_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(std::path::Path::new(VALID), &content);
+    let app = TestApp::new(content.to_str().unwrap()).await;
+    let _watcher = levelfield::server::router::watch_content(&app.state).expect("watching");
+    let (_, html) = app.get("/modules/basics").await;
+    assert!(html.contains("<h1>Data basics</h1>"));
+
+    let file = content.join("modules/basics.md");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("title: Data basics", "title: Data fundamentals");
+    std::fs::write(&file, text).unwrap();
+    let mut seen = false;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, html) = app.get("/modules/basics").await;
+        if html.contains("<h1>Data fundamentals</h1>") {
+            seen = true;
+            break;
+        }
+    }
+    assert!(seen, "the edited title is served within 5 s");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
