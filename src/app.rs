@@ -7,7 +7,7 @@ use crate::features::catalogue::CataloguePage;
 use crate::features::learning::{MyLearningPage, MySkillsPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
 use crate::features::skills::{SkillPage, SkillsPage};
-use crate::features::teams::{TeamPage, TeamPersonPage, TeamsPage};
+use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamsPage};
 use crate::ui::{NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/teams/:team/skills") view=TeamSkillsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team/people/:person") view=TeamPersonPage ssr=SsrMode::Async />
                 </Routes>
             </main>

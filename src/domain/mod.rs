@@ -11,6 +11,8 @@ pub mod gaps;
 pub mod ids;
 pub mod level;
 #[cfg(feature = "ssr")]
+pub mod matrix;
+#[cfg(feature = "ssr")]
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod proficiency;

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod config;
+pub mod export;
 pub mod forms;
 pub mod handlers;
 pub mod progress;

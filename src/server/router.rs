@@ -120,6 +120,10 @@ pub fn router(state: AppState) -> Router {
         .route("/join", post(super::account::join))
         .route("/account/password", post(super::account::change_password))
         .route("/admin/teams", post(super::admin::create_team))
+        .route(
+            "/teams/{team}/skills.csv",
+            get(super::export::team_skills_csv),
+        )
         .route("/admin/invitations", post(super::admin::create_invitation))
         .route("/admin/members/{user}", post(super::admin::assign))
         .route("/admin/members/{user}/remove", post(super::admin::remove))

@@ -269,6 +269,16 @@ pub trait Store: Send + Sync + 'static {
     /// `user`'s attempts, newest first (answers included; two queries in all).
     async fn attempts(&self, user: UserId) -> Result<Vec<Attempt>, StoreError>;
 
+    /// Reading progress of every member of `team` in `org` (one query, not one per member).
+    async fn team_progress(
+        &self,
+        org: OrgId,
+        team: TeamId,
+    ) -> Result<Vec<ModuleProgress>, StoreError>;
+
+    /// Quiz attempts, answers included, of every member of `team` in `org` (two queries).
+    async fn team_attempts(&self, org: OrgId, team: TeamId) -> Result<Vec<Attempt>, StoreError>;
+
     /// How many attempts are stored in all (for tests and figures).
     async fn attempt_count(&self) -> Result<i64, StoreError>;
 }

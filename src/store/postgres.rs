@@ -759,18 +759,15 @@ impl Store for PostgresStore {
     }
 
     async fn progress(&self, user: UserId) -> Result<Vec<ModuleProgress>, StoreError> {
-        sqlx::query(
-            "SELECT user_id, module_id, sections_reached, sections_total, resume_anchor,
-               started_at, updated_at, completed_at
-             FROM module_progress WHERE user_id = $1
-             ORDER BY updated_at DESC, module_id COLLATE \"C\"",
-        )
-        .bind(user.0)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(progress_from_row)
-        .collect()
+        self.progress_where(Scope::User(user)).await
+    }
+
+    async fn team_progress(
+        &self,
+        org: OrgId,
+        team: TeamId,
+    ) -> Result<Vec<ModuleProgress>, StoreError> {
+        self.progress_where(Scope::Team(org, team)).await
     }
 
     async fn record_attempt(&self, attempt: &NewAttempt) -> Result<AttemptId, StoreError> {
@@ -824,23 +821,87 @@ impl Store for PostgresStore {
     }
 
     async fn attempts(&self, user: UserId) -> Result<Vec<Attempt>, StoreError> {
+        self.attempts_where(Scope::User(user)).await
+    }
+
+    async fn team_attempts(&self, org: OrgId, team: TeamId) -> Result<Vec<Attempt>, StoreError> {
+        self.attempts_where(Scope::Team(org, team)).await
+    }
+
+    async fn attempt_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}
+
+/// Whose records a query reads: one user's, or every member's of a team (checked to be in the
+/// organisation). Filters by `q.user_id`; both ids are always bound (the second may go unused).
+enum Scope {
+    User(UserId),
+    Team(OrgId, TeamId),
+}
+
+impl Scope {
+    fn filter(&self) -> &'static str {
+        match self {
+            Scope::User(_) => "q.user_id = $1 AND $2 = $2",
+            Scope::Team(..) => "q.user_id IN (SELECT tm.user_id FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE t.org_id = $1 AND t.id = $2)",
+        }
+    }
+    fn first(&self) -> i64 {
+        match self {
+            Scope::User(u) => u.0,
+            Scope::Team(org, _) => org.0,
+        }
+    }
+    fn second(&self) -> i64 {
+        match self {
+            Scope::User(_) => 0,
+            Scope::Team(_, team) => team.0,
+        }
+    }
+}
+
+impl PostgresStore {
+    async fn progress_where(&self, scope: Scope) -> Result<Vec<ModuleProgress>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT user_id, module_id, sections_reached, sections_total, resume_anchor,
+               started_at, updated_at, completed_at
+             FROM module_progress q WHERE {} ORDER BY updated_at DESC, module_id COLLATE \"C\"",
+            scope.filter()
+        ))
+        .bind(scope.first())
+        .bind(scope.second())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(progress_from_row)
+        .collect()
+    }
+
+    async fn attempts_where(&self, scope: Scope) -> Result<Vec<Attempt>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query_as::<_, (i64, i64, String, i64, i64, DateTime<Utc>)>(
-            "SELECT id, user_id, module_id, score, total, submitted_at FROM quiz_attempts
-             WHERE user_id = $1 ORDER BY submitted_at DESC, id DESC",
-        )
-        .bind(user.0)
+        let rows = sqlx::query_as::<_, (i64, i64, String, i64, i64, DateTime<Utc>)>(&format!(
+            "SELECT id, user_id, module_id, score, total, submitted_at FROM quiz_attempts q
+                 WHERE {} ORDER BY submitted_at DESC, id DESC",
+            scope.filter()
+        ))
+        .bind(scope.first())
+        .bind(scope.second())
         .fetch_all(&mut *conn)
         .await?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let answers = sqlx::query_as::<_, (i64, String, String, i64, String, bool)>(
+        let answers = sqlx::query_as::<_, (i64, String, String, i64, String, bool)>(&format!(
             "SELECT a.attempt_id, a.question_id, a.skill_id, a.difficulty, a.selected, a.correct
-             FROM quiz_answers a JOIN quiz_attempts q ON q.id = a.attempt_id
-             WHERE q.user_id = $1 ORDER BY a.attempt_id, a.position",
-        )
-        .bind(user.0)
+                 FROM quiz_answers a JOIN quiz_attempts q ON q.id = a.attempt_id
+                 WHERE {} ORDER BY a.attempt_id, a.position",
+            scope.filter()
+        ))
+        .bind(scope.first())
+        .bind(scope.second())
         .fetch_all(&mut *conn)
         .await?;
         let mut by_attempt: HashMap<i64, Vec<AnswerRecord>> = HashMap::new();
@@ -866,11 +927,5 @@ impl Store for PostgresStore {
                 })
             })
             .collect()
-    }
-
-    async fn attempt_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts")
-            .fetch_one(&self.pool)
-            .await?)
     }
 }

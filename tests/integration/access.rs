@@ -671,3 +671,119 @@ async fn fifty_learners_at_once_on_sqlite() {
 async fn fifty_learners_at_once_on_postgres() {
     concurrent_attempts(TestApp::postgres("tests/fixtures/valid").await).await;
 }
+
+#[tokio::test]
+async fn team_heatmap_plan_and_safe_csv() {
+    let w = world().await;
+    let app = &w.app;
+    let mut admin_a = Client::new(app);
+    admin_a.login("admin@a.test", PW).await;
+    admin_a.post_form("/admin/teams", "name=Alpha").await;
+    admin_a.post_form("/admin/teams", "name=Beta").await;
+    let org_a = app
+        .state
+        .store
+        .credentials("admin@a.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .org;
+    let teams = app.state.store.teams(org_a).await.unwrap();
+    let (a1, a2) = (teams[0].id, teams[1].id);
+    let t = invite(&mut admin_a, "learner", Some(a1)).await;
+    let mut lea = join(app, &t, "=HYPERLINK(\"http://evil\")", "lea@a.test").await;
+    let t = invite(&mut admin_a, "learner", Some(a1)).await;
+    join(app, &t, "Noah Newcomer", "noah@a.test").await;
+    let t = invite(&mut admin_a, "manager", Some(a1)).await;
+    let max = join(app, &t, "Max Manager", "max@a.test").await;
+    let t = invite(&mut admin_a, "manager", Some(a2)).await;
+    let mia = join(app, &t, "Mia Manager", "mia@a.test").await;
+    lea.post_form(
+        "/modules/evaluating-models/quiz",
+        "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+    )
+    .await;
+
+    let (status, html, _) = max
+        .get(&format!("/teams/{a1}/skills?role=analyst&sort=gap"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"data-testid="heatmap""#), "{html}");
+    // Noah has no evidence: unmeasured, and first when sorted by gap.
+    assert!(html.contains("? / 2 unmeasured"), "{html}");
+    assert!(
+        html.find("Noah Newcomer").unwrap() < html.find("HYPERLINK").unwrap(),
+        "largest gap first"
+    );
+    assert!(
+        html.contains(" / 2 ✓"),
+        "Lea meets the evaluation target: {html}"
+    );
+    assert!(
+        html.contains(r#"data-testid="plan""#),
+        "a training plan: {html}"
+    );
+
+    // The drill-down shows the evidence behind a person's estimate.
+    let lea_id = app
+        .state
+        .store
+        .credentials("lea@a.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    let (status, html, _) = max
+        .get(&format!("/teams/{a1}/people/{lea_id}?role=analyst"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Answered correctly a difficulty-3 question (q-leak)"),
+        "{html}"
+    );
+
+    let (status, csv, _) = max
+        .get(&format!("/teams/{a1}/skills.csv?role=analyst"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.starts_with("team,role,person,skill,estimate,low,high,target,gap,measured"),
+        "{csv}"
+    );
+    assert!(csv.contains("'=HYPERLINK"), "formula defused: {csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"),
+        "{csv}"
+    );
+
+    // Who may see it.
+    assert_eq!(
+        mia.get(&format!("/teams/{a1}/skills")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        mia.get(&format!("/teams/{a1}/skills.csv")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        lea.get(&format!("/teams/{a1}/skills.csv")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let mut admin_b = Client::new(app);
+    admin_b.login("admin@b.test", PW).await;
+    assert_eq!(
+        admin_b.get(&format!("/teams/{a1}/skills")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin_b.get(&format!("/teams/{a1}/skills.csv")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        Client::new(app)
+            .get(&format!("/teams/{a1}/skills.csv"))
+            .await
+            .0,
+        StatusCode::SEE_OTHER
+    );
+}

@@ -2,7 +2,7 @@
 //! modules and quiz results. Shows only the viewer's own records.
 
 mod skills;
-pub use skills::{MySkillsPage, ProficiencyDocPage};
+pub use skills::{render as skills_view, MySkillsPage, ProficiencyDocPage};
 
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::server::state::AppState;

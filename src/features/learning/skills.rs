@@ -36,17 +36,20 @@ pub fn MySkillsPage() -> impl IntoView {
                         return view! { <p class="error" role="alert">"Your skills could not be loaded."</p> }.into_any();
                     }
                 };
-                render(progress, attempts, role.clone()).into_any()
+                render(progress, attempts, role.clone(), "/me/skills".into()).into_any()
             })}
         </Suspense>
     }
     .into_any()
 }
 
-fn render(
+/// A person's skills table with its evidence, role comparison and recommendations. `action`
+/// is where the role form submits (the page's own path).
+pub fn render(
     progress: Vec<crate::domain::progress::ModuleProgress>,
     attempts: Vec<crate::domain::progress::Attempt>,
     role: Option<String>,
+    action: String,
 ) -> impl IntoView {
     let lib = library();
     let evidence = evidence_by_skill(&lib, &attempts, &progress, chrono::Utc::now());
@@ -138,7 +141,7 @@ fn render(
         .collect_view();
     let has_role = role.is_some();
     view! {
-        <form method="get" action="/me/skills" class="filters">
+        <form method="get" action=action class="filters">
             <div class="field">
                 <label for="role">"Compare with a role"</label>
                 <select id="role" name="role">

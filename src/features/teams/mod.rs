@@ -1,6 +1,9 @@
 //! Teams for their managers (and admins): the people of a team and, per person, their progress
 //! and quiz results. A manager sees only the teams they manage.
 
+mod skills;
+pub use skills::{team_matrix, TeamSkillsPage};
+
 use crate::domain::people::{Member, TeamId, UserId};
 use crate::server::state::AppState;
 use crate::ui::{library, redirect_to_login, set_not_found, viewer, Forbidden};
@@ -91,6 +94,7 @@ pub fn TeamPage() -> impl IntoView {
                     Ok(Some((name, members))) => view! {
                         <Title text=name.clone() />
                         <h1>{name}</h1>
+                        <p><a href=format!("/teams/{}/skills", team)>"Skills, gaps and training plan"</a></p>
                         <table class="data" data-testid="team-members">
                             <thead><tr><th scope="col">"Person"</th><th scope="col">"Email"</th><th scope="col">"Roles"</th></tr></thead>
                             <tbody>
@@ -134,6 +138,9 @@ pub fn TeamPersonPage() -> impl IntoView {
     if !v.can_see_team(team) {
         return view! { <Forbidden /> }.into_any();
     }
+    let role = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("role");
     let state = use_context::<AppState>();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -151,22 +158,24 @@ pub fn TeamPersonPage() -> impl IntoView {
                 let attempts = state.store.attempts(member.user).await.unwrap_or_default();
                 let lib = library();
                 let title = |id: &str| lib.module(id).map(|m| m.title.clone()).unwrap_or_else(|| id.to_string());
+                let modules = progress.iter().map(|p| view! {
+                    <tr><td>{title(&p.module)}</td><td>{if p.completed_at.is_some() { "completed".to_string() } else { format!("{}% read", p.percent()) }}</td></tr>
+                }).collect_view();
+                let results = attempts.iter().map(|a| view! { <li>{format!("{}: {} of {}", title(&a.module), a.score, a.total)}</li> }).collect_view();
+                let action = format!("/teams/{team}/people/{person}");
                 view! {
                     <Title text=member.name.clone() />
+                    <nav class="breadcrumb" aria-label="Breadcrumb"><a href=format!("/teams/{team}/skills")>"Team skills"</a> " / " {member.name.clone()}</nav>
                     <h1>{member.name.clone()}</h1>
+                    <h2>"Skills and the evidence behind them"</h2>
+                    {crate::features::learning::skills_view(progress.clone(), attempts.clone(), role.clone(), action)}
                     <h2>"Modules"</h2>
                     <table class="data" data-testid="person-progress">
                         <thead><tr><th scope="col">"Module"</th><th scope="col">"Progress"</th></tr></thead>
-                        <tbody>
-                            {progress.iter().map(|p| view! {
-                                <tr><td>{title(&p.module)}</td><td>{if p.completed_at.is_some() { "completed".to_string() } else { format!("{}% read", p.percent()) }}</td></tr>
-                            }).collect_view()}
-                        </tbody>
+                        <tbody>{modules}</tbody>
                     </table>
                     <h2>"Quiz results"</h2>
-                    <ul>
-                        {attempts.iter().map(|a| view! { <li>{format!("{}: {} of {}", title(&a.module), a.score, a.total)}</li> }).collect_view()}
-                    </ul>
+                    <ul>{results}</ul>
                 }
                     .into_any()
             })}

@@ -1,0 +1,250 @@
+//! A team's skills for its manager: the heatmap (people × skills against a role's targets), the
+//! roll-up per skill with talent-shortage exposure, and the training plan that closes the gaps
+//! with the fewest learning hours. Readable without colour: every cell is text.
+
+use crate::domain::catalogue::Role;
+use crate::domain::gaps::team_plan;
+use crate::domain::matrix::{build, Matrix};
+use crate::domain::people::TeamId;
+use crate::server::auth::Viewer;
+use crate::server::state::AppState;
+use crate::store::StoreError;
+use crate::ui::{library, redirect_to_login, set_not_found, viewer, Forbidden};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// Loads a visible team's matrix against `role` (default: the first role). `None` when the
+/// team is not the viewer's to see or does not exist in their organisation.
+pub async fn team_matrix(
+    state: &AppState,
+    v: &Viewer,
+    team: TeamId,
+    role: Option<&str>,
+    sort_by_gap: bool,
+) -> Result<Option<(String, Role, Matrix)>, StoreError> {
+    if !v.can_see_team(team) {
+        return Ok(None);
+    }
+    let lib = state.library.current();
+    let Some(role) = role
+        .and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r))
+        .or_else(|| lib.roles().first())
+        .cloned()
+    else {
+        return Ok(None);
+    };
+    let Some(t) = state
+        .store
+        .teams(v.org)
+        .await?
+        .into_iter()
+        .find(|t| t.id == team)
+    else {
+        return Ok(None);
+    };
+    let members: Vec<_> = state
+        .store
+        .members(v.org)
+        .await?
+        .into_iter()
+        .filter(|m| m.teams.contains(&team))
+        .collect();
+    let progress = state.store.team_progress(v.org, team).await?;
+    let attempts = state.store.team_attempts(v.org, team).await?;
+    let matrix = build(
+        &lib,
+        &role,
+        &members,
+        &progress,
+        &attempts,
+        chrono::Utc::now(),
+        sort_by_gap,
+    );
+    Ok(Some((t.name, role, matrix)))
+}
+
+#[component]
+pub fn TeamSkillsPage() -> impl IntoView {
+    let Some(v) = viewer() else {
+        redirect_to_login("/teams");
+        return ().into_any();
+    };
+    let Some(team) = use_params_map()
+        .get_untracked()
+        .get("team")
+        .and_then(|t| t.parse().ok())
+        .map(TeamId)
+    else {
+        set_not_found();
+        return ().into_any();
+    };
+    if !v.can_see_team(team) {
+        return view! { <Forbidden /> }.into_any();
+    }
+    let query = use_query_map().get_untracked();
+    let role = query.get("role");
+    let sort = query.get("sort").is_some_and(|s| s == "gap");
+    let state = use_context::<AppState>();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {Suspend::new(async move {
+                let Some(state) = state else { return ().into_any() };
+                match team_matrix(&state, &v, team, role.as_deref(), sort).await {
+                    Ok(Some((name, role, matrix))) => render(team, name, role, matrix, sort).into_any(),
+                    Ok(None) => {
+                        set_not_found();
+                        view! { <h1>"Team not found"</h1> }.into_any()
+                    }
+                    Err(e) => {
+                        let _ = crate::error::AppError::internal(&e);
+                        view! { <p class="error" role="alert">"The team's skills could not be loaded."</p> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) -> impl IntoView {
+    let lib = library();
+    let skill_name = |id: &str| {
+        lib.skill(id)
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let role_options = lib
+        .roles()
+        .iter()
+        .map(|r| view! { <option value=r.id.0.clone() selected=r.id == role.id>{r.name.clone()}</option> })
+        .collect_view();
+    let head = matrix
+        .skills
+        .iter()
+        .map(|(s, _)| view! { <th scope="col"><a href=format!("/skills/{s}")>{skill_name(s.as_str())}</a></th> })
+        .collect_view();
+    let rows = matrix
+        .rows
+        .iter()
+        .map(|r| {
+            let cells = r
+                .cells
+                .iter()
+                .map(|c| {
+                    let class = match c.gap.size() {
+                        g if c.estimate.is_none() => if g > 0.0 { "cell unmeasured" } else { "cell" },
+                        g if g <= 0.0 => "cell met",
+                        g if g < 1.0 => "cell near",
+                        _ => "cell far",
+                    };
+                    view! { <td class=class>{c.text()}</td> }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row"><a href=format!("/teams/{team}/people/{}?role={}", r.user, role.id)>{r.name.clone()}</a></th>
+                    {cells}
+                    <td>{format!("{:.1}", r.total_gap)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let total_exposure: f64 = matrix.rollup.iter().map(|r| r.exposure).sum();
+    let max_exposure = matrix
+        .rollup
+        .iter()
+        .map(|r| r.exposure)
+        .fold(0.0, f64::max)
+        .max(1e-9);
+    let rollup = matrix
+        .rollup
+        .iter()
+        .map(|r| {
+            let width = (r.exposure / max_exposure * 100.0).round();
+            view! {
+                <tr>
+                    <th scope="row">{skill_name(r.skill.as_str())}</th>
+                    <td>{format!("{} of {}", r.below_target, matrix.rows.len())}</td>
+                    <td>{r.unmeasured}</td>
+                    <td>{format!("{:.2}", r.mean_gap)}</td>
+                    <td>
+                        <svg class="bar" width="120" height="14" role="img" aria-label=format!("exposure {:.2}", r.exposure)>
+                            <rect width=format!("{width}%") height="14"></rect>
+                        </svg>
+                        {format!(" {:.2}", r.exposure)}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let (plan, untaught) = team_plan(&lib, &matrix.gaps());
+    let plan_hours: f64 = plan.iter().map(|s| s.hours).sum();
+    let plan_removed: f64 = plan.iter().map(|s| s.exposure_removed).sum();
+    let plan_items = plan
+        .iter()
+        .map(|s| {
+            let m = lib.module(s.module.as_str());
+            let (slug, title) = m.map(|m| (m.slug.clone(), m.title.clone())).unwrap_or_default();
+            let who: Vec<String> = s.people.iter().filter_map(|&i| matrix.rows.get(i).map(|r| r.name.clone())).collect();
+            view! {
+                <li>
+                    <a href=format!("/modules/{slug}")>{title}</a>
+                    {format!(" — {} ({:.1} h in all), removes {:.2} exposure", who.join(", "), s.hours, s.exposure_removed)}
+                </li>
+            }
+        })
+        .collect_view();
+    let untaught_text = untaught
+        .iter()
+        .map(|s| skill_name(s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let csv = format!("/teams/{team}/skills.csv?role={}", role.id);
+    view! {
+        <Title text=format!("{name}: skills") />
+        <nav class="breadcrumb" aria-label="Breadcrumb"><a href=format!("/teams/{team}")>{name.clone()}</a> " / skills"</nav>
+        <h1>{format!("{name}: skills against {}", role.name)}</h1>
+        <form method="get" class="filters">
+            <div class="field">
+                <label for="role">"Role"</label>
+                <select id="role" name="role">{role_options}</select>
+            </div>
+            <div class="field">
+                <label for="sort">"Order people"</label>
+                <select id="sort" name="sort">
+                    <option value="name" selected=!sort>"By name"</option>
+                    <option value="gap" selected=sort>"Largest gap first"</option>
+                </select>
+            </div>
+            <div class="field actions"><button type="submit" class="button">"Show"</button></div>
+        </form>
+        <p><a href=csv data-testid="csv">"Download the skill matrix (CSV)"</a></p>
+        <p class="hint">"Each cell: estimate / target, then ✓ (met), ▲ gap in levels, or ? (no evidence yet)."</p>
+        <div class="table-scroll">
+            <table class="data heatmap" data-testid="heatmap">
+                <caption>"People × skills: estimated level against the role's target"</caption>
+                <thead><tr><th scope="col">"Person"</th>{head}<th scope="col">"Total gap"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <h2>"Talent-shortage exposure"</h2>
+        <p>{format!("Total exposure {total_exposure:.2}: each gap weighted by how scarce the skill is to hire (weights from the skills taxonomy; estimates are labelled there).")}</p>
+        <table class="data" data-testid="rollup">
+            <thead><tr><th scope="col">"Skill"</th><th scope="col">"Below target"</th><th scope="col">"Unmeasured"</th><th scope="col">"Mean gap"</th><th scope="col">"Exposure"</th></tr></thead>
+            <tbody>{rollup}</tbody>
+        </table>
+        <h2>"Training plan"</h2>
+        {if plan.is_empty() {
+            view! { <p>"No module closes a gap of this team against this role."</p> }.into_any()
+        } else {
+            view! {
+                <p>{format!("{:.1} learning hours in all remove {:.2} of the {:.2} exposure.", plan_hours, plan_removed, total_exposure)}</p>
+                <ol data-testid="plan">{plan_items}</ol>
+            }.into_any()
+        }}
+        {(!untaught.is_empty()).then(|| view! {
+            <p class="notice">{format!("No module teaches {untaught_text} to the target: hire for it or partner with someone who has it.")}</p>
+        })}
+    }
+}
