@@ -121,6 +121,7 @@ parity!(
     progress_never_moves_backwards,
     attempts_round_trip,
     times_are_normalised_and_checked,
+    team_records,
 );
 
 parity_db!(
@@ -1337,4 +1338,64 @@ async fn postgresql_urls_connect_and_create_the_database() {
     let store = connect(&url).await.expect("PostgreSQL store");
     store.ping().await.unwrap();
     assert_eq!(store.organisation_count().await.unwrap(), 0);
+}
+
+/// A team's records in one go: its members' progress and attempts, nobody else's, and nothing
+/// for a team of another organisation.
+async fn team_records(store: &dyn Store) {
+    let (org, admin) = new_org(store, "Acme", "t@acme.test").await;
+    let team = store.create_team(org, "Alpha").await.unwrap();
+    let other_team = store.create_team(org, "Beta").await.unwrap();
+    let inside = join(
+        store,
+        org,
+        admin,
+        MemberRole::Learner,
+        Some(team),
+        "in@acme.test",
+        "In",
+    )
+    .await;
+    let outside = join(
+        store,
+        org,
+        admin,
+        MemberRole::Learner,
+        Some(other_team),
+        "out@acme.test",
+        "Out",
+    )
+    .await;
+    for user in [inside, outside] {
+        store
+            .record_progress(user, "intro", 1, 2, Some("a"), false, &at(2))
+            .await
+            .unwrap();
+        store
+            .record_attempt(&attempt(
+                user,
+                "intro",
+                1,
+                vec![answer("q1", "prompting", 2, &[1], true)],
+                3,
+            ))
+            .await
+            .unwrap();
+    }
+    let progress = store.team_progress(org, team).await.unwrap();
+    assert_eq!(
+        progress.iter().map(|p| p.user).collect::<Vec<_>>(),
+        [inside]
+    );
+    let attempts = store.team_attempts(org, team).await.unwrap();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].user, inside);
+    assert_eq!(attempts[0].answers[0].question, "q1");
+
+    let (org_b, _) = new_org(store, "Other", "t@other.test").await;
+    assert!(
+        store.team_progress(org_b, team).await.unwrap().is_empty(),
+        "another org's team id finds nothing"
+    );
+    assert!(store.team_attempts(org_b, team).await.unwrap().is_empty());
 }
