@@ -1,5 +1,5 @@
 # Levelfield: the commands in README.md. Each one installs what it needs first.
-.PHONY: run test setup check-content measure fmt lint
+.PHONY: run test setup check-content measure fmt lint demo
 
 # Run the app on SQLite with the shipped content at http://127.0.0.1:3000.
 run: setup
@@ -11,7 +11,13 @@ test:
 	cargo test --features ssr
 	LEVELFIELD_WATCH_CONTENT=0 DATABASE_URL=sqlite://target/e2e/levelfield.db cargo leptos end-to-end
 
+# The app with a demo organisation (people, teams, evidence); prints logins first.
+demo: setup
+	cargo run --quiet --features ssr -- demo
+	cargo leptos serve
+
 setup:
+
 	scripts/setup.sh
 
 # Check the content tree like code: every problem as path:line:col.

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   levelfield [serve]               run the web app (see .env.example for settings)
   levelfield content check [DIR]   check a content tree (default: content/); exit 1 on any problem
-  levelfield content stats [DIR]   words, questions and minutes of every published module";
+  levelfield content stats [DIR]   words, questions and minutes of every published module
+  levelfield demo                  add a demo organisation with people and evidence; print logins
+  levelfield seed --size S|M|L|XL  add a synthetic organisation of 100/1,000/10,000/50,000 learners";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -18,6 +20,8 @@ async fn main() -> ExitCode {
         [] | ["serve"] => serve().await,
         ["content", "check"] => content_check(PathBuf::from("content")),
         ["content", "check", dir] => content_check(PathBuf::from(dir)),
+        ["demo"] => demo().await,
+        ["seed", "--size", size] => seed(size).await,
         ["content", "stats"] => content_stats(PathBuf::from("content")),
         ["content", "stats", dir] => content_stats(PathBuf::from(dir)),
         ["-h" | "--help" | "help"] => {
@@ -31,7 +35,89 @@ async fn main() -> ExitCode {
     }
 }
 
+/// State for a command-line task (no server): settings from the environment.
+async fn cli_state() -> Option<levelfield::server::state::AppState> {
+    // Under cargo-leptos the settings are in the environment; run by hand, in Cargo.toml.
+    let file = std::env::var("LEPTOS_OUTPUT_NAME")
+        .is_err()
+        .then_some("Cargo.toml");
+    let conf = leptos::prelude::get_configuration(file);
+
+    let conf = match conf {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cannot read the Leptos configuration: {e}");
+            return None;
+        }
+    };
+    match build_state(Config::from_env(), conf.leptos_options).await {
+        Ok(s) => Some(s),
+        Err(e) => {
+            eprintln!("cannot start: {e}");
+            None
+        }
+    }
+}
+
+async fn demo() -> ExitCode {
+    let Some(state) = cli_state().await else {
+        return ExitCode::FAILURE;
+    };
+    match levelfield::server::seed::demo(&state).await {
+        Ok(logins) => {
+            println!("Demo organisation \"Demo Analytics\" created. Sign in at /login with:");
+            for l in logins {
+                println!("  {:<8} {}  password: {}", l.role, l.email, l.password);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("demo failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn seed(size: &str) -> ExitCode {
+    let Some(size) = levelfield::server::seed::Size::parse(size) else {
+        eprintln!("--size takes S, M, L or XL");
+        return ExitCode::from(2);
+    };
+    let Some(state) = cli_state().await else {
+        return ExitCode::FAILURE;
+    };
+    let started = std::time::Instant::now();
+    let bar = |done: usize, total: usize| {
+        if done % 10 == 0 || done == total {
+            let filled = done * 30 / total.max(1);
+            eprint!(
+                "\r[{}{}] {:>3}% {done}/{total} learners, {:.0}s",
+                "#".repeat(filled),
+                " ".repeat(30 - filled),
+                done * 100 / total.max(1),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    };
+    match levelfield::server::seed::synthetic(&state, size, bar).await {
+        Ok(org) => {
+            eprintln!();
+            println!(
+                "organisation {org} seeded with {} learners in {:.1}s",
+                size.learners(),
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("\nseeding failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Prints every published module with its words of reading, questions and minutes.
+
 fn content_stats(dir: PathBuf) -> ExitCode {
     let outcome = levelfield::courseware::load(&dir);
     println!(

@@ -11,4 +11,5 @@ pub mod handlers;
 pub mod progress;
 pub mod router;
 pub mod security;
+pub mod seed;
 pub mod state;

@@ -787,3 +787,37 @@ async fn team_heatmap_plan_and_safe_csv() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn demo_organisation_is_populated_and_its_logins_work() {
+    let app = TestApp::new("content").await;
+    let logins = levelfield::server::seed::demo(&app.state).await.unwrap();
+    let roles: Vec<&str> = logins.iter().map(|l| l.role).collect();
+    assert_eq!(roles, ["admin", "manager", "learner"]);
+    let manager = &logins[1];
+    let mut c = Client::new(&app);
+    let (_, location) = c.login(&manager.email, manager.password).await;
+    assert_eq!(location.as_deref(), Some("/me"));
+    let org = app
+        .state
+        .store
+        .credentials(&manager.email)
+        .await
+        .unwrap()
+        .unwrap()
+        .org;
+    let team = app.state.store.teams(org).await.unwrap()[0].id;
+    let (status, html, _) = c
+        .get(&format!("/teams/{team}/skills?role=ml-engineer&sort=gap"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.matches("<tr>").count() >= 6,
+        "a populated heatmap: {html}"
+    );
+    assert!(
+        html.contains(" ▲") || html.contains(" ✓"),
+        "measured cells: {html}"
+    );
+    assert!(app.state.store.attempt_count().await.unwrap() > 50);
+}

@@ -1,0 +1,357 @@
+//! Demo and synthetic data: a small demo organisation with realistic evidence (for a first
+//! look), and generated organisations at Moodle's test-site sizes (for measuring).
+//!
+//! Evidence is simulated from a hidden ability per person and skill: each quiz answer is right
+//! with the probability the proficiency model itself assumes, so estimates land near the truth.
+
+use super::auth::{hash_password, hash_token, new_token, ts, AuthError};
+use super::state::AppState;
+use crate::domain::catalogue::Library;
+use crate::domain::people::{MemberRole, OrgId, TeamId, UserId};
+use crate::domain::progress::{AnswerRecord, NewAttempt};
+use crate::store::{Invitation, NewUser, StoreError};
+use chrono::{Duration, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error("the content library has no modules with quizzes to draw evidence from")]
+    NoContent,
+}
+
+/// Sizes of the synthetic organisations (learners), as Moodle's test-site generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    S,
+    M,
+    L,
+    Xl,
+}
+
+impl Size {
+    pub fn parse(s: &str) -> Option<Size> {
+        match s.to_ascii_uppercase().as_str() {
+            "S" => Some(Size::S),
+            "M" => Some(Size::M),
+            "L" => Some(Size::L),
+            "XL" => Some(Size::Xl),
+            _ => None,
+        }
+    }
+    pub fn learners(self) -> usize {
+        match self {
+            Size::S => 100,
+            Size::M => 1_000,
+            Size::L => 10_000,
+            Size::Xl => 50_000,
+        }
+    }
+}
+
+/// A deterministic generator (seeded), so a seeded organisation is reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 11
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() % 1_000_000) as f64 / 1_000_000.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// A login printed for the demo.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub role: &'static str,
+    pub email: String,
+    pub password: &'static str,
+}
+
+pub const DEMO_PASSWORD: &str = "levelfield demo";
+
+async fn add_member(
+    state: &AppState,
+    org: OrgId,
+    admin: UserId,
+    role: MemberRole,
+    team: Option<TeamId>,
+    email: String,
+    name: String,
+    password_hash: &str,
+) -> Result<UserId, SeedError> {
+    let token = new_token();
+    let now = Utc::now();
+    state
+        .store
+        .create_invitation(&Invitation {
+            id: 0,
+            org,
+            token_hash: hash_token(&token),
+            email: Some(email.clone()),
+            role,
+            team,
+            created_by: admin,
+            created_at: ts(now),
+            expires_at: ts(now + Duration::days(1)),
+            used_at: None,
+        })
+        .await?;
+    let (_, user) = state
+        .store
+        .accept_invitation(
+            &hash_token(&token),
+            &ts(now),
+            &NewUser {
+                email,
+                name,
+                password_hash: password_hash.to_string(),
+            },
+        )
+        .await?;
+    Ok(user)
+}
+
+/// Simulated quiz attempts for one learner: about `events` answers over the last 300 days.
+async fn simulate(
+    state: &AppState,
+    lib: &Library,
+    user: UserId,
+    events: usize,
+    rng: &mut Rng,
+) -> Result<(), SeedError> {
+    let modules: Vec<_> = lib
+        .modules()
+        .iter()
+        .filter(|m| !m.quiz.is_empty())
+        .collect();
+    if modules.is_empty() {
+        return Err(SeedError::NoContent);
+    }
+    // A hidden ability per skill, around a personal base level.
+    let base = 0.5 + rng.unit() * 2.5;
+    let mut ability = std::collections::HashMap::new();
+    let mut answered = 0;
+    let mut step = 0usize;
+    let start = rng.below(modules.len());
+    while answered < events {
+        let m = modules[(start + step) % modules.len()];
+        step += 1;
+        let days_ago = 300 - (300 * answered / events.max(1)) as i64 + rng.below(5) as i64;
+        let at = ts(Utc::now() - Duration::days(days_ago.max(0)));
+        let answers: Vec<AnswerRecord> = m
+            .quiz
+            .iter()
+            .map(|q| {
+                let theta = *ability
+                    .entry(q.skill.clone())
+                    .or_insert_with(|| (base + rng.unit() - 0.5).clamp(0.0, 4.0));
+                let p = 1.0 / (1.0 + (-1.7 * (theta - f64::from(q.difficulty))).exp());
+                let correct = rng.unit() < p;
+                let right: Vec<u8> = q
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.correct)
+                    .map(|(i, _)| i as u8)
+                    .collect();
+                let selected = if correct {
+                    right
+                } else {
+                    vec![q.choices.iter().position(|c| !c.correct).unwrap_or(0) as u8]
+                };
+                AnswerRecord {
+                    question: q.id.0.clone(),
+                    skill: q.skill.0.clone(),
+                    difficulty: q.difficulty,
+                    selected,
+                    correct,
+                }
+            })
+            .collect();
+        let score = answers.iter().filter(|a| a.correct).count() as u32;
+        let total = answers.len() as u32;
+        answered += answers.len();
+        state
+            .store
+            .record_attempt(&NewAttempt {
+                user,
+                module: m.id.0.clone(),
+                score,
+                total,
+                answers,
+                submitted_at: at.clone(),
+            })
+            .await?;
+        let sections = (m.toc.iter().filter(|t| t.level == 2).count() as u32).max(1);
+        let passed = score * 4 >= total * 3;
+        state
+            .store
+            .record_progress(user, m.id.as_str(), sections, sections, None, passed, &at)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn organisation(
+    state: &AppState,
+    name: &str,
+    admin_email: &str,
+    password_hash: &str,
+) -> Result<(OrgId, UserId), SeedError> {
+    let token = new_token();
+    state
+        .store
+        .create_setup_token(&hash_token(&token), &ts(Utc::now() + Duration::minutes(5)))
+        .await?;
+    let admin = NewUser {
+        email: admin_email.to_string(),
+        name: "Alex Admin".into(),
+        password_hash: password_hash.to_string(),
+    };
+    Ok(state
+        .store
+        .setup_organisation(&hash_token(&token), &ts(Utc::now()), name, &admin)
+        .await?)
+}
+
+/// Seeds the demo organisation and returns the logins to print.
+pub async fn demo(state: &AppState) -> Result<Vec<Login>, SeedError> {
+    let lib = state.library.current();
+    let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
+    let suffix = &new_token()[..6];
+    let domain = format!("demo-{suffix}.levelfield.test");
+    let (org, admin) =
+        organisation(state, "Demo Analytics", &format!("admin@{domain}"), &hash).await?;
+    let mut rng = Rng(42);
+    let mut logins = vec![Login {
+        role: "admin",
+        email: format!("admin@{domain}"),
+        password: DEMO_PASSWORD,
+    }];
+    let names = [
+        "Ada Okafor",
+        "Ben Larsen",
+        "Chen Wei",
+        "Dana Cohen",
+        "Eli Moreau",
+        "Farah Haddad",
+        "Gus Silva",
+        "Hana Sato",
+        "Ivan Petrov",
+        "Jo Mensah",
+        "Kim Novak",
+        "Lea Fischer",
+    ];
+    for (t, team_name) in ["Data platform", "Product analytics"].iter().enumerate() {
+        let team = state.store.create_team(org, team_name).await?;
+        let manager_email = format!("manager{}@{domain}", t + 1);
+        add_member(
+            state,
+            org,
+            admin,
+            MemberRole::Manager,
+            Some(team),
+            manager_email.clone(),
+            format!("Morgan Manager {}", t + 1),
+            &hash,
+        )
+        .await?;
+        if t == 0 {
+            logins.push(Login {
+                role: "manager",
+                email: manager_email,
+                password: DEMO_PASSWORD,
+            });
+        }
+        for (i, name) in names.iter().enumerate().filter(|(i, _)| i % 2 == t) {
+            let email = format!("learner{}@{domain}", i + 1);
+            let user = add_member(
+                state,
+                org,
+                admin,
+                MemberRole::Learner,
+                Some(team),
+                email.clone(),
+                name.to_string(),
+                &hash,
+            )
+            .await?;
+            simulate(state, &lib, user, 40 + rng.below(60), &mut rng).await?;
+            if logins.iter().all(|l| l.role != "learner") {
+                logins.push(Login {
+                    role: "learner",
+                    email,
+                    password: DEMO_PASSWORD,
+                });
+            }
+        }
+    }
+    Ok(logins)
+}
+
+/// Generates a synthetic organisation of `size` learners in teams of 20, with about 100
+/// evidence events each. `progress` is called with (done, total) after each learner.
+pub async fn synthetic(
+    state: &AppState,
+    size: Size,
+    progress: impl Fn(usize, usize),
+) -> Result<OrgId, SeedError> {
+    let lib = state.library.current();
+    let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
+    let suffix = &new_token()[..6];
+    let (org, admin) = organisation(
+        state,
+        &format!("Synthetic {size:?} {suffix}"),
+        &format!("admin@synthetic-{suffix}.test"),
+        &hash,
+    )
+    .await?;
+    let mut rng = Rng(7);
+    let total = size.learners();
+    let mut team = None;
+    for i in 0..total {
+        if i % 20 == 0 {
+            let t = state
+                .store
+                .create_team(org, &format!("Team {:04}", i / 20 + 1))
+                .await?;
+            add_member(
+                state,
+                org,
+                admin,
+                MemberRole::Manager,
+                Some(t),
+                format!("manager{}@synthetic-{suffix}.test", i / 20 + 1),
+                format!("Manager {}", i / 20 + 1),
+                &hash,
+            )
+            .await?;
+            team = Some(t);
+        }
+        let user = add_member(
+            state,
+            org,
+            admin,
+            MemberRole::Learner,
+            team,
+            format!("learner{}@synthetic-{suffix}.test", i + 1),
+            format!("Learner {:05}", i + 1),
+            &hash,
+        )
+        .await?;
+        simulate(state, &lib, user, 100, &mut rng).await?;
+        progress(i + 1, total);
+    }
+    Ok(org)
+}
