@@ -88,7 +88,7 @@ async fn seed(size: &str) -> ExitCode {
     };
     let started = std::time::Instant::now();
     let bar = |done: usize, total: usize| {
-        if done % 10 == 0 || done == total {
+        if done.is_multiple_of(10) || done == total {
             let filled = done * 30 / total.max(1);
             eprint!(
                 "\r[{}{}] {:>3}% {done}/{total} learners, {:.0}s",
@@ -117,7 +117,6 @@ async fn seed(size: &str) -> ExitCode {
 }
 
 /// Prints every published module with its words of reading, questions and minutes.
-
 fn content_stats(dir: PathBuf) -> ExitCode {
     let outcome = levelfield::courseware::load(&dir);
     println!(

@@ -322,7 +322,7 @@ pub async fn synthetic(
     let total = size.learners();
     let mut team = None;
     for i in 0..total {
-        if i % 20 == 0 {
+        if i.is_multiple_of(20) {
             let t = state
                 .store
                 .create_team(org, &format!("Team {:04}", i / 20 + 1))
