@@ -126,7 +126,7 @@ fn content_stats(dir: PathBuf) -> ExitCode {
     for m in outcome.library.modules() {
         println!(
             "{:<36} {:>6} {:>9} {:>7}",
-            m.id,
+            m.id.as_str(),
             m.word_count,
             m.quiz.len(),
             m.estimated_minutes
