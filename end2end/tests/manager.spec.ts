@@ -1,0 +1,90 @@
+import { test, expect } from "@playwright/test";
+import { spawn, spawnSync, ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+// The manager's and the learner's view of skills, on the demo organisation: heatmap, drill-down
+// to a person's evidence, the talent-shortage roll-up, the CSV, and a learner's recommendation.
+
+const root = path.resolve(__dirname, "..", "..");
+const bin = path.join(root, "target", "debug", "levelfield");
+
+function env(port: number, db: string) {
+  return {
+    ...process.env,
+    DATABASE_URL: db,
+    LEVELFIELD_WATCH_CONTENT: "0",
+    LEPTOS_OUTPUT_NAME: "levelfield",
+    LEPTOS_SITE_ROOT: "target/site",
+    LEPTOS_SITE_PKG_DIR: "pkg",
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    LEPTOS_RELOAD_PORT: String(port + 1),
+    RUST_LOG: "warn",
+  };
+}
+
+async function serve(port: number, db: string): Promise<ChildProcess> {
+  const proc = spawn(bin, ["serve"], { cwd: root, env: env(port, db), stdio: "ignore" });
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return proc;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  proc.kill();
+  throw new Error("server did not start");
+}
+
+test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async ({ browser }, testInfo) => {
+  const port = testInfo.project.name === "js" ? 3130 : 3140;
+  const dir = mkdtempSync(path.join(tmpdir(), "levelfield-demo-"));
+  const db = `sqlite://${dir}/levelfield.db`;
+  const seeded = spawnSync(bin, ["demo"], { cwd: root, env: env(port, db), encoding: "utf8" });
+  expect(seeded.status, seeded.stderr).toBe(0);
+  const login = (role: string) => seeded.stdout.match(new RegExp(`${role}\\s+(\\S+@\\S+)`))![1];
+  const server = await serve(port, db);
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const manager = await browser.newPage({ baseURL: base, acceptDownloads: true });
+    await manager.goto("/login");
+    await manager.getByLabel("Email").fill(login("manager"));
+    await manager.getByLabel("Password").fill("levelfield demo");
+    await manager.getByRole("button", { name: "Sign in" }).click();
+    await manager.getByRole("link", { name: "My teams" }).click();
+    await manager.getByRole("link", { name: "Data platform" }).click();
+    await manager.getByRole("link", { name: "Skills, gaps and training plan" }).click();
+    await manager.getByLabel("Role").selectOption("ml-engineer");
+    await manager.getByLabel("Order people").selectOption("gap");
+    await manager.getByRole("button", { name: "Show" }).click();
+    const heatmap = manager.getByTestId("heatmap");
+    await expect(heatmap).toBeVisible();
+    await expect(heatmap.locator("td.cell").first()).toContainText("/");
+    await expect(manager.getByTestId("rollup")).toContainText("of");
+    await expect(manager.getByTestId("plan")).toBeVisible();
+    await manager.screenshot({ path: testInfo.outputPath(`heatmap-${testInfo.project.name}.png`), fullPage: true });
+
+    // The CSV.
+    const [download] = await Promise.all([manager.waitForEvent("download"), manager.getByTestId("csv").click()]);
+    const csv = readFileSync((await download.path())!, "utf8");
+    expect(csv.split("\n")[0]).toBe("team,role,person,skill,estimate,low,high,target,gap,measured");
+    expect(csv.split("\n").length).toBeGreaterThan(10);
+
+    // Drill into the first person: the evidence behind each estimate.
+    await heatmap.locator("tbody th a").first().click();
+    await expect(manager.getByRole("heading", { name: "Skills and the evidence behind them" })).toBeVisible();
+    await expect(manager.getByTestId("skills")).toContainText("Answered");
+
+    // A learner sees what to learn next, and why.
+    const learner = await browser.newPage({ baseURL: base });
+    await learner.goto("/login");
+    await learner.getByLabel("Email").fill(login("learner"));
+    await learner.getByLabel("Password").fill("levelfield demo");
+    await learner.getByRole("button", { name: "Sign in" }).click();
+    await learner.goto("/me/skills?role=ai-leader");
+    await expect(learner.getByTestId("recommendations")).toContainText("closes");
+  } finally {
+    server.kill("SIGINT");
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
