@@ -119,7 +119,8 @@ pub fn build(
                     }
                 })
                 .collect();
-            let total_gap = cells.iter().map(|c| c.gap.size()).sum();
+            // A fold from +0.0: an empty float sum is -0.0, which would print as "-0.0".
+            let total_gap = cells.iter().fold(0.0, |acc, c| acc + c.gap.size());
             Row {
                 user: m.user,
                 name: m.name.clone(),
@@ -140,7 +141,7 @@ pub fn build(
         .enumerate()
         .map(|(i, (skill, _))| {
             let gaps: Vec<Gap> = rows.iter().map(|r| r.cells[i].gap).collect();
-            let sum: f64 = gaps.iter().map(Gap::size).sum();
+            let sum: f64 = gaps.iter().fold(0.0, |acc, g| acc + g.size());
             Rollup {
                 skill: skill.clone(),
                 below_target: gaps.iter().filter(|g| g.size() > 0.0).count(),

@@ -723,6 +723,19 @@ async fn team_heatmap_plan_and_safe_csv() {
         html.contains(r#"data-testid="plan""#),
         "a training plan: {html}"
     );
+    // Exposure by seed factor and challenge, with the skills that drive it named.
+    assert!(
+        html.contains("Factor: Talent acquisition and retention"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Challenge: Inadequate training and testing"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>Model evaluation, Data quality<"),
+        "drivers named: {html}"
+    );
 
     // The drill-down shows the evidence behind a person's estimate.
     let lea_id = app

@@ -150,7 +150,7 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
             }
         })
         .collect_view();
-    let total_exposure: f64 = matrix.rollup.iter().map(|r| r.exposure).sum();
+    let total_exposure: f64 = matrix.rollup.iter().fold(0.0, |acc, r| acc + r.exposure);
     let max_exposure = matrix
         .rollup
         .iter()
@@ -178,9 +178,18 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
             }
         })
         .collect_view();
-    let (plan, untaught) = team_plan(&lib, &matrix.gaps());
-    let plan_hours: f64 = plan.iter().map(|s| s.hours).sum();
-    let plan_removed: f64 = plan.iter().map(|s| s.exposure_removed).sum();
+    let (mut plan, untaught) = team_plan(&lib, &matrix.gaps());
+    // Shown in learning order, so prerequisites come before the modules that need them.
+    let position = |id: &crate::domain::ids::ModuleId| {
+        lib.modules()
+            .iter()
+            .position(|m| &m.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    plan.sort_by_key(|s| position(&s.module));
+    let breakdown = exposure_breakdown(&lib, &matrix);
+    let plan_hours: f64 = plan.iter().fold(0.0, |acc, s| acc + s.hours);
+    let plan_removed: f64 = plan.iter().fold(0.0, |acc, s| acc + s.exposure_removed);
     let plan_items = plan
         .iter()
         .map(|s| {
@@ -234,6 +243,19 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
             <thead><tr><th scope="col">"Skill"</th><th scope="col">"Below target"</th><th scope="col">"Unmeasured"</th><th scope="col">"Mean gap"</th><th scope="col">"Exposure"</th></tr></thead>
             <tbody>{rollup}</tbody>
         </table>
+        <h2>"By factor and challenge of the AI divide"</h2>
+        <p>"A skill that addresses several challenges counts toward each of them."</p>
+        <table class="data" data-testid="breakdown">
+            <thead><tr><th scope="col">"Factor or challenge"</th><th scope="col">"Exposure"</th><th scope="col">"Driven by"</th></tr></thead>
+            <tbody>
+                {breakdown
+                    .into_iter()
+                    .map(|(label, exposure, drivers)| view! {
+                        <tr><th scope="row">{label}</th><td>{format!("{exposure:.2}")}</td><td>{drivers}</td></tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
         <h2>"Training plan"</h2>
         {if plan.is_empty() {
             view! { <p>"No module closes a gap of this team against this role."</p> }.into_any()
@@ -247,4 +269,49 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
             <p class="notice">{format!("No module teaches {untaught_text} to the target: hire for it or partner with someone who has it.")}</p>
         })}
     }
+}
+
+/// Exposure summed by seed factor, then by seed challenge, each with the (up to two) skills that
+/// drive it most.
+fn exposure_breakdown(
+    lib: &crate::domain::catalogue::Library,
+    matrix: &Matrix,
+) -> Vec<(String, f64, String)> {
+    use crate::domain::catalogue::{Challenge, Factor};
+    let group = |label: String, keep: &dyn Fn(&crate::domain::catalogue::Skill) -> bool| {
+        let mut parts: Vec<(f64, String)> = matrix
+            .rollup
+            .iter()
+            .filter_map(|r| {
+                lib.skill(r.skill.as_str())
+                    .filter(|s| keep(s))
+                    .map(|s| (r.exposure, s.name.clone()))
+            })
+            .collect();
+        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let total = parts.iter().fold(0.0, |acc, p| acc + p.0);
+        let drivers = parts
+            .iter()
+            .filter(|p| p.0 > 0.0)
+            .take(2)
+            .map(|p| p.1.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let drivers = if drivers.is_empty() {
+            "—".to_string()
+        } else {
+            drivers
+        };
+        (label, total, drivers)
+    };
+    let mut out: Vec<_> = Factor::ALL
+        .iter()
+        .map(|f| group(format!("Factor: {}", f.label()), &|s| s.factor == *f))
+        .collect();
+    out.extend(Challenge::ALL.iter().map(|c| {
+        group(format!("Challenge: {}", c.label()), &|s| {
+            s.challenges.contains(c)
+        })
+    }));
+    out
 }
