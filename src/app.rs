@@ -4,7 +4,7 @@
 use crate::features::account::{AccountPage, JoinPage, LoginPage, SetupPage};
 use crate::features::admin::AdminPage;
 use crate::features::catalogue::CataloguePage;
-use crate::features::learning::{MyLearningPage, MySkillsPage, ProficiencyDocPage};
+use crate::features::learning::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
 use crate::features::skills::{SkillPage, SkillsPage};
 use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamsPage};
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage />
                     <Route path=path!("/me") view=MyLearningPage ssr=SsrMode::Async />
                     <Route path=path!("/me/skills") view=MySkillsPage ssr=SsrMode::Async />
+                    <Route path=path!("/me/privacy") view=PrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("/docs/proficiency") view=ProficiencyDocPage />
 
 

@@ -24,6 +24,8 @@ pub struct Config {
     pub setup_token_minutes: i64,
     /// `LEVELFIELD_LOGIN_FAILURES`: failed logins per address per 15 minutes before 429; default 10.
     pub login_failures_allowed: i64,
+    /// `LEVELFIELD_MIN_GROUP_SIZE`: organisation views hide groups smaller than this; default 5.
+    pub min_group_size: i64,
 }
 
 impl Config {
@@ -54,6 +56,7 @@ impl Config {
             session_absolute_minutes: num("LEVELFIELD_SESSION_ABSOLUTE_MINUTES", 20160),
             setup_token_minutes: num("LEVELFIELD_SETUP_TOKEN_MINUTES", 60),
             login_failures_allowed: num("LEVELFIELD_LOGIN_FAILURES", 10),
+            min_group_size: num("LEVELFIELD_MIN_GROUP_SIZE", 5),
         }
     }
 }
@@ -71,6 +74,7 @@ impl Config {
             session_absolute_minutes: 20160,
             setup_token_minutes: 60,
             login_failures_allowed: 10,
+            min_group_size: 5,
         }
     }
 }

@@ -769,6 +769,22 @@ async fn team_heatmap_plan_and_safe_csv() {
         "{csv}"
     );
 
+    // The learner can see who can see their data: their team's manager and the admin, by name.
+    let (_, html, _) = lea.get("/me/privacy").await;
+    assert!(
+        html.contains("Max Manager, who manages your team Alpha."),
+        "{html}"
+    );
+    assert!(
+        html.contains("Admin, an admin of your organisation."),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Mia Manager"),
+        "Mia manages another team: {html}"
+    );
+    assert!(html.contains("groups of at least 5 people"));
+
     // Who may see it.
     assert_eq!(
         mia.get(&format!("/teams/{a1}/skills")).await.0,

@@ -1,7 +1,9 @@
 //! "My learning": the signed-in learner's modules in progress (with where to resume), completed
 //! modules and quiz results. Shows only the viewer's own records.
 
+mod privacy;
 mod skills;
+pub use privacy::PrivacyPage;
 pub use skills::{render as skills_view, MySkillsPage, ProficiencyDocPage};
 
 use crate::domain::progress::{Attempt, ModuleProgress};
@@ -20,7 +22,11 @@ pub fn MyLearningPage() -> impl IntoView {
     view! {
         <Title text="My learning" />
         <h1>"My learning"</h1>
-        <p><a href="/me/skills">"My skills and what to learn next"</a></p>
+        <p>
+            <a href="/me/skills">"My skills and what to learn next"</a>
+            " · "
+            <a href="/me/privacy">"Who can see my learning"</a>
+        </p>
 
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
