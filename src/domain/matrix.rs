@@ -87,19 +87,21 @@ pub fn build(
         .filter(|(_, l)| l.value() > 0)
         .map(|(s, l)| (s.clone(), l.value()))
         .collect();
+    // Group records by person once (not a scan per person).
+    let mut progress_of: std::collections::HashMap<UserId, Vec<ModuleProgress>> =
+        Default::default();
+    for p in progress {
+        progress_of.entry(p.user).or_default().push(p.clone());
+    }
+    let mut attempts_of: std::collections::HashMap<UserId, Vec<Attempt>> = Default::default();
+    for a in attempts {
+        attempts_of.entry(a.user).or_default().push(a.clone());
+    }
     let mut rows: Vec<Row> = members
         .iter()
         .map(|m| {
-            let p: Vec<ModuleProgress> = progress
-                .iter()
-                .filter(|x| x.user == m.user)
-                .cloned()
-                .collect();
-            let a: Vec<Attempt> = attempts
-                .iter()
-                .filter(|x| x.user == m.user)
-                .cloned()
-                .collect();
+            let p = progress_of.remove(&m.user).unwrap_or_default();
+            let a = attempts_of.remove(&m.user).unwrap_or_default();
             let evidence = evidence_by_skill(lib, &a, &p, now);
             let cells: Vec<Cell> = targets
                 .iter()

@@ -279,6 +279,12 @@ pub trait Store: Send + Sync + 'static {
     /// Quiz attempts, answers included, of every member of `team` in `org` (two queries).
     async fn team_attempts(&self, org: OrgId, team: TeamId) -> Result<Vec<Attempt>, StoreError>;
 
+    /// Reading progress of everyone in `org` (one query).
+    async fn org_progress(&self, org: OrgId) -> Result<Vec<ModuleProgress>, StoreError>;
+
+    /// Quiz attempts, answers included, of everyone in `org` (two queries).
+    async fn org_attempts(&self, org: OrgId) -> Result<Vec<Attempt>, StoreError>;
+
     /// How many attempts are stored in all (for tests and figures).
     async fn attempt_count(&self) -> Result<i64, StoreError>;
 }

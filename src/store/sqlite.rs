@@ -808,6 +808,14 @@ impl Store for SqliteStore {
         self.attempts_where(Scope::Team(org, team)).await
     }
 
+    async fn org_progress(&self, org: OrgId) -> Result<Vec<ModuleProgress>, StoreError> {
+        self.progress_where(Scope::Org(org)).await
+    }
+
+    async fn org_attempts(&self, org: OrgId) -> Result<Vec<Attempt>, StoreError> {
+        self.attempts_where(Scope::Org(org)).await
+    }
+
     async fn attempt_count(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM quiz_attempts")
             .fetch_one(&self.pool)
@@ -820,6 +828,7 @@ impl Store for SqliteStore {
 enum Scope {
     User(UserId),
     Team(OrgId, TeamId),
+    Org(OrgId),
 }
 
 impl Scope {
@@ -827,17 +836,18 @@ impl Scope {
         match self {
             Scope::User(_) => "q.user_id = ?1 AND ?2 = ?2",
             Scope::Team(..) => "q.user_id IN (SELECT tm.user_id FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE t.org_id = ?1 AND t.id = ?2)",
+            Scope::Org(_) => "q.user_id IN (SELECT m.user_id FROM memberships m WHERE m.org_id = ?1) AND ?2 = ?2",
         }
     }
     fn first(&self) -> i64 {
         match self {
             Scope::User(u) => u.0,
-            Scope::Team(org, _) => org.0,
+            Scope::Team(org, _) | Scope::Org(org) => org.0,
         }
     }
     fn second(&self) -> i64 {
         match self {
-            Scope::User(_) => 0,
+            Scope::User(_) | Scope::Org(_) => 0,
             Scope::Team(_, team) => team.0,
         }
     }

@@ -849,4 +849,40 @@ async fn demo_organisation_is_populated_and_its_logins_work() {
         "measured cells: {html}"
     );
     assert!(app.state.store.attempt_count().await.unwrap() > 50);
+
+    // The organisation roll-up: big enough groups are shown.
+    let admin = &logins[0];
+    let mut a = Client::new(&app);
+    a.login(&admin.email, admin.password).await;
+    let (status, html, _) = a.get("/org/skills?role=ml-engineer").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"data-testid="org-rollup""#), "{html}");
+    assert!(
+        !html.contains("hidden: fewer than"),
+        "both demo teams have 5 or more: {html}"
+    );
+    assert_eq!(
+        c.get("/org/skills").await.0,
+        StatusCode::FORBIDDEN,
+        "managers do not see the organisation"
+    );
+}
+
+#[tokio::test]
+async fn organisation_views_hide_small_groups() {
+    let w = world().await;
+    let mut admin = Client::new(&w.app);
+    admin.login("admin@a.test", PW).await;
+    admin.post_form("/admin/teams", "name=Tiny").await;
+    let (status, html, _) = admin.get("/org/skills?role=analyst").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Hidden: the organisation has fewer than 5 learners."),
+        "{html}"
+    );
+    assert!(html.contains("hidden: fewer than 5 people"), "{html}");
+    assert_eq!(
+        Client::new(&w.app).get("/org/skills").await.0,
+        StatusCode::FOUND
+    );
 }

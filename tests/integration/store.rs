@@ -1392,7 +1392,16 @@ async fn team_records(store: &dyn Store) {
     assert_eq!(attempts[0].user, inside);
     assert_eq!(attempts[0].answers[0].question, "q1");
 
+    let everyone = store.org_progress(org).await.unwrap();
+    assert_eq!(everyone.len(), 2, "the organisation's records: both teams");
+    assert_eq!(store.org_attempts(org).await.unwrap().len(), 2);
+
     let (org_b, _) = new_org(store, "Other", "t@other.test").await;
+    assert!(
+        store.org_progress(org_b).await.unwrap().is_empty(),
+        "another organisation's records are not included"
+    );
+    assert!(store.org_attempts(org_b).await.unwrap().is_empty());
     assert!(
         store.team_progress(org_b, team).await.unwrap().is_empty(),
         "another org's team id finds nothing"

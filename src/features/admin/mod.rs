@@ -1,6 +1,9 @@
 //! The organisation admin's page: teams, invitations and members. Forms post to
 //! `server::admin`, which checks the admin role again.
 
+mod org_skills;
+pub use org_skills::OrgSkillsPage;
+
 use crate::domain::people::{Member, MemberRole, Team};
 use crate::server::state::AppState;
 use crate::ui::{redirect_to_login, viewer, Forbidden, FormError};
@@ -54,6 +57,7 @@ pub fn AdminPage() -> impl IntoView {
                             <code class="invite-link" data-testid="invite-link">{format!("/join?token={token}")}</code>
                         </div>
                     })}
+                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a></p>
                     <section id="teams" aria-labelledby="teams-title">
                         <h2 id="teams-title">"Teams"</h2>
                         <ul>
