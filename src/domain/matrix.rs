@@ -138,7 +138,27 @@ pub fn build(
                 .then_with(|| a.name.cmp(&b.name))
         });
     }
-    let mut rollup: Vec<Rollup> = targets
+    let all: Vec<&Row> = rows.iter().collect();
+    let mut rollup = rollup_of(lib, &targets, &all);
+    // Columns in order of the team's exposure, largest first.
+    let mut order: Vec<usize> = (0..targets.len()).collect();
+    order.sort_by(|&a, &b| rollup[b].exposure.total_cmp(&rollup[a].exposure));
+    let skills = order.iter().map(|&i| targets[i].clone()).collect();
+    for row in &mut rows {
+        row.cells = order.iter().map(|&i| row.cells[i].clone()).collect();
+    }
+    rollup = order.iter().map(|&i| rollup[i].clone()).collect();
+    Matrix {
+        skills,
+        rows,
+        rollup,
+    }
+}
+
+/// The roll-up per skill of some rows (the whole matrix, or one team's people within it).
+/// `skills` are the matrix's columns, in the rows' cell order.
+pub fn rollup_of(lib: &Library, skills: &[(SkillId, u8)], rows: &[&Row]) -> Vec<Rollup> {
+    skills
         .iter()
         .enumerate()
         .map(|(i, (skill, _))| {
@@ -159,20 +179,7 @@ pub fn build(
                 exposure: sum * scarcity(lib, skill),
             }
         })
-        .collect();
-    // Columns in order of the team's exposure, largest first.
-    let mut order: Vec<usize> = (0..targets.len()).collect();
-    order.sort_by(|&a, &b| rollup[b].exposure.total_cmp(&rollup[a].exposure));
-    let skills = order.iter().map(|&i| targets[i].clone()).collect();
-    for row in &mut rows {
-        row.cells = order.iter().map(|&i| row.cells[i].clone()).collect();
-    }
-    rollup = order.iter().map(|&i| rollup[i].clone()).collect();
-    Matrix {
-        skills,
-        rows,
-        rollup,
-    }
+        .collect()
 }
 
 /// A spreadsheet-safe CSV field: cells that a spreadsheet would run as a formula get a leading

@@ -2,7 +2,7 @@
 //! the mean gap and the talent-shortage exposure, overall and per team. Groups smaller than the
 //! minimum group size are hidden, so no individual can be singled out through an aggregate.
 
-use crate::domain::matrix::{build, Rollup};
+use crate::domain::matrix::{build, rollup_of, Rollup};
 use crate::domain::people::MemberRole;
 use crate::server::state::AppState;
 use crate::ui::{library, redirect_to_login, viewer, Forbidden};
@@ -89,9 +89,11 @@ pub fn OrgSkillsPage() -> impl IntoView {
                             }
                                 .into_any();
                         }
-                        let m = build(&lib, &role, &people, &progress, &attempts, now, false);
-                        let exposure = m.rollup.iter().fold(0.0, |acc, r| acc + r.exposure);
-                        let worst = m.rollup.first().map(name).unwrap_or_default();
+                        // From the rows already computed for the whole organisation: no second pass.
+                        let team_rows: Vec<_> = whole.rows.iter().filter(|r| people.iter().any(|p| p.user == r.user)).collect();
+                        let team_rollup = rollup_of(&lib, &whole.skills, &team_rows);
+                        let exposure = team_rollup.iter().fold(0.0, |acc, r| acc + r.exposure);
+                        let worst = team_rollup.iter().max_by(|a, b| a.exposure.total_cmp(&b.exposure)).map(name).unwrap_or_default();
                         view! {
                             <tr><th scope="row">{t.name.clone()}</th><td>{format!("{exposure:.2}")}</td><td>{worst}</td></tr>
                         }
