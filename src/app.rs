@@ -2,7 +2,7 @@
 //! browser hydrates just the islands.
 
 use crate::features::account::{AccountPage, JoinPage, LoginPage, SetupPage};
-use crate::features::admin::{AdminPage, OrgSkillsPage};
+use crate::features::admin::{AdminPage, OrgSkillsPage, ScarcityPage};
 use crate::features::catalogue::CataloguePage;
 use crate::features::learning::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
 
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/org/skills") view=OrgSkillsPage ssr=SsrMode::Async />
+                    <Route path=path!("/org/scarcity") view=ScarcityPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team/skills") view=TeamSkillsPage ssr=SsrMode::Async />

@@ -198,6 +198,13 @@ async fn serve() -> ExitCode {
         }
     };
     let _watcher = if watch { watch_content(&state) } else { None };
+    // Skill estimates age with their evidence: refresh them and record the day's roll-up
+    // snapshot at start-up and every hour (each run recomputes only what is stale).
+    tokio::spawn(levelfield::server::estimates::maintain(
+        state.clone(),
+        std::time::Duration::from_secs(3600),
+    ));
+
     match levelfield::server::account::prepare_setup(&state).await {
         Ok(Some(token)) => {
             let line = format!("First run: open http://{addr}/setup?token={token} to create your organisation (the link works once, for {} minutes).", state.config.setup_token_minutes);

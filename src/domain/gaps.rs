@@ -58,13 +58,44 @@ pub fn scarcity(lib: &Library, skill: &SkillId) -> f64 {
         .unwrap_or(DEFAULT_SCARCITY)
 }
 
+/// The scarcity weights an organisation's views use: the taxonomy's, replaced by the
+/// organisation's own where an admin set one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Weights {
+    overrides: HashMap<SkillId, f64>,
+}
+
+impl Weights {
+    /// The organisation's overrides, by skill.
+    pub fn with_overrides(overrides: impl IntoIterator<Item = (SkillId, f64)>) -> Self {
+        Weights {
+            overrides: overrides.into_iter().collect(),
+        }
+    }
+    /// The weight of `skill`: the override, else the taxonomy's, else [`DEFAULT_SCARCITY`].
+    pub fn of(&self, lib: &Library, skill: &SkillId) -> f64 {
+        self.overrides
+            .get(skill)
+            .copied()
+            .unwrap_or_else(|| scarcity(lib, skill))
+    }
+    /// Whether the organisation overrode the taxonomy's weight for `skill`.
+    pub fn is_override(&self, skill: &SkillId) -> bool {
+        self.overrides.contains_key(skill)
+    }
+}
+
 /// Talent-shortage exposure: each gap weighted by the skill's scarcity, summed over people.
 /// `gaps` holds, per person, their gaps by skill.
-pub fn exposure_by_skill(lib: &Library, gaps: &[BTreeMap<SkillId, Gap>]) -> BTreeMap<SkillId, f64> {
+pub fn exposure_by_skill(
+    lib: &Library,
+    w: &Weights,
+    gaps: &[BTreeMap<SkillId, Gap>],
+) -> BTreeMap<SkillId, f64> {
     let mut out: BTreeMap<SkillId, f64> = BTreeMap::new();
     for person in gaps {
         for (skill, gap) in person {
-            *out.entry(skill.clone()).or_default() += gap.size() * scarcity(lib, skill);
+            *out.entry(skill.clone()).or_default() += gap.size() * w.of(lib, skill);
         }
     }
     out
@@ -86,6 +117,7 @@ pub struct Recommendation {
 /// meet, best first.
 pub fn recommend(
     lib: &Library,
+    w: &Weights,
     gaps: &BTreeMap<SkillId, Gap>,
     completed: &HashSet<ModuleId>,
 ) -> Vec<Recommendation> {
@@ -101,7 +133,7 @@ pub fn recommend(
                 let to = f64::from(level.value().min(gap.target()));
                 let closed = to - gap.from_level();
                 if closed > 0.0 && gap.size() > 0.0 {
-                    score += closed * scarcity(lib, skill);
+                    score += closed * w.of(lib, skill);
                     let name = lib
                         .skill(skill.as_str())
                         .map(|s| s.name.as_str())
@@ -180,7 +212,11 @@ pub struct PlanStep {
 /// A team training plan: greedily picks the module that removes the most exposure per learning
 /// hour (hours = minutes × people who take it), until no module removes any. Skills with gaps
 /// that no module teaches are returned separately (hire or partner).
-pub fn team_plan(lib: &Library, team: &[BTreeMap<SkillId, Gap>]) -> (Vec<PlanStep>, Vec<SkillId>) {
+pub fn team_plan(
+    lib: &Library,
+    w: &Weights,
+    team: &[BTreeMap<SkillId, Gap>],
+) -> (Vec<PlanStep>, Vec<SkillId>) {
     // Current level each person would reach, per skill, as the plan adds modules.
     let mut reach: Vec<HashMap<SkillId, f64>> = team
         .iter()
@@ -204,7 +240,7 @@ pub fn team_plan(lib: &Library, team: &[BTreeMap<SkillId, Gap>]) -> (Vec<PlanSte
                     let now = reach[i].get(skill).copied().unwrap_or(0.0);
                     let to = f64::from(level.value().min(gap.target()));
                     if to > now {
-                        gain += (to - now) * scarcity(lib, skill);
+                        gain += (to - now) * w.of(lib, skill);
                     }
                 }
                 if gain > 0.0 {
@@ -345,9 +381,23 @@ mod tests {
             gaps(&[("a", Gap::of(3, Some(&est(1.0)))), ("b", Gap::of(2, None))]),
             gaps(&[("a", Gap::of(3, Some(&est(2.0))))]),
         ];
-        let e = exposure_by_skill(&lib, &team);
+        let e = exposure_by_skill(&lib, &Weights::default(), &team);
         assert_eq!(e[&SkillId::new("a")], 3.0); // (2 + 1) × 1.0
         assert_eq!(e[&SkillId::new("b")], 0.5); // 2 × 0.25
+    }
+
+    #[test]
+    fn an_organisation_override_replaces_the_taxonomy_weight() {
+        let lib = Library::new(vec![skill("a", 1.0)], vec![], vec![], Default::default());
+        let team = vec![gaps(&[("a", Gap::of(3, Some(&est(1.0))))])];
+        let w = Weights::with_overrides([(SkillId::new("a"), 0.25)]);
+        assert!(w.is_override(&SkillId::new("a")));
+        assert_eq!(exposure_by_skill(&lib, &w, &team)[&SkillId::new("a")], 0.5);
+        assert_eq!(Weights::default().of(&lib, &SkillId::new("a")), 1.0);
+        assert_eq!(
+            Weights::default().of(&lib, &SkillId::new("unknown")),
+            DEFAULT_SCARCITY
+        );
     }
 
     #[test]
@@ -365,13 +415,15 @@ mod tests {
             ("deploy", Gap::of(3, Some(&est(1.0)))),
             ("data", Gap::of(1, Some(&est(1.0)))),
         ]);
-        let recs = recommend(&lib, &g, &HashSet::new());
+        let recs = recommend(&lib, &Weights::default(), &g, &HashSet::new());
         assert_eq!(recs.len(), 1, "intro closes nothing");
         assert_eq!(recs[0].module, ModuleId::new("ship"));
         assert_eq!(recs[0].reasons, ["closes DEPLOY: 1 → 3"]);
         assert_eq!(recs[0].first, [ModuleId::new("intro")]);
         let done: HashSet<_> = [ModuleId::new("intro")].into();
-        assert!(recommend(&lib, &g, &done)[0].first.is_empty());
+        assert!(recommend(&lib, &Weights::default(), &g, &done)[0]
+            .first
+            .is_empty());
     }
 
     #[test]
@@ -394,7 +446,7 @@ mod tests {
             ("common", Gap::of(3, Some(&est(0.0)))),
             ("ghost", Gap::of(2, None)),
         ])];
-        let (plan, untaught) = team_plan(&lib, &team);
+        let (plan, untaught) = team_plan(&lib, &Weights::default(), &team);
         assert_eq!(plan[0].module, ModuleId::new("long"));
         assert_eq!(plan[0].exposure_removed, 3.0);
         assert_eq!(

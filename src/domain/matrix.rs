@@ -1,29 +1,76 @@
-//! A team's skill matrix: each person's estimate against a role's targets, per skill, with the
-//! roll-up per skill. Built from records already loaded; pure.
+//! Skill matrices: each person's estimate against their target role, per skill, with the
+//! roll-up per skill and the daily snapshot rows behind the trend charts. Built from records
+//! or cached estimates already loaded; pure.
 
 use super::catalogue::{Library, Role};
-use super::gaps::{scarcity, Gap};
+use super::gaps::{Gap, Weights};
 use super::ids::SkillId;
 use super::people::{Member, UserId};
 use super::proficiency::{estimate, evidence_by_skill, Estimate};
 use super::progress::{Attempt, ModuleProgress};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-/// One cell: a person's estimate and gap in one skill.
+/// Each person's estimates, by skill (skills without evidence are absent: unknown).
+pub type Estimates = HashMap<UserId, BTreeMap<SkillId, Estimate>>;
+
+/// Everyone's estimates from their records, as of `now`. Records are grouped by person once,
+/// not scanned per person.
+pub fn estimates_of(
+    lib: &Library,
+    progress: &[ModuleProgress],
+    attempts: &[Attempt],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Estimates {
+    let mut progress_of: HashMap<UserId, Vec<ModuleProgress>> = HashMap::new();
+    for p in progress {
+        progress_of.entry(p.user).or_default().push(p.clone());
+    }
+    let mut attempts_of: HashMap<UserId, Vec<Attempt>> = HashMap::new();
+    for a in attempts {
+        attempts_of.entry(a.user).or_default().push(a.clone());
+    }
+    let mut users: Vec<UserId> = progress_of.keys().chain(attempts_of.keys()).copied().collect();
+    users.sort();
+    users.dedup();
+    users
+        .into_iter()
+        .map(|user| {
+            let p = progress_of.remove(&user).unwrap_or_default();
+            let a = attempts_of.remove(&user).unwrap_or_default();
+            let by_skill = evidence_by_skill(lib, &a, &p, now)
+                .into_iter()
+                .filter_map(|(skill, ev)| {
+                    let half_life = lib
+                        .skill(skill.as_str())
+                        .map(|s| f64::from(s.decay_half_life_days))
+                        .unwrap_or(365.0);
+                    let plain: Vec<_> = ev.iter().map(|(e, _)| *e).collect();
+                    estimate(&plain, half_life).map(|e| (skill, e))
+                })
+                .collect();
+            (user, by_skill)
+        })
+        .collect()
+}
+
+/// One cell: a person's estimate in one skill and, where their role sets a target, the gap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     pub estimate: Option<Estimate>,
-    pub gap: Gap,
+    /// `None` when the person's role sets no target in this skill (or they have no role).
+    pub gap: Option<Gap>,
 }
 
 impl Cell {
-    /// The cell as text, readable without colour: "2.1 / 3 ▲0.9", "3.4 / 3 ✓", "? / 3".
+    /// The cell as text, readable without colour: "2.1 / 3 ▲0.9", "3.4 / 3 ✓",
+    /// "? / 3 unmeasured", "2.1, no target".
     pub fn text(&self) -> String {
-        let target = self.gap.target();
         match (&self.estimate, self.gap) {
-            (None, _) => format!("? / {target} unmeasured"),
-            (Some(e), g) if g.size() <= 0.0 => format!("{:.1} / {target} ✓", e.level),
-            (Some(e), g) => format!("{:.1} / {target} ▲{:.1}", e.level, g.size()),
+            (Some(e), None) => format!("{:.1}, no target", e.level),
+            (None, None) => "—, no target".to_string(),
+            (None, Some(g)) => format!("? / {} unmeasured", g.target()),
+            (Some(e), Some(g)) if g.size() <= 0.0 => format!("{:.1} / {} ✓", e.level, g.target()),
+            (Some(e), Some(g)) => format!("{:.1} / {} ▲{:.1}", e.level, g.target(), g.size()),
         }
     }
 }
@@ -33,30 +80,37 @@ impl Cell {
 pub struct Row {
     pub user: UserId,
     pub name: String,
+    /// The role the person is measured against (id), if any.
+    pub role: Option<String>,
     pub cells: Vec<Cell>,
     pub total_gap: f64,
 }
 
-/// Per skill, across the team.
+/// Per skill, across the people who have a target in it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rollup {
     pub skill: SkillId,
+    /// People with a target in the skill.
+    pub people: usize,
     pub below_target: usize,
     pub unmeasured: usize,
+    /// Mean gap in levels over `people` (unmeasured counting their whole target).
     pub mean_gap: f64,
+    /// Σ gap × scarcity weight.
     pub exposure: f64,
 }
 
-/// The matrix: skills (the role's targets above 0, largest team gap first) × people.
+/// The matrix: skills (every target above 0 of the people's roles, largest exposure first) ×
+/// people.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matrix {
-    pub skills: Vec<(SkillId, u8)>,
+    pub skills: Vec<SkillId>,
     pub rows: Vec<Row>,
     pub rollup: Vec<Rollup>,
 }
 
 impl Matrix {
-    /// Each person's gaps by skill (for exposure and plans).
+    /// Each person's gaps by skill, where they have a target (for exposure and plans).
     pub fn gaps(&self) -> Vec<BTreeMap<SkillId, Gap>> {
         self.rows
             .iter()
@@ -64,68 +118,77 @@ impl Matrix {
                 self.skills
                     .iter()
                     .zip(&r.cells)
-                    .map(|((s, _), c)| (s.clone(), c.gap))
+                    .filter_map(|(s, c)| c.gap.map(|g| (s.clone(), g)))
                     .collect()
             })
             .collect()
     }
 }
 
-/// Builds the matrix for `members` against `role` from their progress and attempts.
+/// A person and the role they are measured against.
+#[derive(Debug, Clone, Copy)]
+pub struct Person<'a> {
+    pub member: &'a Member,
+    pub role: Option<&'a Role>,
+}
+
+/// Builds the matrix of `people` from their estimates.
 pub fn build(
     lib: &Library,
-    role: &Role,
-    members: &[Member],
-    progress: &[ModuleProgress],
-    attempts: &[Attempt],
-    now: chrono::DateTime<chrono::Utc>,
+    w: &Weights,
+    people: &[Person<'_>],
+    estimates: &Estimates,
     sort_by_gap: bool,
 ) -> Matrix {
-    let targets: Vec<(SkillId, u8)> = role
-        .targets
+    // Columns: every skill some person's role targets above 0, in taxonomy order.
+    let targeted: std::collections::HashSet<&SkillId> = people
         .iter()
-        .filter(|(_, l)| l.value() > 0)
-        .map(|(s, l)| (s.clone(), l.value()))
+        .filter_map(|p| p.role)
+        .flat_map(|r| r.targets.iter().filter(|(_, l)| l.value() > 0).map(|(s, _)| s))
         .collect();
-    // Group records by person once (not a scan per person).
-    let mut progress_of: std::collections::HashMap<UserId, Vec<ModuleProgress>> =
-        Default::default();
-    for p in progress {
-        progress_of.entry(p.user).or_default().push(p.clone());
-    }
-    let mut attempts_of: std::collections::HashMap<UserId, Vec<Attempt>> = Default::default();
-    for a in attempts {
-        attempts_of.entry(a.user).or_default().push(a.clone());
-    }
-    let mut rows: Vec<Row> = members
+    let mut columns: Vec<SkillId> = lib
+        .skills()
         .iter()
-        .map(|m| {
-            let p = progress_of.remove(&m.user).unwrap_or_default();
-            let a = attempts_of.remove(&m.user).unwrap_or_default();
-            let evidence = evidence_by_skill(lib, &a, &p, now);
-            let cells: Vec<Cell> = targets
+        .filter(|s| targeted.contains(&s.id))
+        .map(|s| s.id.clone())
+        .collect();
+    // Targets naming skills the taxonomy lacks (content errors) still show, after the rest.
+    let mut extra: Vec<SkillId> = targeted
+        .into_iter()
+        .filter(|s| !columns.contains(s))
+        .cloned()
+        .collect();
+    extra.sort();
+    columns.extend(extra);
+    let empty = BTreeMap::new();
+    let mut rows: Vec<Row> = people
+        .iter()
+        .map(|p| {
+            let mine = estimates.get(&p.member.user).unwrap_or(&empty);
+            let cells: Vec<Cell> = columns
                 .iter()
-                .map(|(skill, target)| {
-                    let half_life = lib
-                        .skill(skill.as_str())
-                        .map(|s| f64::from(s.decay_half_life_days))
-                        .unwrap_or(365.0);
-                    let ev: Vec<_> = evidence
-                        .get(skill)
-                        .map(|v| v.iter().map(|(e, _)| *e).collect())
-                        .unwrap_or_default();
-                    let est = estimate(&ev, half_life);
+                .map(|skill| {
+                    let target = p.role.and_then(|r| {
+                        r.targets
+                            .iter()
+                            .find(|(s, l)| s == skill && l.value() > 0)
+                            .map(|(_, l)| l.value())
+                    });
+                    let est = mine.get(skill).copied();
                     Cell {
-                        gap: Gap::of(*target, est.as_ref()),
+                        gap: target.map(|t| Gap::of(t, est.as_ref())),
                         estimate: est,
                     }
                 })
                 .collect();
             // A fold from +0.0: an empty float sum is -0.0, which would print as "-0.0".
-            let total_gap = cells.iter().fold(0.0, |acc, c| acc + c.gap.size());
+            let total_gap = cells
+                .iter()
+                .fold(0.0, |acc, c| acc + c.gap.map_or(0.0, |g| g.size()));
             Row {
-                user: m.user,
-                name: m.name.clone(),
+                user: p.member.user,
+                name: p.member.name.clone(),
+                role: p.role.map(|r| r.id.0.clone()),
                 cells,
                 total_gap,
             }
@@ -139,11 +202,11 @@ pub fn build(
         });
     }
     let all: Vec<&Row> = rows.iter().collect();
-    let mut rollup = rollup_of(lib, &targets, &all);
-    // Columns in order of the team's exposure, largest first.
-    let mut order: Vec<usize> = (0..targets.len()).collect();
+    let mut rollup = rollup_of(lib, w, &columns, &all);
+    // Columns in order of the group's exposure, largest first.
+    let mut order: Vec<usize> = (0..columns.len()).collect();
     order.sort_by(|&a, &b| rollup[b].exposure.total_cmp(&rollup[a].exposure));
-    let skills = order.iter().map(|&i| targets[i].clone()).collect();
+    let skills = order.iter().map(|&i| columns[i].clone()).collect();
     for row in &mut rows {
         row.cells = order.iter().map(|&i| row.cells[i].clone()).collect();
     }
@@ -157,15 +220,16 @@ pub fn build(
 
 /// The roll-up per skill of some rows (the whole matrix, or one team's people within it).
 /// `skills` are the matrix's columns, in the rows' cell order.
-pub fn rollup_of(lib: &Library, skills: &[(SkillId, u8)], rows: &[&Row]) -> Vec<Rollup> {
+pub fn rollup_of(lib: &Library, w: &Weights, skills: &[SkillId], rows: &[&Row]) -> Vec<Rollup> {
     skills
         .iter()
         .enumerate()
-        .map(|(i, (skill, _))| {
-            let gaps: Vec<Gap> = rows.iter().map(|r| r.cells[i].gap).collect();
+        .map(|(i, skill)| {
+            let gaps: Vec<Gap> = rows.iter().filter_map(|r| r.cells[i].gap).collect();
             let sum: f64 = gaps.iter().fold(0.0, |acc, g| acc + g.size());
             Rollup {
                 skill: skill.clone(),
+                people: gaps.len(),
                 below_target: gaps.iter().filter(|g| g.size() > 0.0).count(),
                 unmeasured: gaps
                     .iter()
@@ -176,7 +240,7 @@ pub fn rollup_of(lib: &Library, skills: &[(SkillId, u8)], rows: &[&Row]) -> Vec<
                 } else {
                     sum / gaps.len() as f64
                 },
-                exposure: sum * scarcity(lib, skill),
+                exposure: sum * w.of(lib, skill),
             }
         })
         .collect()
@@ -195,6 +259,10 @@ pub fn csv_safe(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::catalogue::{Challenge, Factor, Scarcity, Skill};
+    use crate::domain::ids::RoleId;
+    use crate::domain::level::Level;
+    use crate::domain::people::OrgId;
 
     #[test]
     fn formulas_are_defused() {
@@ -202,5 +270,104 @@ mod tests {
         assert_eq!(csv_safe("+1"), "'+1");
         assert_eq!(csv_safe("@cmd"), "'@cmd");
         assert_eq!(csv_safe("Ada"), "Ada");
+    }
+
+    fn skill(id: &str, weight: f64) -> Skill {
+        Skill {
+            id: SkillId::new(id),
+            name: id.to_uppercase(),
+            description: String::new(),
+            factor: Factor::Talent,
+            challenges: vec![Challenge::Deployment],
+            levels: Default::default(),
+            decay_half_life_days: 365,
+            scarcity: Some(Scarcity {
+                weight,
+                estimate: true,
+                source: "test".into(),
+                date: "2026-11".into(),
+            }),
+            references: Default::default(),
+        }
+    }
+
+    fn member(id: i64, name: &str) -> Member {
+        Member {
+            user: UserId(id),
+            org: OrgId(1),
+            email: format!("{name}@example.org"),
+            name: name.into(),
+            roles: vec![],
+            teams: vec![],
+            manages: vec![],
+            target_role: None,
+        }
+    }
+
+    fn est(level: f64) -> Estimate {
+        Estimate {
+            level,
+            se: 0.5,
+            low: level,
+            high: level,
+            evidence: 1,
+            weight: 1.0,
+        }
+    }
+
+    #[test]
+    fn people_are_measured_against_their_own_roles_and_the_rollup_counts_only_targets() {
+        let lib = Library::new(
+            vec![skill("a", 1.0), skill("b", 0.5)],
+            vec![],
+            vec![],
+            Default::default(),
+        );
+        let role = |id: &str, t: &[(&str, u8)]| Role {
+            id: RoleId(id.into()),
+            name: id.into(),
+            description: String::new(),
+            targets: t
+                .iter()
+                .map(|(s, l)| (SkillId::new(*s), Level::new(*l).unwrap()))
+                .collect(),
+        };
+        let eng = role("eng", &[("a", 3), ("b", 2)]);
+        let lead = role("lead", &[("a", 2)]);
+        let (ann, bob, cy) = (member(1, "Ann"), member(2, "Bob"), member(3, "Cy"));
+        let people = [
+            Person { member: &ann, role: Some(&eng) },
+            Person { member: &bob, role: Some(&lead) },
+            Person { member: &cy, role: None },
+        ];
+        let estimates: Estimates = [
+            (UserId(1), [(SkillId::new("a"), est(1.0))].into()),
+            (UserId(2), [(SkillId::new("a"), est(2.5)), (SkillId::new("b"), est(1.0))].into()),
+            (UserId(3), [(SkillId::new("a"), est(4.0))].into()),
+        ]
+        .into();
+        let m = build(&lib, &Weights::default(), &people, &estimates, true);
+        // a: Ann 3 − 1 = 2, Bob met (2.5 ≥ 2): exposure 2 × 1.0. b: Ann unmeasured 2 × 0.5 = 1.
+        assert_eq!(m.skills, [SkillId::new("a"), SkillId::new("b")]);
+        assert_eq!(m.rows[0].name, "Ann", "largest total gap first");
+        assert_eq!(m.rows[0].total_gap, 4.0);
+        assert_eq!(m.rows[0].cells[0].text(), "1.0 / 3 ▲2.0");
+        assert_eq!(m.rows[0].cells[1].text(), "? / 2 unmeasured");
+        let bob_row = m.rows.iter().find(|r| r.name == "Bob").unwrap();
+        assert_eq!(bob_row.cells[0].text(), "2.5 / 2 ✓");
+        assert_eq!(bob_row.cells[1].text(), "1.0, no target");
+        let cy_row = m.rows.iter().find(|r| r.name == "Cy").unwrap();
+        assert_eq!(cy_row.cells[0].text(), "4.0, no target");
+        let a = &m.rollup[0];
+        assert_eq!((a.people, a.below_target, a.unmeasured), (2, 1, 0));
+        assert_eq!((a.mean_gap, a.exposure), (1.0, 2.0));
+        let b = &m.rollup[1];
+        assert_eq!((b.people, b.below_target, b.unmeasured), (1, 1, 1));
+        assert_eq!((b.mean_gap, b.exposure), (2.0, 1.0));
+        // An organisation's override changes the exposure, not the gaps.
+        let w = Weights::with_overrides([(SkillId::new("a"), 0.1)]);
+        let m = build(&lib, &w, &people, &estimates, true);
+        assert_eq!(m.skills[0], SkillId::new("b"), "b now carries more exposure");
+        assert!((m.rollup[1].exposure - 0.2).abs() < 1e-12);
     }
 }

@@ -86,6 +86,9 @@ pub struct Team {
     pub id: TeamId,
     pub org: OrgId,
     pub name: String,
+    /// The role profile (content role id) the team's people are measured against, unless a
+    /// person has their own.
+    pub target_role: Option<String>,
 }
 
 /// A person as their organisation sees them.
@@ -100,10 +103,24 @@ pub struct Member {
     pub teams: Vec<TeamId>,
     /// Teams the person manages (meaningful with [`MemberRole::Manager`]).
     pub manages: Vec<TeamId>,
+    /// The role profile (content role id) an admin assigned to the person, if any.
+    pub target_role: Option<String>,
 }
 
 impl Member {
     pub fn has(&self, role: MemberRole) -> bool {
         self.roles.contains(&role)
     }
+
+    /// The role profile the person is measured against: their own, else that of the first of
+    /// their teams (in `teams`' order) that has one.
+    pub fn effective_role<'a>(&'a self, teams: &'a [Team]) -> Option<&'a str> {
+        self.target_role.as_deref().or_else(|| {
+            teams
+                .iter()
+                .filter(|t| self.teams.contains(&t.id))
+                .find_map(|t| t.target_role.as_deref())
+        })
+    }
 }
+

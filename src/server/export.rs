@@ -8,7 +8,7 @@ use crate::domain::matrix::csv_safe;
 use crate::domain::people::TeamId;
 use crate::features::teams::team_matrix;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use std::collections::HashMap;
@@ -27,7 +27,7 @@ pub async fn team_skills_csv(
     if !v.can_see_team(TeamId(team)) {
         return forbidden();
     }
-    let (name, role, matrix) = match team_matrix(
+    let tm = match team_matrix(
         &state,
         &v,
         TeamId(team),
@@ -48,37 +48,27 @@ pub async fn team_skills_csv(
         "team", "role", "person", "skill", "estimate", "low", "high", "target", "gap", "measured",
     ];
     let mut ok = out.write_record(header_row).is_ok();
+    let (name, matrix) = (&tm.name, &tm.matrix);
     for row in &matrix.rows {
-        for ((skill, target), cell) in matrix.skills.iter().zip(&row.cells) {
+        for (skill, cell) in matrix.skills.iter().zip(&row.cells) {
             let f = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_default();
             let record = [
-                csv_safe(&name),
-                csv_safe(role.id.as_str()),
+                csv_safe(name),
+                csv_safe(row.role.as_deref().unwrap_or("")),
                 csv_safe(&row.name),
                 csv_safe(skill.as_str()),
                 f(cell.estimate.map(|e| e.level)),
                 f(cell.estimate.map(|e| e.low)),
                 f(cell.estimate.map(|e| e.high)),
-                target.to_string(),
-                format!("{:.2}", cell.gap.size()),
+                cell.gap.map(|g| g.target().to_string()).unwrap_or_default(),
+                cell.gap.map(|g| format!("{:.2}", g.size())).unwrap_or_default(),
                 cell.estimate.is_some().to_string(),
             ];
             ok &= out.write_record(&record).is_ok();
         }
     }
-    let body = match (ok, out.into_inner()) {
-        (true, Ok(bytes)) => bytes,
-        _ => return (StatusCode::INTERNAL_SERVER_ERROR, "The export failed.").into_response(),
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"team-{team}-skills.csv\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    match (ok, out.into_inner()) {
+        (true, Ok(bytes)) => super::skills::csv_response(bytes, &format!("team-{team}-skills.csv")),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, "The export failed.").into_response(),
+    }
 }

@@ -75,6 +75,12 @@ pub fn error_message(code: &str) -> &'static str {
         "name-taken" => "A team with that name already exists.",
         "not-found" => "That no longer exists.",
         "self" => "You cannot remove yourself or your own admin role.",
+        "role" => "That role profile does not exist in the content.",
+        "rating" => "A self-rating is a level from 0 to 4, or blank for no rating.",
+        "weight" => {
+            "A scarcity weight is a number from 0 to 1, with a note (up to 200 characters) on where it comes from."
+        }
+
         _ => "Something went wrong. Please try again.",
     }
 }

@@ -2,6 +2,7 @@
 //! Server only.
 
 pub mod account;
+pub mod estimates;
 pub mod admin;
 pub mod auth;
 pub mod config;
@@ -12,4 +13,5 @@ pub mod progress;
 pub mod router;
 pub mod security;
 pub mod seed;
+pub mod skills;
 pub mod state;

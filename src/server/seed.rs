@@ -254,8 +254,13 @@ pub async fn demo(state: &AppState) -> Result<Vec<Login>, SeedError> {
         "Kim Novak",
         "Lea Fischer",
     ];
+    let team_roles = ["data-engineer", "ml-engineer"];
     for (t, team_name) in ["Data platform", "Product analytics"].iter().enumerate() {
         let team = state.store.create_team(org, team_name).await?;
+        state
+            .store
+            .set_team_target_role(org, team, Some(team_roles[t]))
+            .await?;
         let manager_email = format!("manager{}@{domain}", t + 1);
         add_member(
             state,
@@ -289,6 +294,23 @@ pub async fn demo(state: &AppState) -> Result<Vec<Login>, SeedError> {
             )
             .await?;
             simulate(state, &lib, user, 40 + rng.below(60), &mut rng).await?;
+            // Some people have a role of their own, and rate themselves in a few skills.
+            if i % 5 == 4 {
+                state
+                    .store
+                    .set_target_role(org, user, Some("ai-leader"))
+                    .await?;
+            }
+            let ratings: Vec<(String, Option<u8>)> = lib
+                .skills()
+                .iter()
+                .step_by(3)
+                .map(|s| (s.id.0.clone(), Some(rng.below(5) as u8)))
+                .collect();
+            state
+                .store
+                .set_self_ratings(org, user, &ratings, &ts(Utc::now()))
+                .await?;
             if logins.iter().all(|l| l.role != "learner") {
                 logins.push(Login {
                     role: "learner",
@@ -298,6 +320,7 @@ pub async fn demo(state: &AppState) -> Result<Vec<Login>, SeedError> {
             }
         }
     }
+    super::estimates::backfill(state, org, 12).await?;
     Ok(logins)
 }
 
@@ -338,6 +361,14 @@ pub async fn synthetic(
                 &hash,
             )
             .await?;
+            let roles = lib.roles();
+            if !roles.is_empty() {
+                let role = &roles[(i / 20) % roles.len()];
+                state
+                    .store
+                    .set_team_target_role(org, t, Some(role.id.as_str()))
+                    .await?;
+            }
             team = Some(t);
         }
         let user = add_member(
@@ -354,5 +385,10 @@ pub async fn synthetic(
         simulate(state, &lib, user, 100, &mut rng).await?;
         progress(i + 1, total);
     }
+    // Weekly history for the trend charts: replaying evidence costs a full pass per week, so
+    // the largest sizes get fewer weeks.
+    let weeks = if total > 5_000 { 4 } else { 12 };
+    super::estimates::backfill(state, org, weeks).await?;
     Ok(org)
 }
+

@@ -13,7 +13,9 @@ pub use sqlite::SqliteStore;
 use crate::domain::people::{
     AttemptId, Member, MemberRole, OrgId, Organisation, Team, TeamId, UserId,
 };
+use crate::domain::proficiency::Estimate;
 use crate::domain::progress::{Attempt, ModuleProgress, NewAttempt};
+
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use std::sync::Arc;
@@ -111,6 +113,57 @@ pub struct Invitation {
     pub created_at: String,
     pub expires_at: String,
     pub used_at: Option<String>,
+}
+
+/// A learner's rating of their own level in a skill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelfRating {
+    pub skill: String,
+    pub level: u8,
+    pub rated_at: String,
+}
+
+/// An organisation's own scarcity weight for a skill, with the admin's note on where it comes
+/// from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScarcityOverride {
+    pub skill: String,
+    pub weight: f64,
+    pub note: String,
+    pub set_by: Option<UserId>,
+    pub set_at: String,
+}
+
+/// A person whose cached estimates are missing or out of date, with the evidence version to
+/// compute them from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaleEstimates {
+    pub user: UserId,
+    pub version: i64,
+}
+
+/// A person's freshly computed estimates, per skill with evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComputedEstimates {
+    pub user: UserId,
+    /// The evidence version they were computed from: stored only if it is still current.
+    pub version: i64,
+    pub skills: Vec<(String, Estimate)>,
+}
+
+/// One day's roll-up of one skill for a group: a team, or the whole organisation (`team` None),
+/// against each person's assigned target role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub team: Option<TeamId>,
+    pub skill: String,
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub people: u32,
+    pub below_target: u32,
+    pub unmeasured: u32,
+    pub mean_gap: f64,
+    pub exposure: f64,
 }
 
 /// Roles and teams of a member, replaced as a whole by an admin.
@@ -287,7 +340,96 @@ pub trait Store: Send + Sync + 'static {
 
     /// How many attempts are stored in all (for tests and figures).
     async fn attempt_count(&self) -> Result<i64, StoreError>;
+
+    // --- Skills: targets, self-ratings, scarcity, cached estimates, history ------------------
+
+    /// Every organisation's id (for background work).
+    async fn organisation_ids(&self) -> Result<Vec<OrgId>, StoreError>;
+
+    /// Sets (or clears) the role profile `user` is measured against; `NotFound` outside `org`.
+    async fn set_target_role(
+        &self,
+        org: OrgId,
+        user: UserId,
+        role: Option<&str>,
+    ) -> Result<(), StoreError>;
+
+    /// Sets (or clears) a team's target role; `NotFound` outside `org`.
+    async fn set_team_target_role(
+        &self,
+        org: OrgId,
+        team: TeamId,
+        role: Option<&str>,
+    ) -> Result<(), StoreError>;
+
+    /// `user`'s self-ratings, by skill id.
+    async fn self_ratings(&self, org: OrgId, user: UserId) -> Result<Vec<SelfRating>, StoreError>;
+
+    /// Sets `user`'s self-ratings in one transaction: `None` removes a rating.
+    async fn set_self_ratings(
+        &self,
+        org: OrgId,
+        user: UserId,
+        ratings: &[(String, Option<u8>)],
+        now: &str,
+    ) -> Result<(), StoreError>;
+
+    /// The organisation's scarcity overrides, by skill id.
+    async fn scarcity_overrides(&self, org: OrgId) -> Result<Vec<ScarcityOverride>, StoreError>;
+
+    /// Sets (`Some((weight, note))`) or removes an override.
+    async fn set_scarcity_override(
+        &self,
+        org: OrgId,
+        skill: &str,
+        value: Option<(f64, &str)>,
+        by: UserId,
+        now: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Members of `org` whose cached estimates are missing, older than `day` (days since the
+    /// epoch) or behind their evidence.
+    async fn stale_estimates(&self, org: OrgId, day: i64)
+        -> Result<Vec<StaleEstimates>, StoreError>;
+
+    /// Reading progress of the members `stale_estimates` would name (one query).
+    async fn stale_progress(&self, org: OrgId, day: i64)
+        -> Result<Vec<ModuleProgress>, StoreError>;
+
+    /// Quiz attempts of the members `stale_estimates` would name (two queries).
+    async fn stale_attempts(&self, org: OrgId, day: i64) -> Result<Vec<Attempt>, StoreError>;
+
+    /// Replaces the cached estimates of each person whose evidence version is still the one
+    /// they were computed from (others stay stale), marking them computed on `day`.
+    async fn store_estimates(
+        &self,
+        org: OrgId,
+        computed: &[ComputedEstimates],
+        day: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Every cached estimate in `org`: (person, skill, estimate).
+    async fn org_estimates(&self, org: OrgId)
+        -> Result<Vec<(UserId, String, Estimate)>, StoreError>;
+
+    /// Stores (replacing) the snapshots of `day`.
+    async fn record_snapshots(
+        &self,
+        org: OrgId,
+        day: &str,
+        rows: &[Snapshot],
+    ) -> Result<(), StoreError>;
+
+    /// Snapshots of a team (or the whole organisation) from `since` (`YYYY-MM-DD`) on, oldest
+    /// first.
+    async fn snapshots(
+        &self,
+        org: OrgId,
+        team: Option<TeamId>,
+        since: &str,
+    ) -> Result<Vec<Snapshot>, StoreError>;
 }
+
 
 /// Connects to the database named by `url`, creating and migrating it as needed.
 ///
@@ -415,16 +557,16 @@ enum MemberScope {
 }
 
 /// Assembles members, ordered by name, from the three member queries' rows:
-/// `(user, org, email, name)`, `(user, role)`, and `(user, team, manages)`.
+/// `(user, org, email, name, target role)`, `(user, role)`, and `(user, team, manages)`.
 fn assemble_members(
-    people: Vec<(i64, i64, String, String)>,
+    people: Vec<(i64, i64, String, String, Option<String>)>,
     roles: Vec<(i64, String)>,
     teams: Vec<(i64, i64, bool)>,
 ) -> Result<Vec<Member>, StoreError> {
     use std::collections::HashMap;
     let mut index: HashMap<i64, usize> = HashMap::with_capacity(people.len());
     let mut members: Vec<Member> = Vec::with_capacity(people.len());
-    for (user, org, email, name) in people {
+    for (user, org, email, name, target_role) in people {
         index.insert(user, members.len());
         members.push(Member {
             user: UserId(user),
@@ -434,7 +576,9 @@ fn assemble_members(
             roles: Vec::new(),
             teams: Vec::new(),
             manages: Vec::new(),
+            target_role,
         });
+
     }
     for (user, role) in roles {
         if let Some(&i) = index.get(&user) {

@@ -6,9 +6,12 @@
 use super::{
     assemble_members, canonical_roles, canonical_teams, decode_selected, encode_selected,
     format_time, map_write_error, normalise_email, now_time, parse_role, parse_time, sort_teams,
-    to_u32, to_u8, Assignment, Credentials, Invitation, MemberScope, ModuleRecord, NewUser,
-    SessionRecord, Store, StoreError,
+    to_u32, to_u8, Assignment, ComputedEstimates, Credentials, Invitation, MemberScope,
+    ModuleRecord, NewUser, ScarcityOverride, SelfRating, SessionRecord, Snapshot, StaleEstimates,
+    Store, StoreError,
 };
+use crate::domain::proficiency::Estimate;
+
 use crate::domain::people::{
     AttemptId, Member, MemberRole, OrgId, Organisation, Team, TeamId, UserId,
 };
@@ -81,10 +84,10 @@ async fn load_members(
 ) -> Result<Vec<Member>, StoreError> {
     let (filter, binds) = scope_filter(scope);
     let sql = format!(
-        "SELECT m.user_id, m.org_id, u.email, u.name FROM memberships m
+        "SELECT m.user_id, m.org_id, u.email, u.name, m.target_role FROM memberships m
          JOIN users u ON u.id = m.user_id WHERE {filter}"
     );
-    let mut q = sqlx::query_as::<_, (i64, i64, String, String)>(&sql);
+    let mut q = sqlx::query_as::<_, (i64, i64, String, String, Option<String>)>(&sql);
     for b in &binds {
         q = q.bind(*b);
     }
@@ -503,18 +506,19 @@ impl Store for PostgresStore {
     }
 
     async fn teams(&self, org: OrgId) -> Result<Vec<Team>, StoreError> {
-        let rows = sqlx::query_as::<_, (i64, i64, String)>(
-            "SELECT id, org_id, name FROM teams WHERE org_id = $1",
+        let rows = sqlx::query_as::<_, (i64, i64, String, Option<String>)>(
+            "SELECT id, org_id, name, target_role FROM teams WHERE org_id = $1",
         )
         .bind(org.0)
         .fetch_all(&self.pool)
         .await?;
         let mut teams: Vec<Team> = rows
             .into_iter()
-            .map(|(id, org, name)| Team {
+            .map(|(id, org, name, target_role)| Team {
                 id: TeamId(id),
                 org: OrgId(org),
                 name,
+                target_role,
             })
             .collect();
         sort_teams(&mut teams);
@@ -755,10 +759,21 @@ impl Store for PostgresStore {
         .execute(&self.pool)
         .await
         .map_err(|e| map_write_error(e, None))?;
+        // A completion is evidence: the version is bumped after it is written, so a refresh
+        // that read the old version never stores estimates that look current.
+        if completed {
+            sqlx::query(
+                "UPDATE memberships SET evidence_version = evidence_version + 1 WHERE user_id = $1",
+            )
+            .bind(user.0)
+            .execute(&self.pool)
+            .await?;
+        }
         Ok(())
     }
 
     async fn progress(&self, user: UserId) -> Result<Vec<ModuleProgress>, StoreError> {
+
         self.progress_where(Scope::User(user)).await
     }
 
@@ -800,6 +815,8 @@ impl Store for PostgresStore {
                FROM attempt, UNNEST($6::bigint[], $7::text[], $8::text[], $9::bigint[],
                  $10::text[], $11::boolean[])
                  AS a(position, question_id, skill_id, difficulty, selected, correct)
+             ), bump AS (
+               UPDATE memberships SET evidence_version = evidence_version + 1 WHERE user_id = $1
              )
              SELECT id FROM attempt",
         )
@@ -841,6 +858,381 @@ impl Store for PostgresStore {
             .fetch_one(&self.pool)
             .await?)
     }
+    async fn organisation_ids(&self) -> Result<Vec<OrgId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM organisations ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ids.into_iter().map(OrgId).collect())
+    }
+
+    async fn set_target_role(
+        &self,
+        org: OrgId,
+        user: UserId,
+        role: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("UPDATE memberships SET target_role = $1 WHERE user_id = $2 AND org_id = $3")
+                .bind(role)
+                .bind(user.0)
+                .bind(org.0)
+                .execute(&self.pool)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn set_team_target_role(
+        &self,
+        org: OrgId,
+        team: TeamId,
+        role: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE teams SET target_role = $1 WHERE id = $2 AND org_id = $3")
+            .bind(role)
+            .bind(team.0)
+            .bind(org.0)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn self_ratings(&self, org: OrgId, user: UserId) -> Result<Vec<SelfRating>, StoreError> {
+        let rows = sqlx::query_as::<_, (String, i16, DateTime<Utc>)>(
+            "SELECT r.skill_id, r.level, r.rated_at FROM self_ratings r
+             JOIN memberships m ON m.user_id = r.user_id
+             WHERE r.user_id = $1 AND m.org_id = $2 ORDER BY r.skill_id COLLATE \"C\"",
+        )
+        .bind(user.0)
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(skill, level, rated_at)| {
+                Ok(SelfRating {
+                    skill,
+                    level: to_u8(i64::from(level), "level")?,
+                    rated_at: format_time(rated_at),
+                })
+            })
+            .collect()
+    }
+
+    async fn set_self_ratings(
+        &self,
+        org: OrgId,
+        user: UserId,
+        ratings: &[(String, Option<u8>)],
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let now = parse_time(now)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT 1 FROM memberships WHERE user_id = $1 AND org_id = $2 FOR UPDATE")
+            .bind(user.0)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        for (skill, level) in ratings {
+            match level {
+                Some(level) => {
+                    sqlx::query(
+                        "INSERT INTO self_ratings (user_id, skill_id, level, rated_at)
+                         VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (user_id, skill_id) DO UPDATE SET
+                           level = excluded.level,
+                           rated_at = CASE WHEN self_ratings.level = excluded.level
+                             THEN self_ratings.rated_at ELSE excluded.rated_at END",
+                    )
+                    .bind(user.0)
+                    .bind(skill)
+                    .bind(i16::from(*level))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| map_write_error(e, None))?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM self_ratings WHERE user_id = $1 AND skill_id = $2")
+                        .bind(user.0)
+                        .bind(skill)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn scarcity_overrides(&self, org: OrgId) -> Result<Vec<ScarcityOverride>, StoreError> {
+        let rows = sqlx::query_as::<_, (String, f64, String, Option<i64>, DateTime<Utc>)>(
+            "SELECT skill_id, weight, note, set_by, set_at FROM scarcity_overrides
+             WHERE org_id = $1 ORDER BY skill_id COLLATE \"C\"",
+        )
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(skill, weight, note, set_by, set_at)| ScarcityOverride {
+                skill,
+                weight,
+                note,
+                set_by: set_by.map(UserId),
+                set_at: format_time(set_at),
+            })
+            .collect())
+    }
+
+    async fn set_scarcity_override(
+        &self,
+        org: OrgId,
+        skill: &str,
+        value: Option<(f64, &str)>,
+        by: UserId,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let now = parse_time(now)?;
+        match value {
+            Some((weight, note)) => {
+                sqlx::query(
+                    "INSERT INTO scarcity_overrides (org_id, skill_id, weight, note, set_by, set_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (org_id, skill_id) DO UPDATE SET
+                       weight = excluded.weight, note = excluded.note,
+                       set_by = excluded.set_by, set_at = excluded.set_at",
+                )
+                .bind(org.0)
+                .bind(skill)
+                .bind(weight)
+                .bind(note)
+                .bind(by.0)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| map_write_error(e, None))?;
+            }
+            None => {
+                sqlx::query("DELETE FROM scarcity_overrides WHERE org_id = $1 AND skill_id = $2")
+                    .bind(org.0)
+                    .bind(skill)
+                    .execute(&self.pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn stale_estimates(
+        &self,
+        org: OrgId,
+        day: i64,
+    ) -> Result<Vec<StaleEstimates>, StoreError> {
+        let rows = sqlx::query_as::<_, (i64, i64)>(&format!(
+            "SELECT user_id, evidence_version FROM memberships WHERE user_id IN ({STALE})"
+        ))
+        .bind(org.0)
+        .bind(day)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(user, version)| StaleEstimates {
+                user: UserId(user),
+                version,
+            })
+            .collect())
+    }
+
+    async fn stale_progress(
+        &self,
+        org: OrgId,
+        day: i64,
+    ) -> Result<Vec<ModuleProgress>, StoreError> {
+        self.progress_where(Scope::Stale(org, day)).await
+    }
+
+    async fn stale_attempts(&self, org: OrgId, day: i64) -> Result<Vec<Attempt>, StoreError> {
+        self.attempts_where(Scope::Stale(org, day)).await
+    }
+
+    async fn store_estimates(
+        &self,
+        org: OrgId,
+        computed: &[ComputedEstimates],
+        day: i64,
+    ) -> Result<(), StoreError> {
+        let users: Vec<i64> = computed.iter().map(|c| c.user.0).collect();
+        let versions: Vec<i64> = computed.iter().map(|c| c.version).collect();
+        let mut tx = self.pool.begin().await?;
+        // Only people whose evidence is still at the version their estimates came from.
+        let current: Vec<i64> = sqlx::query_scalar(
+            "UPDATE memberships m SET estimates_version = c.version, estimates_day = $3
+             FROM UNNEST($1::bigint[], $2::bigint[]) AS c(user_id, version)
+             WHERE m.user_id = c.user_id AND m.org_id = $4 AND m.evidence_version = c.version
+             RETURNING m.user_id",
+        )
+        .bind(&users)
+        .bind(&versions)
+        .bind(day)
+        .bind(org.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM skill_estimates WHERE user_id = ANY($1)")
+            .bind(&current)
+            .execute(&mut *tx)
+            .await?;
+        let current: std::collections::HashSet<i64> = current.into_iter().collect();
+        let mut cols: (Vec<i64>, Vec<&str>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<i64>, Vec<f64>) =
+            Default::default();
+        for c in computed.iter().filter(|c| current.contains(&c.user.0)) {
+            for (skill, e) in &c.skills {
+                cols.0.push(c.user.0);
+                cols.1.push(skill);
+                cols.2.push(e.level);
+                cols.3.push(e.se);
+                cols.4.push(e.low);
+                cols.5.push(e.high);
+                cols.6.push(e.evidence as i64);
+                cols.7.push(e.weight);
+            }
+        }
+        sqlx::query(
+            "INSERT INTO skill_estimates (user_id, skill_id, level, se, low, high, evidence, weight)
+             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::float8[], $4::float8[],
+               $5::float8[], $6::float8[], $7::bigint[], $8::float8[])",
+        )
+        .bind(cols.0)
+        .bind(cols.1)
+        .bind(cols.2)
+        .bind(cols.3)
+        .bind(cols.4)
+        .bind(cols.5)
+        .bind(cols.6)
+        .bind(cols.7)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn org_estimates(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(UserId, String, Estimate)>, StoreError> {
+        let rows = sqlx::query_as::<_, (i64, String, f64, f64, f64, f64, i64, f64)>(
+            "SELECT e.user_id, e.skill_id, e.level, e.se, e.low, e.high, e.evidence, e.weight
+             FROM skill_estimates e JOIN memberships m ON m.user_id = e.user_id
+             WHERE m.org_id = $1",
+        )
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(user, skill, level, se, low, high, evidence, weight)| {
+                (
+                    UserId(user),
+                    skill,
+                    Estimate {
+                        level,
+                        se,
+                        low,
+                        high,
+                        evidence: usize::try_from(evidence).unwrap_or(0),
+                        weight,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    async fn record_snapshots(
+        &self,
+        org: OrgId,
+        day: &str,
+        rows: &[Snapshot],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM skill_snapshots WHERE org_id = $1 AND day = $2::date")
+            .bind(org.0)
+            .bind(day)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| map_write_error(e, None))?;
+        let teams: Vec<i64> = rows.iter().map(|s| s.team.map_or(0, |t| t.0)).collect();
+        let skills: Vec<&str> = rows.iter().map(|s| s.skill.as_str()).collect();
+        let people: Vec<i64> = rows.iter().map(|s| i64::from(s.people)).collect();
+        let below: Vec<i64> = rows.iter().map(|s| i64::from(s.below_target)).collect();
+        let unmeasured: Vec<i64> = rows.iter().map(|s| i64::from(s.unmeasured)).collect();
+        let mean_gap: Vec<f64> = rows.iter().map(|s| s.mean_gap).collect();
+        let exposure: Vec<f64> = rows.iter().map(|s| s.exposure).collect();
+        sqlx::query(
+            "INSERT INTO skill_snapshots (org_id, team_id, skill_id, day, people, below_target,
+               unmeasured, mean_gap, exposure)
+             SELECT $1, s.team_id, s.skill_id, $2::date, s.people, s.below, s.unmeasured,
+               s.mean_gap, s.exposure
+             FROM UNNEST($3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],
+               $8::float8[], $9::float8[])
+               AS s(team_id, skill_id, people, below, unmeasured, mean_gap, exposure)",
+        )
+        .bind(org.0)
+        .bind(day)
+        .bind(teams)
+        .bind(skills)
+        .bind(people)
+        .bind(below)
+        .bind(unmeasured)
+        .bind(mean_gap)
+        .bind(exposure)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| map_write_error(e, None))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn snapshots(
+        &self,
+        org: OrgId,
+        team: Option<TeamId>,
+        since: &str,
+    ) -> Result<Vec<Snapshot>, StoreError> {
+        let rows = sqlx::query_as::<_, (String, String, i64, i64, i64, f64, f64)>(
+            "SELECT skill_id, to_char(day, 'YYYY-MM-DD'), people, below_target, unmeasured,
+               mean_gap, exposure
+             FROM skill_snapshots WHERE org_id = $1 AND team_id = $2 AND day >= $3::date
+             ORDER BY day, skill_id COLLATE \"C\"",
+        )
+        .bind(org.0)
+        .bind(team.map_or(0, |t| t.0))
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| map_write_error(e, None))?;
+        rows.into_iter()
+            .map(
+                |(skill, day, people, below_target, unmeasured, mean_gap, exposure)| {
+                    Ok(Snapshot {
+                        team,
+                        skill,
+                        day,
+                        people: to_u32(people, "people")?,
+                        below_target: to_u32(below_target, "below_target")?,
+                        unmeasured: to_u32(unmeasured, "unmeasured")?,
+                        mean_gap,
+                        exposure,
+                    })
+                },
+            )
+            .collect()
+    }
 }
 
 /// Whose records a query reads: one user's, or every member's of a team (checked to be in the
@@ -849,26 +1241,36 @@ enum Scope {
     User(UserId),
     Team(OrgId, TeamId),
     Org(OrgId),
+    /// Members whose cached estimates are stale on a day (see `Store::stale_estimates`).
+    Stale(OrgId, i64),
 }
 
+/// Members of `org` (`$1`) whose cached estimates are missing, behind their evidence, or older
+/// than day `$2`.
+const STALE: &str = "SELECT m.user_id FROM memberships m WHERE m.org_id = $1
+    AND (m.estimates_version IS NULL OR m.estimates_version <> m.evidence_version
+         OR m.estimates_day < $2)";
+
 impl Scope {
-    fn filter(&self) -> &'static str {
+    fn filter(&self) -> String {
         match self {
-            Scope::User(_) => "q.user_id = $1 AND $2 = $2",
-            Scope::Team(..) => "q.user_id IN (SELECT tm.user_id FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE t.org_id = $1 AND t.id = $2)",
-            Scope::Org(_) => "q.user_id IN (SELECT m.user_id FROM memberships m WHERE m.org_id = $1) AND $2 = $2",
+            Scope::User(_) => "q.user_id = $1 AND $2 = $2".into(),
+            Scope::Team(..) => "q.user_id IN (SELECT tm.user_id FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE t.org_id = $1 AND t.id = $2)".into(),
+            Scope::Org(_) => "q.user_id IN (SELECT m.user_id FROM memberships m WHERE m.org_id = $1) AND $2 = $2".into(),
+            Scope::Stale(..) => format!("q.user_id IN ({STALE})"),
         }
     }
     fn first(&self) -> i64 {
         match self {
             Scope::User(u) => u.0,
-            Scope::Team(org, _) | Scope::Org(org) => org.0,
+            Scope::Team(org, _) | Scope::Org(org) | Scope::Stale(org, _) => org.0,
         }
     }
     fn second(&self) -> i64 {
         match self {
             Scope::User(_) | Scope::Org(_) => 0,
             Scope::Team(_, team) => team.0,
+            Scope::Stale(_, day) => *day,
         }
     }
 }

@@ -10,9 +10,12 @@
 use super::{
     assemble_members, canonical_roles, canonical_teams, decode_selected, encode_selected,
     format_time, map_write_error, normalise_email, normalise_time, now_time, parse_role,
-    sort_teams, to_u32, to_u8, Assignment, Credentials, Invitation, MemberScope, ModuleRecord,
-    NewUser, SessionRecord, Store, StoreError,
+    sort_teams, to_u32, to_u8, Assignment, ComputedEstimates, Credentials, Invitation,
+    MemberScope, ModuleRecord, NewUser, ScarcityOverride, SelfRating, SessionRecord, Snapshot,
+    StaleEstimates, Store, StoreError,
 };
+use crate::domain::proficiency::Estimate;
+
 use crate::domain::people::{
     AttemptId, Member, MemberRole, OrgId, Organisation, Team, TeamId, UserId,
 };
@@ -85,10 +88,10 @@ async fn load_members(
 ) -> Result<Vec<Member>, StoreError> {
     let (filter, binds) = scope_filter(scope);
     let sql = format!(
-        "SELECT m.user_id, m.org_id, u.email, u.name FROM memberships m
+        "SELECT m.user_id, m.org_id, u.email, u.name, m.target_role FROM memberships m
          JOIN users u ON u.id = m.user_id WHERE {filter}"
     );
-    let mut q = sqlx::query_as::<_, (i64, i64, String, String)>(&sql);
+    let mut q = sqlx::query_as::<_, (i64, i64, String, String, Option<String>)>(&sql);
     for b in &binds {
         q = q.bind(*b);
     }
@@ -502,18 +505,19 @@ impl Store for SqliteStore {
     }
 
     async fn teams(&self, org: OrgId) -> Result<Vec<Team>, StoreError> {
-        let rows = sqlx::query_as::<_, (i64, i64, String)>(
-            "SELECT id, org_id, name FROM teams WHERE org_id = ?1",
+        let rows = sqlx::query_as::<_, (i64, i64, String, Option<String>)>(
+            "SELECT id, org_id, name, target_role FROM teams WHERE org_id = ?1",
         )
         .bind(org.0)
         .fetch_all(&self.pool)
         .await?;
         let mut teams: Vec<Team> = rows
             .into_iter()
-            .map(|(id, org, name)| Team {
+            .map(|(id, org, name, target_role)| Team {
                 id: TeamId(id),
                 org: OrgId(org),
                 name,
+                target_role,
             })
             .collect();
         sort_teams(&mut teams);
@@ -749,6 +753,11 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await
         .map_err(|e| map_write_error(e, None))?;
+        // A completion is evidence: bumped after it is written (see `bump_evidence`).
+        if completed {
+            let mut conn = self.pool.acquire().await?;
+            bump_evidence(&mut *conn, user).await?;
+        }
         Ok(())
     }
 
@@ -796,6 +805,7 @@ impl Store for SqliteStore {
             });
             q.build().execute(&mut *tx).await?;
         }
+        bump_evidence(&mut *tx, attempt.user).await?;
         tx.commit().await?;
         Ok(AttemptId(id))
     }
@@ -821,7 +831,365 @@ impl Store for SqliteStore {
             .fetch_one(&self.pool)
             .await?)
     }
+
+    async fn organisation_ids(&self) -> Result<Vec<OrgId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM organisations ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ids.into_iter().map(OrgId).collect())
+    }
+
+    async fn set_target_role(
+        &self,
+        org: OrgId,
+        user: UserId,
+        role: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("UPDATE memberships SET target_role = ?1 WHERE user_id = ?2 AND org_id = ?3")
+                .bind(role)
+                .bind(user.0)
+                .bind(org.0)
+                .execute(&self.pool)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn set_team_target_role(
+        &self,
+        org: OrgId,
+        team: TeamId,
+        role: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE teams SET target_role = ?1 WHERE id = ?2 AND org_id = ?3")
+            .bind(role)
+            .bind(team.0)
+            .bind(org.0)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn self_ratings(&self, org: OrgId, user: UserId) -> Result<Vec<SelfRating>, StoreError> {
+        let rows = sqlx::query_as::<_, (String, i64, String)>(
+            "SELECT r.skill_id, r.level, r.rated_at FROM self_ratings r
+             JOIN memberships m ON m.user_id = r.user_id
+             WHERE r.user_id = ?1 AND m.org_id = ?2 ORDER BY r.skill_id",
+        )
+        .bind(user.0)
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(skill, level, rated_at)| {
+                Ok(SelfRating {
+                    skill,
+                    level: to_u8(level, "level")?,
+                    rated_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_self_ratings(
+        &self,
+        org: OrgId,
+        user: UserId,
+        ratings: &[(String, Option<u8>)],
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let now = normalise_time(now)?;
+        let mut tx = self.write().await?;
+        sqlx::query("SELECT 1 FROM memberships WHERE user_id = ?1 AND org_id = ?2")
+            .bind(user.0)
+            .bind(org.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        for (skill, level) in ratings {
+            match level {
+                Some(level) => {
+                    sqlx::query(
+                        "INSERT INTO self_ratings (user_id, skill_id, level, rated_at)
+                         VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (user_id, skill_id) DO UPDATE SET
+                           level = excluded.level,
+                           rated_at = CASE WHEN self_ratings.level = excluded.level
+                             THEN self_ratings.rated_at ELSE excluded.rated_at END",
+                    )
+                    .bind(user.0)
+                    .bind(skill)
+                    .bind(i64::from(*level))
+                    .bind(&now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| map_write_error(e, None))?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM self_ratings WHERE user_id = ?1 AND skill_id = ?2")
+                        .bind(user.0)
+                        .bind(skill)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn scarcity_overrides(&self, org: OrgId) -> Result<Vec<ScarcityOverride>, StoreError> {
+        let rows = sqlx::query_as::<_, (String, f64, String, Option<i64>, String)>(
+            "SELECT skill_id, weight, note, set_by, set_at FROM scarcity_overrides
+             WHERE org_id = ?1 ORDER BY skill_id",
+        )
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(skill, weight, note, set_by, set_at)| ScarcityOverride {
+                skill,
+                weight,
+                note,
+                set_by: set_by.map(UserId),
+                set_at,
+            })
+            .collect())
+    }
+
+    async fn set_scarcity_override(
+        &self,
+        org: OrgId,
+        skill: &str,
+        value: Option<(f64, &str)>,
+        by: UserId,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let now = normalise_time(now)?;
+        match value {
+            Some((weight, note)) => {
+                sqlx::query(
+                    "INSERT INTO scarcity_overrides (org_id, skill_id, weight, note, set_by, set_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (org_id, skill_id) DO UPDATE SET
+                       weight = excluded.weight, note = excluded.note,
+                       set_by = excluded.set_by, set_at = excluded.set_at",
+                )
+                .bind(org.0)
+                .bind(skill)
+                .bind(weight)
+                .bind(note)
+                .bind(by.0)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| map_write_error(e, None))?;
+            }
+            None => {
+                sqlx::query("DELETE FROM scarcity_overrides WHERE org_id = ?1 AND skill_id = ?2")
+                    .bind(org.0)
+                    .bind(skill)
+                    .execute(&self.pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn stale_estimates(
+        &self,
+        org: OrgId,
+        day: i64,
+    ) -> Result<Vec<StaleEstimates>, StoreError> {
+        let rows = sqlx::query_as::<_, (i64, i64)>(&format!(
+            "SELECT user_id, evidence_version FROM memberships WHERE user_id IN ({STALE})"
+        ))
+        .bind(org.0)
+        .bind(day)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(user, version)| StaleEstimates {
+                user: UserId(user),
+                version,
+            })
+            .collect())
+    }
+
+    async fn stale_progress(
+        &self,
+        org: OrgId,
+        day: i64,
+    ) -> Result<Vec<ModuleProgress>, StoreError> {
+        self.progress_where(Scope::Stale(org, day)).await
+    }
+
+    async fn stale_attempts(&self, org: OrgId, day: i64) -> Result<Vec<Attempt>, StoreError> {
+        self.attempts_where(Scope::Stale(org, day)).await
+    }
+
+    async fn store_estimates(
+        &self,
+        org: OrgId,
+        computed: &[ComputedEstimates],
+        day: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        let mut rows: Vec<(i64, &str, &Estimate)> = Vec::new();
+        for c in computed {
+            let current = sqlx::query(
+                "UPDATE memberships SET estimates_version = ?1, estimates_day = ?2
+                 WHERE user_id = ?3 AND org_id = ?4 AND evidence_version = ?1",
+            )
+            .bind(c.version)
+            .bind(day)
+            .bind(c.user.0)
+            .bind(org.0)
+            .execute(&mut *tx)
+            .await?;
+            if current.rows_affected() == 0 {
+                continue; // newer evidence arrived: stays stale for the next refresh
+            }
+            sqlx::query("DELETE FROM skill_estimates WHERE user_id = ?1")
+                .bind(c.user.0)
+                .execute(&mut *tx)
+                .await?;
+            rows.extend(c.skills.iter().map(|(s, e)| (c.user.0, s.as_str(), e)));
+        }
+        for chunk in rows.chunks(ESTIMATES_PER_INSERT) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO skill_estimates (user_id, skill_id, level, se, low, high, evidence, weight) ",
+            );
+            q.push_values(chunk, |mut b, (user, skill, e)| {
+                b.push_bind(*user)
+                    .push_bind(*skill)
+                    .push_bind(e.level)
+                    .push_bind(e.se)
+                    .push_bind(e.low)
+                    .push_bind(e.high)
+                    .push_bind(e.evidence as i64)
+                    .push_bind(e.weight);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn org_estimates(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(UserId, String, Estimate)>, StoreError> {
+        let rows = sqlx::query_as::<_, (i64, String, f64, f64, f64, f64, i64, f64)>(
+            "SELECT e.user_id, e.skill_id, e.level, e.se, e.low, e.high, e.evidence, e.weight
+             FROM skill_estimates e JOIN memberships m ON m.user_id = e.user_id
+             WHERE m.org_id = ?1",
+        )
+        .bind(org.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(user, skill, level, se, low, high, evidence, weight)| {
+                (
+                    UserId(user),
+                    skill,
+                    Estimate {
+                        level,
+                        se,
+                        low,
+                        high,
+                        evidence: usize::try_from(evidence).unwrap_or(0),
+                        weight,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    async fn record_snapshots(
+        &self,
+        org: OrgId,
+        day: &str,
+        rows: &[Snapshot],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM skill_snapshots WHERE org_id = ?1 AND day = ?2")
+            .bind(org.0)
+            .bind(day)
+            .execute(&mut *tx)
+            .await?;
+        for chunk in rows.chunks(ESTIMATES_PER_INSERT) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO skill_snapshots (org_id, team_id, skill_id, day, people, below_target,
+                   unmeasured, mean_gap, exposure) ",
+            );
+            q.push_values(chunk, |mut b, s| {
+                b.push_bind(org.0)
+                    .push_bind(s.team.map_or(0, |t| t.0))
+                    .push_bind(&s.skill)
+                    .push_bind(day)
+                    .push_bind(i64::from(s.people))
+                    .push_bind(i64::from(s.below_target))
+                    .push_bind(i64::from(s.unmeasured))
+                    .push_bind(s.mean_gap)
+                    .push_bind(s.exposure);
+            });
+            q.build()
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| map_write_error(e, None))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn snapshots(
+        &self,
+        org: OrgId,
+        team: Option<TeamId>,
+        since: &str,
+    ) -> Result<Vec<Snapshot>, StoreError> {
+        let rows = sqlx::query_as::<_, (String, String, i64, i64, i64, f64, f64)>(
+            "SELECT skill_id, day, people, below_target, unmeasured, mean_gap, exposure
+             FROM skill_snapshots WHERE org_id = ?1 AND team_id = ?2 AND day >= ?3
+             ORDER BY day, skill_id",
+        )
+        .bind(org.0)
+        .bind(team.map_or(0, |t| t.0))
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(skill, day, people, below_target, unmeasured, mean_gap, exposure)| {
+                    Ok(Snapshot {
+                        team,
+                        skill,
+                        day,
+                        people: to_u32(people, "people")?,
+                        below_target: to_u32(below_target, "below_target")?,
+                        unmeasured: to_u32(unmeasured, "unmeasured")?,
+                        mean_gap,
+                        exposure,
+                    })
+                },
+            )
+            .collect()
+    }
 }
+
+/// Rows per multi-row insert of estimates or snapshots (SQLite takes 32766 parameters, 9 each).
+const ESTIMATES_PER_INSERT: usize = 1000;
+
 
 /// Whose records a query reads: one user's, or every member's of a team (checked to be in the
 /// organisation). Filters by `q.user_id`; both ids are always bound (the second may go unused).
@@ -829,29 +1197,50 @@ enum Scope {
     User(UserId),
     Team(OrgId, TeamId),
     Org(OrgId),
+    /// Members whose cached estimates are stale on a day (see `Store::stale_estimates`).
+    Stale(OrgId, i64),
 }
 
+/// Members of `org` (`?1`) whose cached estimates are missing, behind their evidence, or older
+/// than day `?2`.
+const STALE: &str = "SELECT m.user_id FROM memberships m WHERE m.org_id = ?1
+    AND (m.estimates_version IS NULL OR m.estimates_version <> m.evidence_version
+         OR m.estimates_day < ?2)";
+
 impl Scope {
-    fn filter(&self) -> &'static str {
+    fn filter(&self) -> String {
         match self {
-            Scope::User(_) => "q.user_id = ?1 AND ?2 = ?2",
-            Scope::Team(..) => "q.user_id IN (SELECT tm.user_id FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE t.org_id = ?1 AND t.id = ?2)",
-            Scope::Org(_) => "q.user_id IN (SELECT m.user_id FROM memberships m WHERE m.org_id = ?1) AND ?2 = ?2",
+            Scope::User(_) => "q.user_id = ?1 AND ?2 = ?2".into(),
+            Scope::Team(..) => "q.user_id IN (SELECT tm.user_id FROM team_members tm JOIN teams t ON t.id = tm.team_id WHERE t.org_id = ?1 AND t.id = ?2)".into(),
+            Scope::Org(_) => "q.user_id IN (SELECT m.user_id FROM memberships m WHERE m.org_id = ?1) AND ?2 = ?2".into(),
+            Scope::Stale(..) => format!("q.user_id IN ({STALE})"),
         }
     }
     fn first(&self) -> i64 {
         match self {
             Scope::User(u) => u.0,
-            Scope::Team(org, _) | Scope::Org(org) => org.0,
+            Scope::Team(org, _) | Scope::Org(org) | Scope::Stale(org, _) => org.0,
         }
     }
     fn second(&self) -> i64 {
         match self {
             Scope::User(_) | Scope::Org(_) => 0,
             Scope::Team(_, team) => team.0,
+            Scope::Stale(_, day) => *day,
         }
     }
 }
+
+/// Marks `user`'s cached estimates as behind their evidence. Called after the evidence is
+/// written: a refresh that read the old version then stores nothing that looks current.
+async fn bump_evidence(conn: &mut SqliteConnection, user: UserId) -> Result<(), StoreError> {
+    sqlx::query("UPDATE memberships SET evidence_version = evidence_version + 1 WHERE user_id = ?1")
+        .bind(user.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 
 impl SqliteStore {
     async fn progress_where(&self, scope: Scope) -> Result<Vec<ModuleProgress>, StoreError> {

@@ -1,6 +1,8 @@
 //! Shared page parts: header, footer, not-found, small widgets, and access to the library from a
 //! page. Server only.
 
+pub mod chart;
+
 use crate::domain::catalogue::Library;
 use crate::domain::level::Level;
 use crate::server::state::AppState;

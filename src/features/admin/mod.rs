@@ -2,7 +2,9 @@
 //! `server::admin`, which checks the admin role again.
 
 mod org_skills;
+mod scarcity;
 pub use org_skills::OrgSkillsPage;
+pub use scarcity::ScarcityPage;
 
 use crate::domain::people::{Member, MemberRole, Team};
 use crate::server::state::AppState;
@@ -57,11 +59,23 @@ pub fn AdminPage() -> impl IntoView {
                             <code class="invite-link" data-testid="invite-link">{format!("/join?token={token}")}</code>
                         </div>
                     })}
-                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a></p>
+                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a> " · " <a href="/org/scarcity">"Scarcity weights"</a></p>
                     <section id="teams" aria-labelledby="teams-title">
                         <h2 id="teams-title">"Teams"</h2>
-                        <ul>
-                            {teams.iter().map(|t| view! { <li><a href=format!("/teams/{}", t.id)>{t.name.clone()}</a></li> }).collect_view()}
+                        <ul class="team-list">
+                            {teams.iter().map(|t| {
+                                let select_id = format!("team-{}-role", t.id);
+                                view! {
+                                    <li>
+                                        <a href=format!("/teams/{}", t.id)>{t.name.clone()}</a>
+                                        <form method="post" action=format!("/admin/teams/{}/target-role", t.id) class="inline-form">
+                                            <label for=select_id.clone()>{format!("Target role of {}", t.name)}</label>
+                                            <select id=select_id name="role">{role_options(t.target_role.as_deref(), "No target role")}</select>
+                                            <button type="submit" class="button">"Set"</button>
+                                        </form>
+                                    </li>
+                                }
+                            }).collect_view()}
                         </ul>
                         <form method="post" action="/admin/teams" class="progress-row">
                             <label for="team-name">"New team"</label>
@@ -158,11 +172,32 @@ fn member_row(m: Member, teams: &[Team], me: crate::domain::people::UserId) -> i
                 <fieldset class="checks"><legend>"Manages"</legend>{checks("manages", &m.manages)}</fieldset>
                 <button type="submit" class="button">"Save"</button>
             </form>
+            <form method="post" action=format!("/admin/members/{id}/target-role") class="inline-form">
+                <label for=format!("m{id}-target")>{format!("Role profile of {}", m.name)}</label>
+                <select id=format!("m{id}-target") name="role">{role_options(m.target_role.as_deref(), "The team's target role")}</select>
+                <button type="submit" class="button">"Set role profile"</button>
+            </form>
             {(m.user != me).then(|| view! {
                 <form method="post" action=format!("/admin/members/{id}/remove") class="inline">
                     <button type="submit" class="link-button">{format!("Remove {}", m.name)}</button>
                 </form>
             })}
         </article>
+    }
+}
+
+/// The content's role profiles as options, `current` selected; the empty option means `none`.
+fn role_options(current: Option<&str>, none: &'static str) -> impl IntoView {
+    let lib = crate::ui::library();
+    let options = lib
+        .roles()
+        .iter()
+        .map(|r| {
+            view! { <option value=r.id.0.clone() selected=current == Some(r.id.as_str())>{r.name.clone()}</option> }
+        })
+        .collect_view();
+    view! {
+        <option value="" selected=current.is_none()>{none}</option>
+        {options}
     }
 }

@@ -1,9 +1,12 @@
-//! The organisation roll-up for admins: per skill, how many people are below a role's target,
-//! the mean gap and the talent-shortage exposure, overall and per team. Groups smaller than the
-//! minimum group size are hidden, so no individual can be singled out through an aggregate.
+//! The organisation roll-up for admins: per skill, how many people are below their target, the
+//! mean gap, the talent-shortage exposure and its trend, overall and per team. It reads each
+//! person's cached estimates (refreshed for whoever's evidence changed), so it stays fast at
+//! tens of thousands of learners. Groups smaller than the minimum group size are hidden, so no
+//! individual can be singled out through an aggregate.
 
 use crate::domain::matrix::{build, rollup_of, Rollup};
 use crate::domain::people::MemberRole;
+use crate::server::estimates::{current, people, weights};
 use crate::server::state::AppState;
 use crate::ui::{library, redirect_to_login, viewer, Forbidden};
 use leptos::prelude::*;
@@ -19,7 +22,10 @@ pub fn OrgSkillsPage() -> impl IntoView {
     if !v.is_admin() {
         return view! { <Forbidden /> }.into_any();
     }
-    let role_param = use_query_map().get_untracked().get("role");
+    let role_param = use_query_map()
+        .get_untracked()
+        .get("role")
+        .filter(|r| !r.is_empty());
     let state = use_context::<AppState>();
     view! {
         <Title text="Organisation skills" />
@@ -27,24 +33,22 @@ pub fn OrgSkillsPage() -> impl IntoView {
             {Suspend::new(async move {
                 let Some(state) = state else { return ().into_any() };
                 let lib = library();
-                let Some(role) = role_param
+                let compare = role_param
                     .as_deref()
                     .and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r))
-                    .or_else(|| lib.roles().first())
-                    .cloned()
-                else {
-                    return view! { <p>"No role profiles in the content."</p> }.into_any();
-                };
+                    .cloned();
+                let since = (chrono::Utc::now() - chrono::Duration::weeks(13)).format("%Y-%m-%d").to_string();
                 let loaded = async {
                     Ok::<_, crate::store::StoreError>((
                         state.store.teams(v.org).await?,
                         state.store.members(v.org).await?,
-                        state.store.org_progress(v.org).await?,
-                        state.store.org_attempts(v.org).await?,
+                        current(&state, v.org).await?,
+                        weights(&state, v.org).await?,
+                        state.store.snapshots(v.org, None, &since).await?,
                     ))
                 }
                 .await;
-                let (teams, members, progress, attempts) = match loaded {
+                let (teams, members, estimates, w, history) = match loaded {
                     Ok(x) => x,
                     Err(e) => {
                         let _ = crate::error::AppError::internal(&e);
@@ -52,28 +56,46 @@ pub fn OrgSkillsPage() -> impl IntoView {
                     }
                 };
                 let min = usize::try_from(state.config.min_group_size).unwrap_or(5);
-                let now = chrono::Utc::now();
                 let learners: Vec<_> = members.iter().filter(|m| m.has(MemberRole::Learner)).cloned().collect();
-                let whole = build(&lib, &role, &learners, &progress, &attempts, now, false);
+                let mut group = people(&lib, &learners, &teams);
+                if let Some(r) = &compare {
+                    for p in &mut group {
+                        p.role = Some(r);
+                    }
+                }
+                let whole = build(&lib, &w, &group, &estimates, false);
                 let name = |r: &Rollup| lib.skill(r.skill.as_str()).map(|s| s.name.clone()).unwrap_or_else(|| r.skill.0.clone());
+                let without_role = group.iter().filter(|p| p.role.is_none()).count();
                 let overall = if learners.len() < min {
                     view! { <p class="notice">{format!("Hidden: the organisation has fewer than {min} learners.")}</p> }.into_any()
                 } else {
                     let rows = whole
                         .rollup
                         .iter()
-                        .map(|r| view! {
-                            <tr>
-                                <th scope="row">{name(r)}</th>
-                                <td>{format!("{} of {}", r.below_target, learners.len())}</td>
-                                <td>{format!("{:.2}", r.mean_gap)}</td>
-                                <td>{format!("{:.2}", r.exposure)}</td>
-                            </tr>
+                        .map(|r| {
+                            let weight = w.of(&lib, &r.skill);
+                            let label = if w.is_override(&r.skill) { "organisation's own" } else { "taxonomy" };
+                            let small = r.people < min;
+                            view! {
+                                <tr>
+                                    <th scope="row">{name(r)}</th>
+                                    {if small {
+                                        view! { <td colspan="3">{format!("hidden: fewer than {min} people with a target")}</td> }.into_any()
+                                    } else {
+                                        view! {
+                                            <td>{format!("{} of {}", r.below_target, r.people)}</td>
+                                            <td>{format!("{:.2}", r.mean_gap)}</td>
+                                            <td>{format!("{:.2}", r.exposure)}</td>
+                                        }.into_any()
+                                    }}
+                                    <td>{format!("{weight:.2} ({label})")}</td>
+                                </tr>
+                            }
                         })
                         .collect_view();
                     view! {
                         <table class="data" data-testid="org-rollup">
-                            <thead><tr><th scope="col">"Skill"</th><th scope="col">"Below target"</th><th scope="col">"Mean gap"</th><th scope="col">"Exposure"</th></tr></thead>
+                            <thead><tr><th scope="col">"Skill"</th><th scope="col">"Below target"</th><th scope="col">"Mean gap"</th><th scope="col">"Exposure"</th><th scope="col">"Scarcity weight"</th></tr></thead>
                             <tbody>{rows}</tbody>
                         </table>
                     }
@@ -82,20 +104,26 @@ pub fn OrgSkillsPage() -> impl IntoView {
                 let per_team = teams
                     .iter()
                     .map(|t| {
-                        let people: Vec<_> = learners.iter().filter(|m| m.teams.contains(&t.id)).cloned().collect();
-                        if people.len() < min {
+                        let in_team = |u| learners.iter().any(|m| m.user == u && m.teams.contains(&t.id));
+                        let team_rows: Vec<_> = whole.rows.iter().filter(|r| in_team(r.user)).collect();
+                        if team_rows.len() < min {
                             return view! {
-                                <tr><th scope="row">{t.name.clone()}</th><td colspan="2">{format!("hidden: fewer than {min} people")}</td></tr>
+                                <tr><th scope="row">{t.name.clone()}</th><td colspan="3">{format!("hidden: fewer than {min} people")}</td></tr>
                             }
                                 .into_any();
                         }
                         // From the rows already computed for the whole organisation: no second pass.
-                        let team_rows: Vec<_> = whole.rows.iter().filter(|r| people.iter().any(|p| p.user == r.user)).collect();
-                        let team_rollup = rollup_of(&lib, &whole.skills, &team_rows);
+                        let team_rollup = rollup_of(&lib, &w, &whole.skills, &team_rows);
                         let exposure = team_rollup.iter().fold(0.0, |acc, r| acc + r.exposure);
+                        let below = team_rows.iter().filter(|r| r.total_gap > 0.0).count();
                         let worst = team_rollup.iter().max_by(|a, b| a.exposure.total_cmp(&b.exposure)).map(name).unwrap_or_default();
                         view! {
-                            <tr><th scope="row">{t.name.clone()}</th><td>{format!("{exposure:.2}")}</td><td>{worst}</td></tr>
+                            <tr>
+                                <th scope="row">{t.name.clone()}</th>
+                                <td>{format!("{below} of {}", team_rows.len())}</td>
+                                <td>{format!("{exposure:.2}")}</td>
+                                <td>{worst}</td>
+                            </tr>
                         }
                             .into_any()
                     })
@@ -103,23 +131,45 @@ pub fn OrgSkillsPage() -> impl IntoView {
                 let role_options = lib
                     .roles()
                     .iter()
-                    .map(|r| view! { <option value=r.id.0.clone() selected=r.id == role.id>{r.name.clone()}</option> })
+                    .map(|r| {
+                        let selected = compare.as_ref().is_some_and(|c| c.id == r.id);
+                        view! { <option value=r.id.0.clone() selected=selected>{format!("Everyone against {}", r.name)}</option> }
+                    })
                     .collect_view();
+                let heading = match &compare {
+                    Some(r) => format!("Organisation skills, everyone against {}", r.name),
+                    None => "Organisation skills against each person's role".to_string(),
+                };
+                let trend = if learners.len() < min {
+                    ().into_any()
+                } else {
+                    let skills: Vec<String> = whole.rollup.iter().map(|r| r.skill.0.clone()).collect();
+                    crate::features::teams::trend_chart("org-trend", "All learners", &history, &skills)
+                };
                 view! {
-                    <h1>{format!("Organisation skills against {}", role.name)}</h1>
+                    <h1>{heading}</h1>
                     <form method="get" class="filters">
                         <div class="field">
-                            <label for="role">"Role"</label>
-                            <select id="role" name="role">{role_options}</select>
+                            <label for="role">"Compare with"</label>
+                            <select id="role" name="role">
+                                <option value="" selected=compare.is_none()>"Each person's assigned role"</option>
+                                {role_options}
+                            </select>
                         </div>
                         <div class="field actions"><button type="submit" class="button">"Show"</button></div>
                     </form>
-                    <p>{format!("Groups of fewer than {min} people are hidden, so no individual can be singled out.")}</p>
+                    <p>{format!("Groups of fewer than {min} people are hidden, so no individual can be singled out. Estimates here are kept up to date as evidence arrives and refreshed daily as it ages.")}</p>
+                    <p><a href="/org/scarcity">"Scarcity weights and your organisation's overrides"</a></p>
+                    {(without_role > 0 && compare.is_none()).then(|| view! {
+                        <p class="notice">{format!("{without_role} learner(s) have no target role, neither their own nor their team's, and count toward no gap.")}</p>
+                    })}
                     <h2>"All learners"</h2>
                     {overall}
+                    <h2>"Trend"</h2>
+                    {trend}
                     <h2>"By team"</h2>
                     <table class="data" data-testid="team-exposure">
-                        <thead><tr><th scope="col">"Team"</th><th scope="col">"Exposure"</th><th scope="col">"Largest gap in"</th></tr></thead>
+                        <thead><tr><th scope="col">"Team"</th><th scope="col">"People below a target"</th><th scope="col">"Exposure"</th><th scope="col">"Largest gap in"</th></tr></thead>
                         <tbody>{per_team}</tbody>
                     </table>
                 }

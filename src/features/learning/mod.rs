@@ -4,7 +4,7 @@
 mod privacy;
 mod skills;
 pub use privacy::PrivacyPage;
-pub use skills::{render as skills_view, MySkillsPage, ProficiencyDocPage};
+pub use skills::{render as skills_view, MySkillsPage, ProficiencyDocPage, SkillsView};
 
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::server::state::AppState;

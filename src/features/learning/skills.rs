@@ -1,11 +1,13 @@
 //! "My skills": the learner's estimated level per skill with its uncertainty and the evidence
 //! behind it, compared with a role's targets, and the modules that close the largest gaps.
 
-use crate::domain::gaps::{recommend, Gap};
+use crate::domain::gaps::{recommend, Gap, Weights};
 use crate::domain::ids::{ModuleId, SkillId};
 use crate::domain::proficiency::{estimate, evidence_by_skill, EvidenceKind};
 use crate::server::state::AppState;
-use crate::ui::{library, redirect_to_login, viewer};
+use crate::domain::progress::{Attempt, ModuleProgress};
+use crate::store::SelfRating;
+use crate::ui::{library, redirect_to_login, viewer, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -25,35 +27,80 @@ pub fn MySkillsPage() -> impl IntoView {
     view! {
         <Title text="My skills" />
         <h1>"My skills"</h1>
+        <FormError />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
                 let Some(state) = state else { return ().into_any() };
-                let loaded = async { Ok::<_, crate::store::StoreError>((state.store.progress(v.user).await?, state.store.attempts(v.user).await?)) }.await;
-                let (progress, attempts) = match loaded {
+                let loaded = async {
+                    Ok::<_, crate::store::StoreError>((
+                        state.store.progress(v.user).await?,
+                        state.store.attempts(v.user).await?,
+                        state.store.self_ratings(v.org, v.user).await?,
+                        crate::server::estimates::weights(&state, v.org).await?,
+                        state.store.member(v.org, v.user).await?,
+                        state.store.teams(v.org).await?,
+                    ))
+                }
+                .await;
+                let (progress, attempts, ratings, weights, me, teams) = match loaded {
                     Ok(x) => x,
                     Err(e) => {
                         let _ = crate::error::AppError::internal(&e);
                         return view! { <p class="error" role="alert">"Your skills could not be loaded."</p> }.into_any();
                     }
                 };
-                render(progress, attempts, role.clone(), "/me/skills".into()).into_any()
+                let assigned = me.effective_role(&teams).map(str::to_string);
+                render(SkillsView {
+                    progress,
+                    attempts,
+                    ratings,
+                    weights,
+                    role,
+                    assigned,
+                    action: "/me/skills".into(),
+                    editable: true,
+                })
+                .into_any()
             })}
         </Suspense>
     }
     .into_any()
 }
 
-/// A person's skills table with its evidence, role comparison and recommendations. `action`
-/// is where the role form submits (the page's own path).
-pub fn render(
-    progress: Vec<crate::domain::progress::ModuleProgress>,
-    attempts: Vec<crate::domain::progress::Attempt>,
-    role: Option<String>,
-    action: String,
-) -> impl IntoView {
+/// What a person's skills view shows.
+pub struct SkillsView {
+    pub progress: Vec<ModuleProgress>,
+    pub attempts: Vec<Attempt>,
+    pub ratings: Vec<SelfRating>,
+    pub weights: Weights,
+    /// The role chosen on the page, if any (a role id).
+    pub role: Option<String>,
+    /// The role the person is measured against (their own, else their team's).
+    pub assigned: Option<String>,
+    /// Where the role form submits (the page's own path).
+    pub action: String,
+    /// Whether the viewer may change the self-ratings (their own page).
+    pub editable: bool,
+}
+
+/// A person's skills table with its evidence and self-ratings, the comparison with a role
+/// (the chosen one, else their assigned one), and the modules that close the largest gaps.
+pub fn render(input: SkillsView) -> impl IntoView {
+    let SkillsView {
+        progress,
+        attempts,
+        ratings,
+        weights,
+        role,
+        assigned,
+        action,
+        editable,
+    } = input;
     let lib = library();
     let evidence = evidence_by_skill(&lib, &attempts, &progress, chrono::Utc::now());
-    let role = role.and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r).cloned());
+    let chosen = role.or(assigned.clone());
+    let role = chosen.and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r).cloned());
+    let is_assigned = role.as_ref().is_some_and(|r| assigned.as_deref() == Some(r.id.as_str()));
     let targets: BTreeMap<SkillId, u8> = role
         .as_ref()
         .map(|r| {
@@ -63,6 +110,7 @@ pub fn render(
                 .collect()
         })
         .unwrap_or_default();
+    let rated: BTreeMap<&str, u8> = ratings.iter().map(|r| (r.skill.as_str(), r.level)).collect();
     let title = |id: &str| {
         lib.module(id)
             .map(|m| m.title.clone())
@@ -73,7 +121,12 @@ pub fn render(
     let rows = lib
         .skills()
         .iter()
-        .filter(|s| evidence.contains_key(&s.id) || targets.get(&s.id).is_some_and(|t| *t > 0))
+        .filter(|s| {
+            editable
+                || evidence.contains_key(&s.id)
+                || rated.contains_key(s.id.as_str())
+                || targets.get(&s.id).is_some_and(|t| *t > 0)
+        })
         .map(|s| {
             let ev = evidence.get(&s.id).cloned().unwrap_or_default();
             let plain: Vec<_> = ev.iter().map(|(e, _)| *e).collect();
@@ -92,6 +145,23 @@ pub fn render(
                 .map(|e| format!("{:.1} ({})", e.level, crate::domain::level::Level::new(e.level.round() as u8).map(|l| l.name()).unwrap_or("")))
                 .unwrap_or_else(|| "unknown".into());
             let interval = est.map(|e| format!("{:.1}–{:.1}", e.low, e.high)).unwrap_or_else(|| "—".into());
+            let mine = rated.get(s.id.as_str()).copied();
+            let rating_cell = if editable {
+                let select_id = format!("rating-{}", s.id);
+                view! {
+                    <label class="visually-hidden" for=select_id.clone()>{format!("Your own rating of {}", s.name)}</label>
+                    <select id=select_id.clone() name=select_id form="ratings">
+                        <option value="" selected=mine.is_none()>"not rated"</option>
+                        {(0u8..=4).map(|l| {
+                            let name = crate::domain::level::Level::new(l).map(|x| x.name()).unwrap_or("");
+                            view! { <option value=l.to_string() selected=mine == Some(l)>{format!("{l} ({name})")}</option> }
+                        }).collect_view()}
+                    </select>
+                }
+                .into_any()
+            } else {
+                view! { {mine.map(|l| l.to_string()).unwrap_or_else(|| "not rated".into())} }.into_any()
+            };
             let items = ev
                 .iter()
                 .map(|(e, src)| {
@@ -113,12 +183,19 @@ pub fn render(
                     <th scope="row"><a href=format!("/skills/{}", s.id)>{s.name.clone()}</a></th>
                     <td>{est_text}</td>
                     <td>{interval}</td>
+                    <td>{rating_cell}</td>
                     <td>{gap_text.unwrap_or_default()}</td>
                     <td>
-                        <details>
-                            <summary>{format!("{} item(s)", ev.len())}</summary>
-                            <ul>{items}</ul>
-                        </details>
+                        {if ev.is_empty() {
+                            view! { "none yet" }.into_any()
+                        } else {
+                            view! {
+                                <details>
+                                    <summary>{format!("{} item(s)", ev.len())}</summary>
+                                    <ul>{items}</ul>
+                                </details>
+                            }.into_any()
+                        }}
                     </td>
                 </tr>
             }
@@ -130,44 +207,62 @@ pub fn render(
         .filter(|p| p.completed_at.is_some())
         .map(|p| ModuleId::new(p.module.clone()))
         .collect();
-    let recs = recommend(&lib, &gaps, &completed);
+    let recs = recommend(&lib, &weights, &gaps, &completed);
     let role_options = lib
         .roles()
         .iter()
         .map(|r| {
             let selected = role.as_ref().is_some_and(|x| x.id == r.id);
-            view! { <option value=r.id.0.clone() selected=selected>{r.name.clone()}</option> }
+            let label = if assigned.as_deref() == Some(r.id.as_str()) {
+                format!("{} (assigned)", r.name)
+            } else {
+                r.name.clone()
+            };
+            view! { <option value=r.id.0.clone() selected=selected>{label}</option> }
         })
         .collect_view();
     let has_role = role.is_some();
+    let role_note = match (&role, is_assigned) {
+        (Some(r), true) => format!("Compared with {}, the role assigned by your organisation.", r.name),
+        (Some(r), false) => format!("Compared with {}.", r.name),
+        (None, _) => "No role is assigned yet: choose one to compare with.".to_string(),
+    };
+    let no_evidence = evidence.is_empty();
     view! {
         <form method="get" action=action class="filters">
             <div class="field">
                 <label for="role">"Compare with a role"</label>
                 <select id="role" name="role">
-                    <option value="">"No role"</option>
+                    <option value="" selected=role.is_none()>"The assigned role"</option>
                     {role_options}
                 </select>
             </div>
             <div class="field actions"><button type="submit" class="button">"Compare"</button></div>
         </form>
-        <p>"Estimates come from your quiz answers and completed modules; older evidence counts less. " <a href="/docs/proficiency">"How this works"</a></p>
-        {if rows.is_empty() {
-            view! { <p>"No evidence yet: take a module's quiz to see your first estimate."</p> }.into_any()
-        } else {
-            view! {
+        <p>{role_note}</p>
+        <p>"Estimates come from quiz answers and completed modules; older evidence counts less. Self-ratings are shown beside them and never change them. " <a href="/docs/proficiency">"How this works"</a></p>
+        {no_evidence.then(|| view! { <p>"No evidence yet: take a module's quiz to see a first estimate."</p> })}
+        {editable.then(|| view! {
+            <form id="ratings" method="post" action="/me/ratings">
+                <input type="hidden" name="role" value=role.as_ref().filter(|_| !is_assigned).map(|r| r.id.0.clone()).unwrap_or_default() />
+            </form>
+        })}
+        {(!rows.is_empty()).then(|| view! {
+            <div class="table-scroll" id="ratings-table">
                 <table class="data" data-testid="skills">
-                    <thead><tr><th scope="col">"Skill"</th><th scope="col">"Estimate"</th><th scope="col">"95% interval"</th><th scope="col">"Against the role"</th><th scope="col">"Evidence"</th></tr></thead>
+                    <thead><tr><th scope="col">"Skill"</th><th scope="col">"Estimate"</th><th scope="col">"95% interval"</th><th scope="col">"Self-rating"</th><th scope="col">"Against the role"</th><th scope="col">"Evidence"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
-            }
-                .into_any()
-        }}
+            </div>
+        })}
+        {editable.then(|| view! {
+            <p><button type="submit" form="ratings" class="button" data-testid="save-ratings">"Save my self-ratings"</button></p>
+        })}
         {has_role.then(|| view! {
             <section aria-labelledby="recs-title">
                 <h2 id="recs-title">"Recommended next"</h2>
                 {if recs.is_empty() {
-                    view! { <p>"Nothing to recommend: you meet this role's targets, or no module teaches what is missing."</p> }.into_any()
+                    view! { <p>"Nothing to recommend: the role's targets are met, or no module teaches what is missing."</p> }.into_any()
                 } else {
                     view! {
                         <ol data-testid="recommendations">

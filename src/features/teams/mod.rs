@@ -2,7 +2,7 @@
 //! and quiz results. A manager sees only the teams they manage.
 
 mod skills;
-pub use skills::{team_matrix, TeamSkillsPage};
+pub use skills::{team_matrix, trend_chart, TeamMatrix, TeamSkillsPage};
 
 use crate::domain::people::{Member, TeamId, UserId};
 use crate::server::state::AppState;
@@ -140,7 +140,8 @@ pub fn TeamPersonPage() -> impl IntoView {
     }
     let role = leptos_router::hooks::use_query_map()
         .get_untracked()
-        .get("role");
+        .get("role")
+        .filter(|r| !r.is_empty());
     let state = use_context::<AppState>();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -154,8 +155,26 @@ pub fn TeamPersonPage() -> impl IntoView {
                     set_not_found();
                     return view! { <h1>"Person not found"</h1> }.into_any();
                 };
-                let progress = state.store.progress(member.user).await.unwrap_or_default();
-                let attempts = state.store.attempts(member.user).await.unwrap_or_default();
+                let loaded = async {
+                    Ok::<_, crate::store::StoreError>((
+                        state.store.progress(member.user).await?,
+                        state.store.attempts(member.user).await?,
+                        state.store.self_ratings(v.org, member.user).await?,
+                        crate::server::estimates::weights(&state, v.org).await?,
+                        state.store.teams(v.org).await?,
+                    ))
+                }
+                .await;
+                let (progress, attempts, ratings, weights, teams) = match loaded {
+                    Ok(x) => x,
+                    Err(e) => {
+                        let _ = crate::error::AppError::internal(&e);
+                        return view! { <p class="error" role="alert">"This person's records could not be loaded."</p> }.into_any();
+                    }
+                };
+                // The team being viewed comes first when the person has no role of their own.
+                let teams: Vec<_> = teams.iter().filter(|t| t.id == team).chain(teams.iter().filter(|t| t.id != team)).cloned().collect();
+                let assigned = member.effective_role(&teams).map(str::to_string);
                 let lib = library();
                 let title = |id: &str| lib.module(id).map(|m| m.title.clone()).unwrap_or_else(|| id.to_string());
                 let modules = progress.iter().map(|p| view! {
@@ -168,7 +187,17 @@ pub fn TeamPersonPage() -> impl IntoView {
                     <nav class="breadcrumb" aria-label="Breadcrumb"><a href=format!("/teams/{team}/skills")>"Team skills"</a> " / " {member.name.clone()}</nav>
                     <h1>{member.name.clone()}</h1>
                     <h2>"Skills and the evidence behind them"</h2>
-                    {crate::features::learning::skills_view(progress.clone(), attempts.clone(), role.clone(), action)}
+                    {crate::features::learning::skills_view(crate::features::learning::SkillsView {
+                        progress: progress.clone(),
+                        attempts: attempts.clone(),
+                        ratings,
+                        weights,
+                        role: role.clone(),
+                        assigned,
+                        action,
+                        editable: false,
+                    })}
+
                     <h2>"Modules"</h2>
                     <table class="data" data-testid="person-progress">
                         <thead><tr><th scope="col">"Module"</th><th scope="col">"Progress"</th></tr></thead>

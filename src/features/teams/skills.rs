@@ -3,18 +3,30 @@
 //! with the fewest learning hours. Readable without colour: every cell is text.
 
 use crate::domain::catalogue::Role;
-use crate::domain::gaps::team_plan;
-use crate::domain::matrix::{build, Matrix};
+use crate::domain::gaps::{team_plan, Weights};
+use crate::domain::matrix::{build, estimates_of, Matrix};
 use crate::domain::people::TeamId;
 use crate::server::auth::Viewer;
+use crate::server::estimates::{people, weights};
 use crate::server::state::AppState;
-use crate::store::StoreError;
+use crate::store::{Snapshot, StoreError};
+use crate::ui::chart::{line_chart, Series};
 use crate::ui::{library, redirect_to_login, set_not_found, viewer, Forbidden};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// Loads a visible team's matrix against `role` (default: the first role). `None` when the
+/// A team's matrix and what it was built against.
+pub struct TeamMatrix {
+    pub name: String,
+    /// `None`: each person against their assigned role; `Some`: everyone against this one.
+    pub compare: Option<Role>,
+    pub matrix: Matrix,
+    pub weights: Weights,
+}
+
+/// Loads a visible team's matrix, live from its people's evidence: against each person's
+/// assigned role (their own, else the team's), or against `role` for everyone. `None` when the
 /// team is not the viewer's to see or does not exist in their organisation.
 pub async fn team_matrix(
     state: &AppState,
@@ -22,25 +34,14 @@ pub async fn team_matrix(
     team: TeamId,
     role: Option<&str>,
     sort_by_gap: bool,
-) -> Result<Option<(String, Role, Matrix)>, StoreError> {
+) -> Result<Option<TeamMatrix>, StoreError> {
     if !v.can_see_team(team) {
         return Ok(None);
     }
     let lib = state.library.current();
-    let Some(role) = role
-        .and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r))
-        .or_else(|| lib.roles().first())
-        .cloned()
-    else {
-        return Ok(None);
-    };
-    let Some(t) = state
-        .store
-        .teams(v.org)
-        .await?
-        .into_iter()
-        .find(|t| t.id == team)
-    else {
+    let compare = role.and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r).cloned());
+    let teams = state.store.teams(v.org).await?;
+    let Some(t) = teams.iter().find(|t| t.id == team) else {
         return Ok(None);
     };
     let members: Vec<_> = state
@@ -52,16 +53,25 @@ pub async fn team_matrix(
         .collect();
     let progress = state.store.team_progress(v.org, team).await?;
     let attempts = state.store.team_attempts(v.org, team).await?;
-    let matrix = build(
-        &lib,
-        &role,
-        &members,
-        &progress,
-        &attempts,
-        chrono::Utc::now(),
-        sort_by_gap,
-    );
-    Ok(Some((t.name, role, matrix)))
+    let w = weights(state, v.org).await?;
+    let estimates = estimates_of(&lib, &progress, &attempts, chrono::Utc::now());
+    // A person's own role comes first; the team's when they have none.
+    let team_first: Vec<_> = std::iter::once(t.clone())
+        .chain(teams.iter().filter(|x| x.id != team).cloned())
+        .collect();
+    let mut group = people(&lib, &members, &team_first);
+    if let Some(r) = &compare {
+        for p in &mut group {
+            p.role = Some(r);
+        }
+    }
+    let matrix = build(&lib, &w, &group, &estimates, sort_by_gap);
+    Ok(Some(TeamMatrix {
+        name: t.name.clone(),
+        compare,
+        matrix,
+        weights: w,
+    }))
 }
 
 #[component]
@@ -83,16 +93,23 @@ pub fn TeamSkillsPage() -> impl IntoView {
         return view! { <Forbidden /> }.into_any();
     }
     let query = use_query_map().get_untracked();
-    let role = query.get("role");
+    let role = query.get("role").filter(|r| !r.is_empty());
     let sort = query.get("sort").is_some_and(|s| s == "gap");
     let state = use_context::<AppState>();
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
                 let Some(state) = state else { return ().into_any() };
-                match team_matrix(&state, &v, team, role.as_deref(), sort).await {
-                    Ok(Some((name, role, matrix))) => render(team, name, role, matrix, sort).into_any(),
-                    Ok(None) => {
+                let since = (chrono::Utc::now() - chrono::Duration::weeks(13)).format("%Y-%m-%d").to_string();
+                let loaded = async {
+                    let m = team_matrix(&state, &v, team, role.as_deref(), sort).await?;
+                    let history = state.store.snapshots(v.org, Some(team), &since).await?;
+                    Ok::<_, StoreError>((m, history))
+                }
+                .await;
+                match loaded {
+                    Ok((Some(m), history)) => render(team, m, history, sort).into_any(),
+                    Ok((None, _)) => {
                         set_not_found();
                         view! { <h1>"Team not found"</h1> }.into_any()
                     }
@@ -107,7 +124,59 @@ pub fn TeamSkillsPage() -> impl IntoView {
     .into_any()
 }
 
-fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) -> impl IntoView {
+/// The trend of the mean gap, per skill, for the skills with the most exposure now.
+pub fn trend_chart(id: &str, group: &str, history: &[Snapshot], skills: &[String]) -> AnyView {
+    let lib = library();
+    let series: Vec<Series> = skills
+        .iter()
+        .take(5)
+        .map(|skill| Series {
+            label: lib
+                .skill(skill)
+                .map(|s| s.name.clone())
+                .unwrap_or_else(|| skill.clone()),
+            points: history
+                .iter()
+                .filter(|s| &s.skill == skill)
+                .map(|s| (s.day.clone(), s.mean_gap))
+                .collect(),
+        })
+        .filter(|s| !s.points.is_empty())
+        .collect();
+    let days = {
+        let mut d: Vec<&str> = history.iter().map(|s| s.day.as_str()).collect();
+        d.sort();
+        d.dedup();
+        d.len()
+    };
+    if series.is_empty() || days < 2 {
+        return view! {
+            <p data-testid="trend-empty">"The trend appears once the daily roll-up has been recorded on two days or more."</p>
+        }
+        .into_any();
+    }
+    let description = format!(
+        "Mean gap in levels against each person's assigned role, per day, for {} over {} recorded days. The same figures are in the table below the chart.",
+        series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", "),
+        days
+    );
+    line_chart(
+        id,
+        format!("{group}: mean gap over time"),
+        description,
+        "mean gap (levels)",
+        series,
+    )
+    .into_any()
+}
+
+fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> impl IntoView {
+    let TeamMatrix {
+        name,
+        compare,
+        matrix,
+        weights: w,
+    } = tm;
     let lib = library();
     let skill_name = |id: &str| {
         lib.skill(id)
@@ -117,12 +186,21 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
     let role_options = lib
         .roles()
         .iter()
-        .map(|r| view! { <option value=r.id.0.clone() selected=r.id == role.id>{r.name.clone()}</option> })
+        .map(|r| {
+            let selected = compare.as_ref().is_some_and(|c| c.id == r.id);
+            view! { <option value=r.id.0.clone() selected=selected>{format!("Everyone against {}", r.name)}</option> }
+        })
         .collect_view();
+    let role_query = compare.as_ref().map(|r| format!("?role={}", r.id)).unwrap_or_default();
+    let role_name = |id: Option<&str>| {
+        id.and_then(|id| lib.roles().iter().find(|r| r.id.as_str() == id))
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| "no role".to_string())
+    };
     let head = matrix
         .skills
         .iter()
-        .map(|(s, _)| view! { <th scope="col"><a href=format!("/skills/{s}")>{skill_name(s.as_str())}</a></th> })
+        .map(|s| view! { <th scope="col"><a href=format!("/skills/{s}")>{skill_name(s.as_str())}</a></th> })
         .collect_view();
     let rows = matrix
         .rows
@@ -132,18 +210,22 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
                 .cells
                 .iter()
                 .map(|c| {
-                    let class = match c.gap.size() {
-                        g if c.estimate.is_none() => if g > 0.0 { "cell unmeasured" } else { "cell" },
-                        g if g <= 0.0 => "cell met",
-                        g if g < 1.0 => "cell near",
-                        _ => "cell far",
+                    let class = match c.gap.map(|g| g.size()) {
+                        None => "cell",
+                        Some(g) if c.estimate.is_none() => if g > 0.0 { "cell unmeasured" } else { "cell" },
+                        Some(g) if g <= 0.0 => "cell met",
+                        Some(g) if g < 1.0 => "cell near",
+                        Some(_) => "cell far",
                     };
                     view! { <td class=class>{c.text()}</td> }
                 })
                 .collect_view();
             view! {
                 <tr>
-                    <th scope="row"><a href=format!("/teams/{team}/people/{}?role={}", r.user, role.id)>{r.name.clone()}</a></th>
+                    <th scope="row">
+                        <a href=format!("/teams/{team}/people/{}{role_query}", r.user)>{r.name.clone()}</a>
+                        <br /><small>{role_name(r.role.as_deref())}</small>
+                    </th>
                     {cells}
                     <td>{format!("{:.1}", r.total_gap)}</td>
                 </tr>
@@ -165,7 +247,7 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
             view! {
                 <tr>
                     <th scope="row">{skill_name(r.skill.as_str())}</th>
-                    <td>{format!("{} of {}", r.below_target, matrix.rows.len())}</td>
+                    <td>{format!("{} of {}", r.below_target, r.people)}</td>
                     <td>{r.unmeasured}</td>
                     <td>{format!("{:.2}", r.mean_gap)}</td>
                     <td>
@@ -178,7 +260,7 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
             }
         })
         .collect_view();
-    let (mut plan, untaught) = team_plan(&lib, &matrix.gaps());
+    let (mut plan, untaught) = team_plan(&lib, &w, &matrix.gaps());
     // Shown in learning order, so prerequisites come before the modules that need them.
     let position = |id: &crate::domain::ids::ModuleId| {
         lib.modules()
@@ -209,15 +291,31 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
         .map(|s| skill_name(s.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
-    let csv = format!("/teams/{team}/skills.csv?role={}", role.id);
+    let csv = format!("/teams/{team}/skills.csv{role_query}");
+    let gaps_csv = format!("/teams/{team}/gaps.csv{role_query}");
+    let overridden: Vec<String> = matrix
+        .skills
+        .iter()
+        .filter(|s| w.is_override(s))
+        .map(|s| skill_name(s.as_str()))
+        .collect();
+    let heading = match &compare {
+        Some(r) => format!("{name}: skills, everyone against {}", r.name),
+        None => format!("{name}: skills against each person's role"),
+    };
+    let trend_skills: Vec<String> = matrix.rollup.iter().map(|r| r.skill.0.clone()).collect();
+    let trend = trend_chart("team-trend", &name, &history, &trend_skills);
     view! {
         <Title text=format!("{name}: skills") />
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=format!("/teams/{team}")>{name.clone()}</a> " / skills"</nav>
-        <h1>{format!("{name}: skills against {}", role.name)}</h1>
+        <h1>{heading}</h1>
         <form method="get" class="filters">
             <div class="field">
-                <label for="role">"Role"</label>
-                <select id="role" name="role">{role_options}</select>
+                <label for="role">"Compare with"</label>
+                <select id="role" name="role">
+                    <option value="" selected=compare.is_none()>"Each person's assigned role"</option>
+                    {role_options}
+                </select>
             </div>
             <div class="field">
                 <label for="sort">"Order people"</label>
@@ -228,8 +326,15 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
             </div>
             <div class="field actions"><button type="submit" class="button">"Show"</button></div>
         </form>
-        <p><a href=csv data-testid="csv">"Download the skill matrix (CSV)"</a></p>
-        <p class="hint">"Each cell: estimate / target, then ✓ (met), ▲ gap in levels, or ? (no evidence yet)."</p>
+        <p>
+            <a href=csv data-testid="csv">"Download the skill matrix (CSV)"</a>
+            " · "
+            <a href=gaps_csv data-testid="gaps-csv">"Download the gap report (CSV)"</a>
+        </p>
+        {matrix.rows.iter().all(|r| r.role.is_none()).then(|| view! {
+            <p class="notice">"No one in this team has a target role yet. An organisation admin sets a role per person or a target role for the team; until then, compare everyone with a role above."</p>
+        })}
+        <p class="hint">"Each cell: estimate / target, then ✓ (met), ▲ gap in levels, or ? (no evidence yet); \"no target\" where the person's role sets none."</p>
         <div class="table-scroll">
             <table class="data heatmap" data-testid="heatmap">
                 <caption>"People × skills: estimated level against the role's target"</caption>
@@ -238,11 +343,16 @@ fn render(team: TeamId, name: String, role: Role, matrix: Matrix, sort: bool) ->
             </table>
         </div>
         <h2>"Talent-shortage exposure"</h2>
-        <p>{format!("Total exposure {total_exposure:.2}: each gap weighted by how scarce the skill is to hire (weights from the skills taxonomy; estimates are labelled there).")}</p>
+        <p>{format!("Total exposure {total_exposure:.2}: each gap weighted by how scarce the skill is to hire (weights from the skills taxonomy, where editorial estimates are labelled as such).")}</p>
+        {(!overridden.is_empty()).then(|| view! {
+            <p class="notice">{format!("Your organisation set its own scarcity weight for {}.", overridden.join(", "))} " " <a href="/org/scarcity">"Scarcity weights"</a></p>
+        })}
         <table class="data" data-testid="rollup">
             <thead><tr><th scope="col">"Skill"</th><th scope="col">"Below target"</th><th scope="col">"Unmeasured"</th><th scope="col">"Mean gap"</th><th scope="col">"Exposure"</th></tr></thead>
             <tbody>{rollup}</tbody>
         </table>
+        <h2>"Trend"</h2>
+        {trend}
         <h2>"By factor and challenge of the AI divide"</h2>
         <p>"A skill that addresses several challenges counts toward each of them."</p>
         <table class="data" data-testid="breakdown">

@@ -1,0 +1,248 @@
+//! Keeping roll-ups fast at scale: each person's estimates are cached per skill, recomputed for
+//! exactly the people whose evidence changed (every evidence write bumps a version in the same
+//! transaction) and for everyone once a day as evidence ages; and a daily snapshot of every
+//! group's roll-up feeds the trend charts.
+//!
+//! A person's own page and a manager's drill-down compute live from the raw evidence; the
+//! organisation roll-up reads the cache after refreshing whoever is behind.
+
+use super::state::AppState;
+use crate::domain::catalogue::Library;
+use crate::domain::gaps::Weights;
+use crate::domain::ids::SkillId;
+use crate::domain::matrix::{build, estimates_of, Estimates, Person};
+use crate::domain::people::{Member, MemberRole, OrgId, Team};
+use crate::domain::progress::{Attempt, ModuleProgress};
+use crate::store::{ComputedEstimates, Snapshot, StoreError};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Days since 1970-01-01 (UTC) of `t`.
+pub fn epoch_day(t: DateTime<Utc>) -> i64 {
+    t.timestamp().div_euclid(86_400)
+}
+
+/// Recomputes the cached estimates of everyone in `org` whose cache is behind their evidence
+/// or older than `max_age_days`. Returns how many people were recomputed.
+pub async fn refresh(state: &AppState, org: OrgId, max_age_days: i64) -> Result<usize, StoreError> {
+    let now = Utc::now();
+    let cutoff = epoch_day(now) - max_age_days;
+    let stale = state.store.stale_estimates(org, cutoff).await?;
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    let progress = state.store.stale_progress(org, cutoff).await?;
+    let attempts = state.store.stale_attempts(org, cutoff).await?;
+    let lib = state.library.current();
+    let mut estimates = estimates_of(&lib, &progress, &attempts, now);
+    let computed: Vec<ComputedEstimates> = stale
+        .iter()
+        .map(|s| ComputedEstimates {
+            user: s.user,
+            version: s.version,
+            skills: estimates
+                .remove(&s.user)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(skill, e)| (skill.0, e))
+                .collect(),
+        })
+        .collect();
+    state
+        .store
+        .store_estimates(org, &computed, epoch_day(now))
+        .await?;
+    Ok(computed.len())
+}
+
+/// The organisation's cached estimates, after refreshing whoever's evidence changed (and
+/// anyone's older than a day, which the maintenance task normally does first).
+pub async fn current(state: &AppState, org: OrgId) -> Result<Estimates, StoreError> {
+    refresh(state, org, 1).await?;
+    let mut out = Estimates::new();
+    for (user, skill, e) in state.store.org_estimates(org).await? {
+        out.entry(user).or_default().insert(SkillId(skill), e);
+    }
+    Ok(out)
+}
+
+/// The organisation's scarcity weights: the taxonomy's with its overrides.
+pub async fn weights(state: &AppState, org: OrgId) -> Result<Weights, StoreError> {
+    Ok(Weights::with_overrides(
+        state
+            .store
+            .scarcity_overrides(org)
+            .await?
+            .into_iter()
+            .map(|o| (SkillId(o.skill), o.weight)),
+    ))
+}
+
+/// Each of `members` with the role they are measured against (their own, else that of the
+/// first of `teams` they belong to that has one).
+pub fn people<'a>(lib: &'a Library, members: &'a [Member], teams: &'a [Team]) -> Vec<Person<'a>> {
+    members
+        .iter()
+        .map(|m| Person {
+            member: m,
+            role: m
+                .effective_role(teams)
+                .and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r)),
+        })
+        .collect()
+}
+
+/// The snapshot rows of one day: per skill, for the whole organisation and for each team,
+/// against everyone's assigned role.
+pub fn snapshot_rows(
+    lib: &Library,
+    w: &Weights,
+    members: &[Member],
+    teams: &[Team],
+    estimates: &Estimates,
+    day: &str,
+) -> Vec<Snapshot> {
+    let learners: Vec<Member> = members
+        .iter()
+        .filter(|m| m.has(MemberRole::Learner))
+        .cloned()
+        .collect();
+    let everyone = people(lib, &learners, teams);
+    let mut out = Vec::new();
+    let mut groups: Vec<(Option<&Team>, Vec<Person<'_>>)> = vec![(None, everyone.clone())];
+    groups.extend(teams.iter().map(|t| {
+        (
+            Some(t),
+            everyone
+                .iter()
+                .filter(|p| p.member.teams.contains(&t.id))
+                .copied()
+                .collect(),
+        )
+    }));
+    for (team, group) in groups {
+        let m = build(lib, w, &group, estimates, false);
+        out.extend(m.rollup.into_iter().map(|r| Snapshot {
+            team: team.map(|t| t.id),
+            skill: r.skill.0,
+            day: day.to_string(),
+            people: u32::try_from(r.people).unwrap_or(u32::MAX),
+            below_target: u32::try_from(r.below_target).unwrap_or(u32::MAX),
+            unmeasured: u32::try_from(r.unmeasured).unwrap_or(u32::MAX),
+            mean_gap: r.mean_gap,
+            exposure: r.exposure,
+        }));
+    }
+    out
+}
+
+/// Records today's snapshot of `org` from its current estimates.
+pub async fn snapshot_today(state: &AppState, org: OrgId) -> Result<(), StoreError> {
+    let estimates = current(state, org).await?;
+    let (members, teams, w) = (
+        state.store.members(org).await?,
+        state.store.teams(org).await?,
+        weights(state, org).await?,
+    );
+    let lib = state.library.current();
+    let day = Utc::now().format("%Y-%m-%d").to_string();
+    let rows = snapshot_rows(&lib, &w, &members, &teams, &estimates, &day);
+    state.store.record_snapshots(org, &day, &rows).await
+}
+
+/// Fills in weekly snapshots for the past `weeks` weeks by replaying the evidence as it stood
+/// at the end of each of those days (for a freshly seeded organisation), then today's.
+pub async fn backfill(state: &AppState, org: OrgId, weeks: u32) -> Result<(), StoreError> {
+    let lib = state.library.current();
+    let (members, teams, w) = (
+        state.store.members(org).await?,
+        state.store.teams(org).await?,
+        weights(state, org).await?,
+    );
+    let progress = state.store.org_progress(org).await?;
+    let attempts = state.store.org_attempts(org).await?;
+    let now = Utc::now();
+    for k in (1..=weeks).rev() {
+        let as_of = now - chrono::Duration::weeks(i64::from(k));
+        let (p, a) = as_of_records(&progress, &attempts, as_of);
+        let estimates = estimates_of(&lib, &p, &a, as_of);
+        let day = as_of.format("%Y-%m-%d").to_string();
+        let rows = snapshot_rows(&lib, &w, &members, &teams, &estimates, &day);
+        state.store.record_snapshots(org, &day, &rows).await?;
+    }
+    snapshot_today(state, org).await
+}
+
+/// The records as they stood at `as_of`: attempts submitted by then, completions made by then.
+fn as_of_records(
+    progress: &[ModuleProgress],
+    attempts: &[Attempt],
+    as_of: DateTime<Utc>,
+) -> (Vec<ModuleProgress>, Vec<Attempt>) {
+    let by = |t: &str| {
+        DateTime::parse_from_rfc3339(t).is_ok_and(|t| t.with_timezone(&Utc) <= as_of)
+    };
+    let p = progress
+        .iter()
+        .filter(|p| by(&p.started_at))
+        .map(|p| {
+            let mut p = p.clone();
+            if p.completed_at.as_deref().is_some_and(|c| !by(c)) {
+                p.completed_at = None;
+            }
+            p
+        })
+        .collect();
+    let a = attempts
+        .iter()
+        .filter(|a| by(&a.submitted_at))
+        .cloned()
+        .collect();
+    (p, a)
+}
+
+/// Runs forever: every `every`, refreshes each organisation's estimates that are a day old
+/// and records today's snapshot (replacing an earlier one of the same day).
+pub async fn maintain(state: AppState, every: Duration) {
+    loop {
+        match state.store.organisation_ids().await {
+            Ok(orgs) => {
+                for org in orgs {
+                    let started = std::time::Instant::now();
+                    let result = async {
+                        let n = refresh(&state, org, 0).await?;
+                        snapshot_today(&state, org).await?;
+                        Ok::<_, StoreError>(n)
+                    }
+                    .await;
+                    match result {
+                        Ok(n) => tracing::info!(
+                            org = org.0,
+                            recomputed = n,
+                            ms = started.elapsed().as_millis() as u64,
+                            "skill estimates refreshed and snapshot taken"
+                        ),
+                        Err(e) => tracing::error!(org = org.0, error = %e, "skill refresh failed"),
+                    }
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "cannot list organisations"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// A trend series per skill from snapshots, oldest first: (day, value).
+pub fn series(
+    snapshots: &[Snapshot],
+    value: impl Fn(&Snapshot) -> f64,
+) -> BTreeMap<String, Vec<(String, f64)>> {
+    let mut out: BTreeMap<String, Vec<(String, f64)>> = BTreeMap::new();
+    for s in snapshots {
+        out.entry(s.skill.clone())
+            .or_default()
+            .push((s.day.clone(), value(s)));
+    }
+    out
+}
