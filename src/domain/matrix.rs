@@ -29,7 +29,11 @@ pub fn estimates_of(
     for a in attempts {
         attempts_of.entry(a.user).or_default().push(a.clone());
     }
-    let mut users: Vec<UserId> = progress_of.keys().chain(attempts_of.keys()).copied().collect();
+    let mut users: Vec<UserId> = progress_of
+        .keys()
+        .chain(attempts_of.keys())
+        .copied()
+        .collect();
     users.sort();
     users.dedup();
     users
@@ -144,7 +148,12 @@ pub fn build(
     let targeted: std::collections::HashSet<&SkillId> = people
         .iter()
         .filter_map(|p| p.role)
-        .flat_map(|r| r.targets.iter().filter(|(_, l)| l.value() > 0).map(|(s, _)| s))
+        .flat_map(|r| {
+            r.targets
+                .iter()
+                .filter(|(_, l)| l.value() > 0)
+                .map(|(s, _)| s)
+        })
         .collect();
     let mut columns: Vec<SkillId> = lib
         .skills()
@@ -336,13 +345,25 @@ mod tests {
         let lead = role("lead", &[("a", 2)]);
         let (ann, bob, cy) = (member(1, "Ann"), member(2, "Bob"), member(3, "Cy"));
         let people = [
-            Person { member: &ann, role: Some(&eng) },
-            Person { member: &bob, role: Some(&lead) },
-            Person { member: &cy, role: None },
+            Person {
+                member: &ann,
+                role: Some(&eng),
+            },
+            Person {
+                member: &bob,
+                role: Some(&lead),
+            },
+            Person {
+                member: &cy,
+                role: None,
+            },
         ];
         let estimates: Estimates = [
             (UserId(1), [(SkillId::new("a"), est(1.0))].into()),
-            (UserId(2), [(SkillId::new("a"), est(2.5)), (SkillId::new("b"), est(1.0))].into()),
+            (
+                UserId(2),
+                [(SkillId::new("a"), est(2.5)), (SkillId::new("b"), est(1.0))].into(),
+            ),
             (UserId(3), [(SkillId::new("a"), est(4.0))].into()),
         ]
         .into();
@@ -367,7 +388,11 @@ mod tests {
         // An organisation's override changes the exposure, not the gaps.
         let w = Weights::with_overrides([(SkillId::new("a"), 0.1)]);
         let m = build(&lib, &w, &people, &estimates, true);
-        assert_eq!(m.skills[0], SkillId::new("b"), "b now carries more exposure");
+        assert_eq!(
+            m.skills[0],
+            SkillId::new("b"),
+            "b now carries more exposure"
+        );
         assert!((m.rollup[1].exposure - 0.2).abs() < 1e-12);
     }
 }

@@ -180,9 +180,8 @@ fn as_of_records(
     attempts: &[Attempt],
     as_of: DateTime<Utc>,
 ) -> (Vec<ModuleProgress>, Vec<Attempt>) {
-    let by = |t: &str| {
-        DateTime::parse_from_rfc3339(t).is_ok_and(|t| t.with_timezone(&Utc) <= as_of)
-    };
+    let by =
+        |t: &str| DateTime::parse_from_rfc3339(t).is_ok_and(|t| t.with_timezone(&Utc) <= as_of);
     let p = progress
         .iter()
         .filter(|p| by(&p.started_at))

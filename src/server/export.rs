@@ -61,7 +61,9 @@ pub async fn team_skills_csv(
                 f(cell.estimate.map(|e| e.low)),
                 f(cell.estimate.map(|e| e.high)),
                 cell.gap.map(|g| g.target().to_string()).unwrap_or_default(),
-                cell.gap.map(|g| format!("{:.2}", g.size())).unwrap_or_default(),
+                cell.gap
+                    .map(|g| format!("{:.2}", g.size()))
+                    .unwrap_or_default(),
                 cell.estimate.is_some().to_string(),
             ];
             ok &= out.write_record(&record).is_ok();

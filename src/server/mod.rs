@@ -2,10 +2,10 @@
 //! Server only.
 
 pub mod account;
-pub mod estimates;
 pub mod admin;
 pub mod auth;
 pub mod config;
+pub mod estimates;
 pub mod export;
 pub mod forms;
 pub mod handlers;

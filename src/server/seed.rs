@@ -391,4 +391,3 @@ pub async fn synthetic(
     super::estimates::backfill(state, org, weeks).await?;
     Ok(org)
 }
-

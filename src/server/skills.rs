@@ -147,10 +147,7 @@ pub async fn set_scarcity(
     let form = Form::parse(&body);
     let back = "/org/scarcity";
     let lib = state.library.current();
-    let Some(skill) = form
-        .get("skill")
-        .filter(|s| lib.skill(s).is_some())
-    else {
+    let Some(skill) = form.get("skill").filter(|s| lib.skill(s).is_some()) else {
         return see_other(&with_error(back, "not-found"), None);
     };
     let value = if form.get("clear").is_some() {
@@ -217,7 +214,6 @@ pub async fn team_gaps_csv(
         }
     };
     let body = match gap_report(&state, &tm.weights, &tm.name, &tm.matrix) {
-
         Some(b) => b,
         None => return (StatusCode::INTERNAL_SERVER_ERROR, "The export failed.").into_response(),
     };
@@ -245,7 +241,14 @@ fn gap_report(
                 .and_then(|r| lib.module(r.module.as_str()))
                 .map(|m| m.title.clone())
                 .unwrap_or_else(|| "none: hire or partner".to_string());
-            rows.push((gap.size() * weight, row, skill.clone(), *gap, weight, closer));
+            rows.push((
+                gap.size() * weight,
+                row,
+                skill.clone(),
+                *gap,
+                weight,
+                closer,
+            ));
         }
     }
     rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));

@@ -389,8 +389,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Members of `org` whose cached estimates are missing, older than `day` (days since the
     /// epoch) or behind their evidence.
-    async fn stale_estimates(&self, org: OrgId, day: i64)
-        -> Result<Vec<StaleEstimates>, StoreError>;
+    async fn stale_estimates(
+        &self,
+        org: OrgId,
+        day: i64,
+    ) -> Result<Vec<StaleEstimates>, StoreError>;
 
     /// Reading progress of the members `stale_estimates` would name (one query).
     async fn stale_progress(&self, org: OrgId, day: i64)
@@ -409,8 +412,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 
     /// Every cached estimate in `org`: (person, skill, estimate).
-    async fn org_estimates(&self, org: OrgId)
-        -> Result<Vec<(UserId, String, Estimate)>, StoreError>;
+    async fn org_estimates(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<(UserId, String, Estimate)>, StoreError>;
 
     /// Stores (replacing) the snapshots of `day`.
     async fn record_snapshots(
@@ -429,7 +434,6 @@ pub trait Store: Send + Sync + 'static {
         since: &str,
     ) -> Result<Vec<Snapshot>, StoreError>;
 }
-
 
 /// Connects to the database named by `url`, creating and migrating it as needed.
 ///
@@ -578,7 +582,6 @@ fn assemble_members(
             manages: Vec::new(),
             target_role,
         });
-
     }
     for (user, role) in roles {
         if let Some(&i) = index.get(&user) {

@@ -773,7 +773,6 @@ impl Store for PostgresStore {
     }
 
     async fn progress(&self, user: UserId) -> Result<Vec<ModuleProgress>, StoreError> {
-
         self.progress_where(Scope::User(user)).await
     }
 
@@ -871,13 +870,14 @@ impl Store for PostgresStore {
         user: UserId,
         role: Option<&str>,
     ) -> Result<(), StoreError> {
-        let done =
-            sqlx::query("UPDATE memberships SET target_role = $1 WHERE user_id = $2 AND org_id = $3")
-                .bind(role)
-                .bind(user.0)
-                .bind(org.0)
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query(
+            "UPDATE memberships SET target_role = $1 WHERE user_id = $2 AND org_id = $3",
+        )
+        .bind(role)
+        .bind(user.0)
+        .bind(org.0)
+        .execute(&self.pool)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -1089,8 +1089,16 @@ impl Store for PostgresStore {
             .execute(&mut *tx)
             .await?;
         let current: std::collections::HashSet<i64> = current.into_iter().collect();
-        let mut cols: (Vec<i64>, Vec<&str>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<i64>, Vec<f64>) =
-            Default::default();
+        let mut cols: (
+            Vec<i64>,
+            Vec<&str>,
+            Vec<f64>,
+            Vec<f64>,
+            Vec<f64>,
+            Vec<f64>,
+            Vec<i64>,
+            Vec<f64>,
+        ) = Default::default();
         for c in computed.iter().filter(|c| current.contains(&c.user.0)) {
             for (skill, e) in &c.skills {
                 cols.0.push(c.user.0);

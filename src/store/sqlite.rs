@@ -10,9 +10,9 @@
 use super::{
     assemble_members, canonical_roles, canonical_teams, decode_selected, encode_selected,
     format_time, map_write_error, normalise_email, normalise_time, now_time, parse_role,
-    sort_teams, to_u32, to_u8, Assignment, ComputedEstimates, Credentials, Invitation,
-    MemberScope, ModuleRecord, NewUser, ScarcityOverride, SelfRating, SessionRecord, Snapshot,
-    StaleEstimates, Store, StoreError,
+    sort_teams, to_u32, to_u8, Assignment, ComputedEstimates, Credentials, Invitation, MemberScope,
+    ModuleRecord, NewUser, ScarcityOverride, SelfRating, SessionRecord, Snapshot, StaleEstimates,
+    Store, StoreError,
 };
 use crate::domain::proficiency::Estimate;
 
@@ -845,13 +845,14 @@ impl Store for SqliteStore {
         user: UserId,
         role: Option<&str>,
     ) -> Result<(), StoreError> {
-        let done =
-            sqlx::query("UPDATE memberships SET target_role = ?1 WHERE user_id = ?2 AND org_id = ?3")
-                .bind(role)
-                .bind(user.0)
-                .bind(org.0)
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query(
+            "UPDATE memberships SET target_role = ?1 WHERE user_id = ?2 AND org_id = ?3",
+        )
+        .bind(role)
+        .bind(user.0)
+        .bind(org.0)
+        .execute(&self.pool)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -1190,7 +1191,6 @@ impl Store for SqliteStore {
 /// Rows per multi-row insert of estimates or snapshots (SQLite takes 32766 parameters, 9 each).
 const ESTIMATES_PER_INSERT: usize = 1000;
 
-
 /// Whose records a query reads: one user's, or every member's of a team (checked to be in the
 /// organisation). Filters by `q.user_id`; both ids are always bound (the second may go unused).
 enum Scope {
@@ -1234,13 +1234,14 @@ impl Scope {
 /// Marks `user`'s cached estimates as behind their evidence. Called after the evidence is
 /// written: a refresh that read the old version then stores nothing that looks current.
 async fn bump_evidence(conn: &mut SqliteConnection, user: UserId) -> Result<(), StoreError> {
-    sqlx::query("UPDATE memberships SET evidence_version = evidence_version + 1 WHERE user_id = ?1")
-        .bind(user.0)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE memberships SET evidence_version = evidence_version + 1 WHERE user_id = ?1",
+    )
+    .bind(user.0)
+    .execute(conn)
+    .await?;
     Ok(())
 }
-
 
 impl SqliteStore {
     async fn progress_where(&self, scope: Scope) -> Result<Vec<ModuleProgress>, StoreError> {

@@ -1,80 +1,16 @@
 //! People, sessions and access control through the real router: first run, login, sessions,
 //! invitations, and who may see what (including guessed ids from another organisation).
 
-use crate::common::{enc, Client, TestApp};
+use crate::common::{enc, invite, join, setup_org, Client, TestApp, PW};
 use axum::http::StatusCode;
 use levelfield::domain::people::TeamId;
 use levelfield::server::account::prepare_setup;
 use levelfield::server::auth::{hash_token, new_token, ts};
 use levelfield::store::SessionRecord;
 
-const PW: &str = "a long enough passphrase";
-
 /// Org A (admin, teams A1 and A2, a learner in A1, managers of A1 and A2) and org B (admin).
 struct World {
     app: TestApp,
-}
-
-async fn invite(org_admin: &mut Client<'_>, role: &str, team: Option<TeamId>) -> String {
-    let body = match team {
-        Some(t) => format!("role={role}&team={t}&days=7"),
-        None => format!("role={role}&days=7"),
-    };
-    let (status, location) = org_admin.post_form("/admin/invitations", &body).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let location = location.unwrap();
-    location
-        .split("invited=")
-        .nth(1)
-        .unwrap()
-        .split('#')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
-async fn join<'a>(app: &'a TestApp, token: &str, name: &str, email: &str) -> Client<'a> {
-    let mut c = Client::new(app);
-    let (status, location) = c
-        .post_form(
-            "/join",
-            &format!(
-                "token={token}&name={}&email={}&password={}&password_confirm={}",
-                enc(name),
-                enc(email),
-                enc(PW),
-                enc(PW)
-            ),
-        )
-        .await;
-    assert_eq!(
-        (status, location.as_deref()),
-        (StatusCode::SEE_OTHER, Some("/me")),
-        "join {email}"
-    );
-    c
-}
-
-async fn setup_org<'a>(
-    app: &'a TestApp,
-    token: &str,
-    org: &str,
-    email: &str,
-) -> (StatusCode, Option<String>, Client<'a>) {
-    let mut c = Client::new(app);
-    let (status, location) = c
-        .post_form(
-            "/setup",
-            &format!(
-                "token={token}&organisation={}&name=Admin&email={}&password={}&password_confirm={}",
-                enc(org),
-                enc(email),
-                enc(PW),
-                enc(PW)
-            ),
-        )
-        .await;
-    (status, location, c)
 }
 
 async fn world() -> World {

@@ -4,6 +4,7 @@ use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use levelfield::domain::people::TeamId;
 use levelfield::server::config::Config;
 use levelfield::server::router::{build_state, router};
 use levelfield::server::state::AppState;
@@ -280,4 +281,72 @@ impl Drop for PgDatabase {
             ),
         }
     }
+}
+
+/// The password every test account uses.
+pub const PW: &str = "a long enough passphrase";
+
+/// An invitation link token from `org_admin` for `role` (in `team`).
+pub async fn invite(org_admin: &mut Client<'_>, role: &str, team: Option<TeamId>) -> String {
+    let body = match team {
+        Some(t) => format!("role={role}&team={t}&days=7"),
+        None => format!("role={role}&days=7"),
+    };
+    let (status, location) = org_admin.post_form("/admin/invitations", &body).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    location
+        .split("invited=")
+        .nth(1)
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Joins with an invitation token; the new member is signed in.
+pub async fn join<'a>(app: &'a TestApp, token: &str, name: &str, email: &str) -> Client<'a> {
+    let mut c = Client::new(app);
+    let (status, location) = c
+        .post_form(
+            "/join",
+            &format!(
+                "token={token}&name={}&email={}&password={}&password_confirm={}",
+                enc(name),
+                enc(email),
+                enc(PW),
+                enc(PW)
+            ),
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/me")),
+        "join {email}"
+    );
+    c
+}
+
+/// Sets up an organisation with a first-run token; returns the admin signed in.
+pub async fn setup_org<'a>(
+    app: &'a TestApp,
+    token: &str,
+    org: &str,
+    email: &str,
+) -> (StatusCode, Option<String>, Client<'a>) {
+    let mut c = Client::new(app);
+    let (status, location) = c
+        .post_form(
+            "/setup",
+            &format!(
+                "token={token}&organisation={}&name=Admin&email={}&password={}&password_confirm={}",
+                enc(org),
+                enc(email),
+                enc(PW),
+                enc(PW)
+            ),
+        )
+        .await;
+    (status, location, c)
 }

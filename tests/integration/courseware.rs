@@ -9,7 +9,7 @@ fn valid_tree_loads_without_problems() {
     assert!(out.errors.is_empty(), "{:#?}", out.errors);
     let lib = &out.library;
     assert_eq!(lib.skills().len(), 2);
-    assert_eq!(lib.roles().len(), 1);
+    assert_eq!(lib.roles().len(), 2);
     assert_eq!(out.drafts, 1);
     // Drafts are checked but not served; prerequisites come first.
     let order: Vec<&str> = lib.modules().iter().map(|m| m.slug.as_str()).collect();

@@ -6,4 +6,5 @@ mod common;
 mod courseware;
 mod curriculum;
 mod server;
+mod skills;
 mod store;

@@ -4,8 +4,8 @@
 use crate::domain::gaps::{recommend, Gap, Weights};
 use crate::domain::ids::{ModuleId, SkillId};
 use crate::domain::proficiency::{estimate, evidence_by_skill, EvidenceKind};
-use crate::server::state::AppState;
 use crate::domain::progress::{Attempt, ModuleProgress};
+use crate::server::state::AppState;
 use crate::store::SelfRating;
 use crate::ui::{library, redirect_to_login, viewer, FormError};
 use leptos::prelude::*;
@@ -100,7 +100,9 @@ pub fn render(input: SkillsView) -> impl IntoView {
     let evidence = evidence_by_skill(&lib, &attempts, &progress, chrono::Utc::now());
     let chosen = role.or(assigned.clone());
     let role = chosen.and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r).cloned());
-    let is_assigned = role.as_ref().is_some_and(|r| assigned.as_deref() == Some(r.id.as_str()));
+    let is_assigned = role
+        .as_ref()
+        .is_some_and(|r| assigned.as_deref() == Some(r.id.as_str()));
     let targets: BTreeMap<SkillId, u8> = role
         .as_ref()
         .map(|r| {
@@ -110,7 +112,10 @@ pub fn render(input: SkillsView) -> impl IntoView {
                 .collect()
         })
         .unwrap_or_default();
-    let rated: BTreeMap<&str, u8> = ratings.iter().map(|r| (r.skill.as_str(), r.level)).collect();
+    let rated: BTreeMap<&str, u8> = ratings
+        .iter()
+        .map(|r| (r.skill.as_str(), r.level))
+        .collect();
     let title = |id: &str| {
         lib.module(id)
             .map(|m| m.title.clone())
@@ -223,7 +228,10 @@ pub fn render(input: SkillsView) -> impl IntoView {
         .collect_view();
     let has_role = role.is_some();
     let role_note = match (&role, is_assigned) {
-        (Some(r), true) => format!("Compared with {}, the role assigned by your organisation.", r.name),
+        (Some(r), true) => format!(
+            "Compared with {}, the role assigned by your organisation.",
+            r.name
+        ),
         (Some(r), false) => format!("Compared with {}.", r.name),
         (None, _) => "No role is assigned yet: choose one to compare with.".to_string(),
     };

@@ -191,7 +191,10 @@ fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> i
             view! { <option value=r.id.0.clone() selected=selected>{format!("Everyone against {}", r.name)}</option> }
         })
         .collect_view();
-    let role_query = compare.as_ref().map(|r| format!("?role={}", r.id)).unwrap_or_default();
+    let role_query = compare
+        .as_ref()
+        .map(|r| format!("?role={}", r.id))
+        .unwrap_or_default();
     let role_name = |id: Option<&str>| {
         id.and_then(|id| lib.roles().iter().find(|r| r.id.as_str() == id))
             .map(|r| r.name.clone())

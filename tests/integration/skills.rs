@@ -1,0 +1,535 @@
+//! Skills through the real router on both databases: the heatmap and roll-ups against a
+//! hand-computed fixture, cached estimates kept up to date on write, self-ratings beside (never
+//! in) the estimate, target roles and scarcity overrides set by admins only, the gap report, and
+//! the trend chart.
+//!
+//! The fixture's evidence is chosen so that every estimate is known by hand: the model's prior
+//! is centred on level 1, so one right and one wrong answer at difficulty 1 (or two of each)
+//! balance exactly at 1.0; eight right answers at difficulty 3 put a learner well above the
+//! analyst's targets (evaluation 2, data quality 1). Model evaluation's scarcity is 0.6 in the
+//! fixture taxonomy; data quality has none, so the default estimate 0.5 applies.
+
+use crate::common::{enc, invite, join, setup_org, Client, TestApp, PW};
+use axum::http::StatusCode;
+use levelfield::domain::people::{OrgId, TeamId, UserId};
+use levelfield::domain::progress::{AnswerRecord, NewAttempt};
+use levelfield::server::account::prepare_setup;
+use levelfield::server::auth::ts;
+use levelfield::server::estimates;
+use levelfield::store::Snapshot;
+
+struct Fixture {
+    app: TestApp,
+    org: OrgId,
+    team: TeamId,
+    /// Ann, Ben, Cy, Dee, Eve.
+    people: Vec<UserId>,
+}
+
+fn answers(skill: &str, right: usize, wrong: usize, difficulty: u8) -> Vec<AnswerRecord> {
+    (0..right + wrong)
+        .map(|i| AnswerRecord {
+            question: format!("q-{skill}-{i}"),
+            skill: skill.to_string(),
+            difficulty,
+            selected: vec![0],
+            correct: i < right,
+        })
+        .collect()
+}
+
+async fn fixture(app: TestApp) -> Fixture {
+    let token = prepare_setup(&app.state).await.unwrap().unwrap();
+    let (_, _, mut admin) = setup_org(&app, &token, "Org A", "admin@a.test").await;
+    admin.post_form("/admin/teams", "name=Team+T").await;
+    let org = app.state.store.organisation_ids().await.unwrap()[0];
+    let team = app.state.store.teams(org).await.unwrap()[0].id;
+    // The team's target role, set by the admin through the page's form.
+    let (status, location) = admin
+        .post_form(&format!("/admin/teams/{team}/target-role"), "role=analyst")
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/admin#teams"))
+    );
+    let mut people = Vec::new();
+    for name in ["Ann", "Ben", "Cy", "Dee", "Eve"] {
+        let t = invite(&mut admin, "learner", Some(team)).await;
+        join(&app, &t, name, &format!("{}@a.test", name.to_lowercase())).await;
+        let m = app.state.store.members(org).await.unwrap();
+        people.push(m.iter().find(|m| m.name == name).unwrap().user);
+    }
+    let t = invite(&mut admin, "manager", Some(team)).await;
+    join(&app, &t, "Max", "max@a.test").await;
+    let max = app
+        .state
+        .store
+        .members(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == "Max")
+        .unwrap()
+        .user;
+    admin
+        .post_form(
+            &format!("/admin/members/{max}"),
+            &format!("role=manager&manages={team}"),
+        )
+        .await;
+    let now = ts(chrono::Utc::now());
+    let evidence: [(usize, Vec<AnswerRecord>); 5] = [
+        (0, answers("evaluation", 1, 1, 1)),
+        (
+            1,
+            [
+                answers("evaluation", 8, 0, 3),
+                answers("data-quality", 8, 0, 3),
+            ]
+            .concat(),
+        ),
+        (2, vec![]),
+        (
+            3,
+            [
+                answers("evaluation", 2, 2, 1),
+                answers("data-quality", 8, 0, 3),
+            ]
+            .concat(),
+        ),
+        (4, answers("evaluation", 8, 0, 3)),
+    ];
+    for (i, a) in evidence {
+        if a.is_empty() {
+            continue;
+        }
+        app.state
+            .store
+            .record_attempt(&NewAttempt {
+                user: people[i],
+                module: "evaluating".into(),
+                score: a.iter().filter(|x| x.correct).count() as u32,
+                total: a.len() as u32,
+                answers: a,
+                submitted_at: now.clone(),
+            })
+            .await
+            .unwrap();
+    }
+    Fixture {
+        app,
+        org,
+        team,
+        people,
+    }
+}
+
+/// The page's HTML without the hydration markers (`<!>`) server rendering puts after text.
+fn plain(html: &str) -> String {
+    html.replace("<!>", "")
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+async fn hand_computed(f: Fixture) {
+    let app = &f.app;
+    let mut max = Client::new(app);
+    max.login("max@a.test", PW).await;
+    let (status, html, _) = max.get(&format!("/teams/{}/skills?sort=gap", f.team)).await;
+    let html = plain(&html);
+    assert_eq!(status, StatusCode::OK);
+    // Heatmap cells, by hand: Ann 1.0 against 2, Cy unmeasured, Ben and Eve above target.
+    assert!(html.contains("1.0 / 2 ▲1.0"), "{html}");
+    assert!(html.contains("? / 2 unmeasured"), "{html}");
+    assert!(html.contains("? / 1 unmeasured"), "{html}");
+    assert!(html.contains("/ 2 ✓"), "{html}");
+    // People by largest total gap: Cy 3, Ann 2, Dee 1, Eve 1 (by name), Ben 0.
+    let pos = |n: &str| html.find(&format!(">{n}</a>")).unwrap_or(usize::MAX);
+    assert!(
+        pos("Cy") < pos("Ann")
+            && pos("Ann") < pos("Dee")
+            && pos("Dee") < pos("Eve")
+            && pos("Eve") < pos("Ben"),
+        "order: {html}"
+    );
+    // Roll-up: evaluation 3 of 5 below, mean (1+0+2+1+0)/5 = 0.80, exposure 4 × 0.6 = 2.40;
+    // data quality 3 of 5 below (all unmeasured), mean 0.60, exposure 3 × 0.5 = 1.50.
+    let rollup = &html[html.find("data-testid=\"rollup\"").unwrap()..];
+    assert!(
+        rollup.contains("3 of 5</td><td>1</td><td>0.80</td>"),
+        "{rollup}"
+    );
+    assert!(rollup.contains("exposure 2.40"), "{rollup}");
+    assert!(
+        rollup.contains("3 of 5</td><td>3</td><td>0.60</td>"),
+        "{rollup}"
+    );
+    assert!(rollup.contains("exposure 1.50"), "{rollup}");
+    assert!(html.contains("Total exposure 3.90"), "{html}");
+
+    // The organisation roll-up, from the cached estimates, agrees.
+    let mut admin = Client::new(app);
+    admin.login("admin@a.test", PW).await;
+    let (status, html, _) = admin.get("/org/skills").await;
+    let html = plain(&html);
+    assert_eq!(status, StatusCode::OK);
+    let org = &html[html.find("data-testid=\"org-rollup\"").unwrap()..];
+    assert!(
+        org.contains("<td>3 of 5</td><td>0.80</td><td>2.40</td><td>0.60 (taxonomy)</td>"),
+        "{org}"
+    );
+    assert!(
+        org.contains("<td>3 of 5</td><td>0.60</td><td>1.50</td><td>0.50 (taxonomy)</td>"),
+        "{org}"
+    );
+    let cached = app.state.store.org_estimates(f.org).await.unwrap();
+    let ann = cached
+        .iter()
+        .find(|(u, s, _)| *u == f.people[0] && s == "evaluation")
+        .unwrap();
+    assert!(close(ann.2.level, 1.0), "{ann:?}");
+    assert!(
+        !cached.iter().any(|(u, _, _)| *u == f.people[2]),
+        "no evidence, no estimate: unknown, not zero"
+    );
+
+    // The daily snapshot holds the same figures.
+    estimates::snapshot_today(&app.state, f.org).await.unwrap();
+    let day = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let snaps = app
+        .state
+        .store
+        .snapshots(f.org, Some(f.team), &day)
+        .await
+        .unwrap();
+    let eval = snaps.iter().find(|s| s.skill == "evaluation").unwrap();
+    assert_eq!((eval.people, eval.below_target, eval.unmeasured), (5, 3, 1));
+    assert!(
+        close(eval.mean_gap, 0.8) && close(eval.exposure, 2.4),
+        "{eval:?}"
+    );
+    let whole = app.state.store.snapshots(f.org, None, &day).await.unwrap();
+    assert_eq!(whole.len(), 2, "{whole:?}");
+
+    // The gap report: one row per gap, largest weighted first, sources stated.
+    let (status, csv, _) = max.get(&format!("/teams/{}/gaps.csv", f.team)).await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("team,person,role,skill,target,estimate,gap,measured,scarcity_weight,weight_source,exposure"), "{csv}");
+    assert_eq!(
+        lines.len(),
+        1 + 6,
+        "3 evaluation gaps and 3 data-quality gaps: {csv}"
+    );
+    assert!(
+        lines[1].starts_with("Team T,Cy,analyst,evaluation,2,,2.00,false,0.60,"),
+        "{csv}"
+    );
+    assert!(csv.contains("Team T,Ann,analyst,evaluation,2,1.00,1.00,true,0.60,estimate: Levelfield editorial estimate (2026-11),0.60"), "{csv}");
+    assert!(
+        csv.contains("Team T,Eve,analyst,data-quality,1,,1.00,false,0.50,default estimate,0.50"),
+        "{csv}"
+    );
+}
+
+#[tokio::test]
+async fn heatmap_and_rollups_match_a_hand_computed_fixture_on_sqlite() {
+    hand_computed(fixture(TestApp::new("tests/fixtures/valid").await).await).await;
+}
+
+#[tokio::test]
+async fn heatmap_and_rollups_match_a_hand_computed_fixture_on_postgres() {
+    hand_computed(fixture(TestApp::postgres("tests/fixtures/valid").await).await).await;
+}
+
+async fn kept_up_to_date(f: Fixture) {
+    let app = &f.app;
+    let mut admin = Client::new(app);
+    admin.login("admin@a.test", PW).await;
+    admin.get("/org/skills").await;
+    assert!(app
+        .state
+        .store
+        .stale_estimates(f.org, estimates::epoch_day(chrono::Utc::now()))
+        .await
+        .unwrap()
+        .is_empty());
+    // Cy answers both evaluation questions right through the quiz form: only Cy goes stale,
+    // and the next roll-up has Cy measured.
+    let mut cy = Client::new(app);
+    cy.login("cy@a.test", PW).await;
+    cy.post_form(
+        "/modules/evaluating-models/quiz",
+        "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+    )
+    .await;
+    let stale = app
+        .state
+        .store
+        .stale_estimates(f.org, estimates::epoch_day(chrono::Utc::now()))
+        .await
+        .unwrap();
+    assert_eq!(
+        stale.iter().map(|s| s.user).collect::<Vec<_>>(),
+        [f.people[2]]
+    );
+    let (_, html, _) = admin.get("/org/skills").await;
+    let html = plain(&html);
+    let org = &html[html.find("data-testid=\"org-rollup\"").unwrap()..];
+    assert!(
+        org.contains("<td>2 of 5</td>"),
+        "Cy now meets the evaluation target: {org}"
+    );
+    let cached = app.state.store.org_estimates(f.org).await.unwrap();
+    assert!(cached
+        .iter()
+        .any(|(u, s, e)| *u == f.people[2] && s == "evaluation" && e.level > 2.0));
+
+    // Self-ratings are stored and shown beside the estimate, never mixed into it.
+    let (_, before, _) = cy.get("/me/skills").await;
+    let before = plain(&before);
+    let (status, location) = cy
+        .post_form("/me/ratings", "rating-evaluation=4&rating-data-quality=")
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/me/skills#ratings"))
+    );
+    let (_, after, _) = cy.get("/me/skills").await;
+    let after = plain(&after);
+    assert!(
+        after.contains("<option value=\"4\" selected>4 (Expert)</option>")
+            || after.contains("value=\"4\" selected"),
+        "{after}"
+    );
+    let estimate_cell = |html: &str| {
+        let row = &html[html.find("/skills/evaluation\"").unwrap()..];
+        row[row.find("<td>").unwrap()..row.find("</td>").unwrap()].to_string()
+    };
+    assert_eq!(
+        estimate_cell(&before),
+        estimate_cell(&after),
+        "the rating does not move the estimate"
+    );
+    let cached_after = app.state.store.org_estimates(f.org).await.unwrap();
+    assert_eq!(cached, cached_after);
+    let (status, location) = cy.post_form("/me/ratings", "rating-evaluation=9").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/me/skills?error=rating"));
+    // The manager's drill-down shows the rating beside the estimate.
+    let mut max = Client::new(app);
+    max.login("max@a.test", PW).await;
+    let (_, html, _) = max
+        .get(&format!("/teams/{}/people/{}", f.team, f.people[2]))
+        .await;
+    let html = plain(&html);
+    let row = &html[html.find("/skills/evaluation\"").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("<td>4</td>"), "{row}");
+    assert!(
+        html.contains("Compared with Analyst, the role assigned by your organisation."),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn estimates_stay_current_on_write_and_self_ratings_stay_apart_on_sqlite() {
+    kept_up_to_date(fixture(TestApp::new("tests/fixtures/valid").await).await).await;
+}
+
+#[tokio::test]
+async fn estimates_stay_current_on_write_and_self_ratings_stay_apart_on_postgres() {
+    kept_up_to_date(fixture(TestApp::postgres("tests/fixtures/valid").await).await).await;
+}
+
+#[tokio::test]
+async fn admins_set_roles_and_scarcity_for_their_own_organisation_only() {
+    let f = fixture(TestApp::new("tests/fixtures/valid").await).await;
+    let app = &f.app;
+    let mut admin = Client::new(app);
+    admin.login("admin@a.test", PW).await;
+
+    // A scarcity override changes exposure in this organisation only, and is labelled.
+    let (status, location) = admin
+        .post_form(
+            "/org/scarcity",
+            &format!(
+                "skill=evaluation&weight=0.25&note={}",
+                enc("Our 2026 hiring data")
+            ),
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (
+            StatusCode::SEE_OTHER,
+            Some("/org/scarcity#skill-evaluation")
+        )
+    );
+    let (_, html, _) = admin.get("/org/skills").await;
+    let html = plain(&html);
+    assert!(
+        html.contains(
+            "<td>3 of 5</td><td>0.80</td><td>1.00</td><td>0.25 (organisation&#x27;s own)</td>"
+        ) || html.contains(
+            "<td>3 of 5</td><td>0.80</td><td>1.00</td><td>0.25 (organisation's own)</td>"
+        ),
+        "{html}"
+    );
+    let (_, html, _) = admin.get("/org/scarcity").await;
+    let html = plain(&html);
+    assert!(html.contains("0.25: Our 2026 hiring data"), "{html}");
+    assert!(
+        html.contains("0.60, an estimate (Levelfield editorial estimate, 2026-11)"),
+        "{html}"
+    );
+    for bad in [
+        "skill=evaluation&weight=2&note=x",
+        "skill=evaluation&weight=0.5&note=",
+        "skill=nope&weight=0.5&note=x",
+    ] {
+        let (status, location) = admin.post_form("/org/scarcity", bad).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(location.unwrap().contains("error="), "{bad}");
+    }
+    // A manager may not.
+    let mut max = Client::new(app);
+    max.login("max@a.test", PW).await;
+    let (status, _) = max
+        .post_form("/org/scarcity", "skill=evaluation&clear=1")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = max
+        .post_form(&format!("/admin/teams/{}/target-role", f.team), "role=")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A person's own role replaces the team's; an unknown role is refused.
+    let eve = f.people[4];
+    let (status, location) = admin
+        .post_form(&format!("/admin/members/{eve}/target-role"), "role=nope")
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/admin?error=role"))
+    );
+    admin
+        .post_form(&format!("/admin/members/{eve}/target-role"), "role=lead")
+        .await;
+    let members = app.state.store.members(f.org).await.unwrap();
+    assert_eq!(
+        members
+            .iter()
+            .find(|m| m.user == eve)
+            .unwrap()
+            .target_role
+            .as_deref(),
+        Some("lead")
+    );
+
+    // Another organisation's admin finds nothing to change.
+    let t2 = levelfield::server::auth::new_token();
+    app.state
+        .store
+        .create_setup_token(
+            &levelfield::server::auth::hash_token(&t2),
+            &ts(chrono::Utc::now() + chrono::Duration::minutes(5)),
+        )
+        .await
+        .unwrap();
+    let (_, _, mut other) = setup_org(app, &t2, "Org B", "admin@b.test").await;
+    let (status, location) = other
+        .post_form(&format!("/admin/members/{eve}/target-role"), "role=analyst")
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/admin?error=not-found"))
+    );
+    let (_, location) = other
+        .post_form(&format!("/admin/teams/{}/target-role", f.team), "role=")
+        .await;
+    assert_eq!(location.as_deref(), Some("/admin?error=not-found"));
+    let members = app.state.store.members(f.org).await.unwrap();
+    assert_eq!(
+        members
+            .iter()
+            .find(|m| m.user == eve)
+            .unwrap()
+            .target_role
+            .as_deref(),
+        Some("lead")
+    );
+    assert_eq!(
+        app.state.store.teams(f.org).await.unwrap()[0]
+            .target_role
+            .as_deref(),
+        Some("analyst")
+    );
+    let org_b = app.state.store.organisation_ids().await.unwrap()[1];
+    assert!(app
+        .state
+        .store
+        .scarcity_overrides(org_b)
+        .await
+        .unwrap()
+        .is_empty());
+    // Its gap report is not there for them (admins see every team of their own only).
+    let (status, _, _) = other.get(&format!("/teams/{}/gaps.csv", f.team)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_trend_chart_is_an_accessible_svg_with_its_figures_as_a_table() {
+    let f = fixture(TestApp::new("tests/fixtures/valid").await).await;
+    let app = &f.app;
+    let snap = |day: &str, gap: f64| Snapshot {
+        team: Some(f.team),
+        skill: "evaluation".into(),
+        day: day.into(),
+        people: 5,
+        below_target: 3,
+        unmeasured: 1,
+        mean_gap: gap,
+        exposure: gap * 3.0,
+    };
+    let day = |weeks: i64| {
+        (chrono::Utc::now() - chrono::Duration::weeks(weeks))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let mut max = Client::new(app);
+    max.login("max@a.test", PW).await;
+    let (_, html, _) = max.get(&format!("/teams/{}/skills", f.team)).await;
+    let html = plain(&html);
+    assert!(
+        html.contains("data-testid=\"trend-empty\""),
+        "one day or none: no chart yet"
+    );
+    for (w, gap) in [(2, 1.5), (1, 1.1)] {
+        app.state
+            .store
+            .record_snapshots(f.org, &day(w), &[snap(&day(w), gap)])
+            .await
+            .unwrap();
+    }
+    let (_, html, _) = max.get(&format!("/teams/{}/skills", f.team)).await;
+    let html = plain(&html);
+    assert!(
+        html.contains("role=\"img\" aria-labelledby=\"team-trend-title team-trend-desc\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<title id=\"team-trend-title\">Team T: mean gap over time</title>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("Model evaluation, {}: 1.50", day(2))),
+        "a title on each point"
+    );
+    assert!(
+        html.contains(&format!("<th scope=\"row\">{}</th><td>1.10</td>", day(1))),
+        "{html}"
+    );
+}
