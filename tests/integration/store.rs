@@ -8,9 +8,11 @@
 use crate::common::PgDatabase;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use levelfield::domain::people::{MemberRole, OrgId, TeamId, UserId};
+use levelfield::domain::proficiency::Estimate;
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
 use levelfield::store::{
-    connect, Assignment, Invitation, ModuleRecord, NewUser, SessionRecord, Store, StoreError,
+    connect, Assignment, ComputedEstimates, Invitation, ModuleRecord, NewUser, SessionRecord,
+    Snapshot, Store, StoreError,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -122,6 +124,8 @@ parity!(
     attempts_round_trip,
     times_are_normalised_and_checked,
     team_records,
+    estimate_cache_follows_evidence_versions,
+    ratings_overrides_and_snapshots,
 );
 
 parity_db!(
@@ -1407,4 +1411,304 @@ async fn team_records(store: &dyn Store) {
         "another org's team id finds nothing"
     );
     assert!(store.team_attempts(org_b, team).await.unwrap().is_empty());
+}
+
+fn est(level: f64) -> Estimate {
+    Estimate {
+        level,
+        se: 0.5,
+        low: level - 1.0,
+        high: level + 1.0,
+        evidence: 3,
+        weight: 2.5,
+    }
+}
+
+/// Every evidence write bumps a version; estimates computed from an older version are not
+/// stored as current, so a refresh racing a new attempt never hides it.
+async fn estimate_cache_follows_evidence_versions(store: &dyn Store) {
+    let (org, admin) = new_org(store, "Acme", "e@acme.test").await;
+    let learner = join(
+        store,
+        org,
+        admin,
+        MemberRole::Learner,
+        None,
+        "l@acme.test",
+        "L",
+    )
+    .await;
+    let (other_org, _) = new_org(store, "Other", "e@other.test").await;
+    let today = 20_000;
+    // Never computed: everyone is stale.
+    let stale = store.stale_estimates(org, today).await.unwrap();
+    assert_eq!(stale.len(), 2);
+    assert!(stale.iter().all(|s| s.version == 0));
+    let computed = |user, version, level| ComputedEstimates {
+        user,
+        version,
+        skills: vec![("evaluation".to_string(), est(level))],
+    };
+    store
+        .store_estimates(
+            org,
+            &[computed(learner, 0, 1.5), computed(admin, 0, 2.0)],
+            today,
+        )
+        .await
+        .unwrap();
+    assert!(store.stale_estimates(org, today).await.unwrap().is_empty());
+    assert_eq!(store.org_estimates(org).await.unwrap().len(), 2);
+    // A day later, everything is stale again (estimates age with their evidence).
+    assert_eq!(
+        store.stale_estimates(org, today + 1).await.unwrap().len(),
+        2
+    );
+
+    // New evidence: only the learner is stale, at version 1, and their records load.
+    store
+        .record_attempt(&attempt(
+            learner,
+            "intro",
+            1,
+            vec![answer("q1", "evaluation", 1, &[0], true)],
+            1,
+        ))
+        .await
+        .unwrap();
+    let stale = store.stale_estimates(org, today).await.unwrap();
+    assert_eq!(
+        stale
+            .iter()
+            .map(|s| (s.user, s.version))
+            .collect::<Vec<_>>(),
+        [(learner, 1)]
+    );
+    assert_eq!(store.stale_attempts(org, today).await.unwrap().len(), 1);
+    assert!(store.stale_progress(org, today).await.unwrap().is_empty());
+    store
+        .record_progress(learner, "intro", 3, 3, None, true, &at(2))
+        .await
+        .unwrap();
+    assert_eq!(store.stale_progress(org, today).await.unwrap().len(), 1);
+    // Computed from version 1, but a completion made it 2: nothing stored, still stale.
+    store
+        .store_estimates(org, &[computed(learner, 1, 3.0)], today)
+        .await
+        .unwrap();
+    let stale = store.stale_estimates(org, today).await.unwrap();
+    assert_eq!(
+        stale
+            .iter()
+            .map(|s| (s.user, s.version))
+            .collect::<Vec<_>>(),
+        [(learner, 2)]
+    );
+    let mine: Vec<_> = store
+        .org_estimates(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.0 == learner)
+        .collect();
+    assert_eq!(
+        mine[0].2.level, 1.5,
+        "the old estimate stays until a current one replaces it"
+    );
+    store
+        .store_estimates(org, &[computed(learner, 2, 3.0)], today)
+        .await
+        .unwrap();
+    assert!(store.stale_estimates(org, today).await.unwrap().is_empty());
+    let mine: Vec<_> = store
+        .org_estimates(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.0 == learner)
+        .collect();
+    assert_eq!(mine, [(learner, "evaluation".to_string(), est(3.0))]);
+
+    // Another organisation's id finds and changes nothing.
+    store
+        .store_estimates(other_org, &[computed(learner, 2, 0.5)], today)
+        .await
+        .unwrap();
+    assert!(store.org_estimates(other_org).await.unwrap().is_empty());
+    assert!(store
+        .stale_estimates(other_org, today)
+        .await
+        .unwrap()
+        .iter()
+        .all(|s| s.user != learner));
+    assert_eq!(
+        store
+            .org_estimates(org)
+            .await
+            .unwrap()
+            .iter()
+            .find(|e| e.0 == learner)
+            .unwrap()
+            .2
+            .level,
+        3.0
+    );
+}
+
+async fn ratings_overrides_and_snapshots(store: &dyn Store) {
+    let (org, admin) = new_org(store, "Acme", "r@acme.test").await;
+    let (other_org, other_admin) = new_org(store, "Other", "r@other.test").await;
+    let team = store.create_team(org, "T").await.unwrap();
+
+    // Target roles: a person's and a team's, within the organisation only.
+    store
+        .set_target_role(org, admin, Some("analyst"))
+        .await
+        .unwrap();
+    store
+        .set_team_target_role(org, team, Some("lead"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.members(org).await.unwrap()[0].target_role.as_deref(),
+        Some("analyst")
+    );
+    assert_eq!(
+        store.teams(org).await.unwrap()[0].target_role.as_deref(),
+        Some("lead")
+    );
+    assert!(matches!(
+        store.set_target_role(other_org, admin, None).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.set_team_target_role(other_org, team, None).await,
+        Err(StoreError::NotFound)
+    ));
+    store.set_target_role(org, admin, None).await.unwrap();
+    assert_eq!(store.members(org).await.unwrap()[0].target_role, None);
+
+    // Self-ratings: set, changed, removed; never readable through another organisation.
+    let ratings = [
+        ("evaluation".to_string(), Some(3)),
+        ("prompting".to_string(), Some(1)),
+    ];
+    store
+        .set_self_ratings(org, admin, &ratings, &at(1))
+        .await
+        .unwrap();
+    store
+        .set_self_ratings(
+            org,
+            admin,
+            &[("prompting".into(), None), ("evaluation".into(), Some(4))],
+            &at(2),
+        )
+        .await
+        .unwrap();
+    let mine = store.self_ratings(org, admin).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!((mine[0].skill.as_str(), mine[0].level), ("evaluation", 4));
+    assert!(store
+        .self_ratings(other_org, admin)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        store
+            .set_self_ratings(other_org, admin, &ratings, &at(3))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    // Scarcity overrides per organisation.
+    store
+        .set_scarcity_override(
+            org,
+            "evaluation",
+            Some((0.25, "hiring data")),
+            admin,
+            &at(1),
+        )
+        .await
+        .unwrap();
+    store
+        .set_scarcity_override(org, "evaluation", Some((0.3, "newer data")), admin, &at(2))
+        .await
+        .unwrap();
+    let o = store.scarcity_overrides(org).await.unwrap();
+    assert_eq!(
+        (o.len(), o[0].weight, o[0].note.as_str(), o[0].set_by),
+        (1, 0.3, "newer data", Some(admin))
+    );
+    assert!(store
+        .scarcity_overrides(other_org)
+        .await
+        .unwrap()
+        .is_empty());
+    store
+        .set_scarcity_override(org, "evaluation", None, admin, &at(3))
+        .await
+        .unwrap();
+    assert!(store.scarcity_overrides(org).await.unwrap().is_empty());
+    let _ = other_admin;
+
+    // Snapshots: a day's rows replace that day's, and read back per group from a day on.
+    let snap = |team: Option<TeamId>, day: &str, gap: f64| Snapshot {
+        team,
+        skill: "evaluation".into(),
+        day: day.into(),
+        people: 5,
+        below_target: 2,
+        unmeasured: 1,
+        mean_gap: gap,
+        exposure: gap * 2.0,
+    };
+    store
+        .record_snapshots(
+            org,
+            "2026-11-01",
+            &[
+                snap(None, "2026-11-01", 1.0),
+                snap(Some(team), "2026-11-01", 2.0),
+            ],
+        )
+        .await
+        .unwrap();
+    store
+        .record_snapshots(org, "2026-11-08", &[snap(None, "2026-11-08", 0.5)])
+        .await
+        .unwrap();
+    store
+        .record_snapshots(org, "2026-11-08", &[snap(None, "2026-11-08", 0.75)])
+        .await
+        .unwrap();
+    let whole = store.snapshots(org, None, "2026-10-01").await.unwrap();
+    assert_eq!(
+        whole,
+        [
+            snap(None, "2026-11-01", 1.0),
+            snap(None, "2026-11-08", 0.75)
+        ]
+    );
+    assert_eq!(
+        store
+            .snapshots(org, None, "2026-11-02")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .snapshots(org, Some(team), "2026-10-01")
+            .await
+            .unwrap(),
+        [snap(Some(team), "2026-11-01", 2.0)]
+    );
+    assert!(store
+        .snapshots(other_org, None, "2026-10-01")
+        .await
+        .unwrap()
+        .is_empty());
 }
