@@ -54,13 +54,20 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     await manager.getByRole("link", { name: "My teams" }).click();
     await manager.getByRole("link", { name: "Data platform" }).click();
     await manager.getByRole("link", { name: "Skills, gaps and training plan" }).click();
-    await manager.getByLabel("Role").selectOption("ml-engineer");
+    // By default everyone is measured against their assigned role (the team's: Data engineer).
+    await expect(manager.getByRole("heading", { level: 1 })).toContainText("against each person's role");
     await manager.getByLabel("Order people").selectOption("gap");
     await manager.getByRole("button", { name: "Show" }).click();
     const heatmap = manager.getByTestId("heatmap");
     await expect(heatmap).toBeVisible();
     await expect(heatmap.locator("td.cell").first()).toContainText("/");
+    await expect(heatmap).toContainText("Data engineer");
+    // The talent-shortage map: exposure per skill, by factor and challenge, its trend, the plan.
     await expect(manager.getByTestId("rollup")).toContainText("of");
+    await expect(manager.getByTestId("breakdown")).toContainText("Factor: Talent acquisition and retention");
+    const trend = manager.locator("figure.chart svg[role=img]");
+    await expect(trend).toBeVisible();
+    await expect(manager.locator("figure.chart figcaption")).toContainText("mean gap over time");
     await expect(manager.getByTestId("plan")).toBeVisible();
     await manager.screenshot({ path: testInfo.outputPath(`heatmap-${testInfo.project.name}.png`), fullPage: true });
 
@@ -69,6 +76,12 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     const csv = readFileSync((await download.path())!, "utf8");
     expect(csv.split("\n")[0]).toBe("team,role,person,skill,estimate,low,high,target,gap,measured");
     expect(csv.split("\n").length).toBeGreaterThan(10);
+    const [gaps] = await Promise.all([manager.waitForEvent("download"), manager.getByTestId("gaps-csv").click()]);
+    const report = readFileSync((await gaps.path())!, "utf8");
+    expect(report.split("\n")[0]).toBe(
+      "team,person,role,skill,target,estimate,gap,measured,scarcity_weight,weight_source,exposure,closed_best_by",
+    );
+    expect(report).toContain("Data platform,");
 
     // Drill into a person: the evidence behind each estimate.
     // The last row has the smallest gap: someone with evidence (the manager, first, has none).
@@ -82,8 +95,13 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     await learner.getByLabel("Email").fill(login("learner"));
     await learner.getByLabel("Password").fill("levelfield demo");
     await learner.getByRole("button", { name: "Sign in" }).click();
-    await learner.goto("/me/skills?role=ai-leader");
+    await learner.goto("/me/skills");
+    await expect(learner.getByText("the role assigned by your organisation")).toBeVisible();
     await expect(learner.getByTestId("recommendations")).toContainText("closes");
+    // Self-ratings are saved beside the estimates (a plain form: works without JavaScript).
+    await learner.getByLabel("Your own rating of AI literacy").selectOption("3");
+    await learner.getByTestId("save-ratings").click();
+    await expect(learner.getByLabel("Your own rating of AI literacy")).toHaveValue("3");
   } finally {
     server.kill("SIGINT");
     rmSync(dir, { recursive: true, force: true });

@@ -756,7 +756,7 @@ impl Store for SqliteStore {
         // A completion is evidence: bumped after it is written (see `bump_evidence`).
         if completed {
             let mut conn = self.pool.acquire().await?;
-            bump_evidence(&mut *conn, user).await?;
+            bump_evidence(&mut conn, user).await?;
         }
         Ok(())
     }
@@ -805,7 +805,7 @@ impl Store for SqliteStore {
             });
             q.build().execute(&mut *tx).await?;
         }
-        bump_evidence(&mut *tx, attempt.user).await?;
+        bump_evidence(&mut tx, attempt.user).await?;
         tx.commit().await?;
         Ok(AttemptId(id))
     }

@@ -3,7 +3,6 @@
 
 use crate::common::{enc, invite, join, setup_org, Client, TestApp, PW};
 use axum::http::StatusCode;
-use levelfield::domain::people::TeamId;
 use levelfield::server::account::prepare_setup;
 use levelfield::server::auth::{hash_token, new_token, ts};
 use levelfield::store::SessionRecord;

@@ -215,7 +215,8 @@ fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> i
                 .map(|c| {
                     let class = match c.gap.map(|g| g.size()) {
                         None => "cell",
-                        Some(g) if c.estimate.is_none() => if g > 0.0 { "cell unmeasured" } else { "cell" },
+                        Some(g) if c.estimate.is_none() && g > 0.0 => "cell unmeasured",
+                        Some(_) if c.estimate.is_none() => "cell",
                         Some(g) if g <= 0.0 => "cell met",
                         Some(g) if g < 1.0 => "cell near",
                         Some(_) => "cell far",
