@@ -16,7 +16,7 @@ for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null 
 JAR=$(mktemp)
 curl -s -c "$JAR" -o /dev/null -H "Origin: http://127.0.0.1:$PORT" \
   --data-urlencode "email=$ADMIN" --data-urlencode "password=levelfield demo" "http://127.0.0.1:$PORT/login"
-for url in "/org/skills?role=ml-engineer" "/teams/1/skills?role=ml-engineer" "/teams/1/skills.csv?role=ml-engineer" "/"; do
+for url in "/org/skills" "/org/skills?role=ml-engineer" "/teams/1/skills" "/teams/1/skills.csv" "/teams/1/gaps.csv" "/"; do
   for _ in 1 2 3; do
     curl -s --max-time 300 -b "$JAR" -o /dev/null -w "%{http_code} %{time_total}s %{size_download}B  $url\n" "http://127.0.0.1:$PORT$url"
   done

@@ -232,6 +232,37 @@ async fn hand_computed(f: Fixture) {
         csv.contains("Team T,Eve,analyst,data-quality,1,,1.00,false,0.50,default estimate,0.50"),
         "{csv}"
     );
+    // A team of one: its aggregate is hidden in the organisation view (minimum group size 5),
+    // while the five-person team's is shown: everyone but Ben is below some target.
+    admin.post_form("/admin/teams", "name=Tiny").await;
+    let tiny = app
+        .state
+        .store
+        .teams(f.org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "Tiny")
+        .unwrap()
+        .id;
+    let ann = f.people[0];
+    admin
+        .post_form(
+            &format!("/admin/members/{ann}"),
+            &format!("role=learner&team={}&team={tiny}", f.team),
+        )
+        .await;
+    let (_, html, _) = admin.get("/org/skills").await;
+    let html = plain(&html);
+    let teams = &html[html.find("data-testid=\"team-exposure\"").unwrap()..];
+    assert!(
+        teams.contains("Tiny</th><td colspan=\"3\">hidden: fewer than 5 people</td>"),
+        "{teams}"
+    );
+    assert!(
+        teams.contains("Team T</th><td>4 of 5</td><td>3.90</td>"),
+        "{teams}"
+    );
 }
 
 #[tokio::test]
