@@ -110,17 +110,19 @@ pub fn snapshot_rows(
         .collect();
     let everyone = people(lib, &learners, teams);
     let mut out = Vec::new();
+    // People grouped by team in one pass (a person may be in several teams).
+    let mut by_team: std::collections::HashMap<_, Vec<Person<'_>>> = Default::default();
+    for p in &everyone {
+        for t in &p.member.teams {
+            by_team.entry(*t).or_default().push(*p);
+        }
+    }
     let mut groups: Vec<(Option<&Team>, Vec<Person<'_>>)> = vec![(None, everyone.clone())];
-    groups.extend(teams.iter().map(|t| {
-        (
-            Some(t),
-            everyone
-                .iter()
-                .filter(|p| p.member.teams.contains(&t.id))
-                .copied()
-                .collect(),
-        )
-    }));
+    groups.extend(
+        teams
+            .iter()
+            .map(|t| (Some(t), by_team.remove(&t.id).unwrap_or_default())),
+    );
     for (team, group) in groups {
         let m = build(lib, w, &group, estimates, false);
         out.extend(m.rollup.into_iter().map(|r| Snapshot {

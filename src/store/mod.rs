@@ -544,6 +544,44 @@ fn canonical_roles(roles: impl IntoIterator<Item = MemberRole>) -> Vec<MemberRol
     roles
 }
 
+/// The SQL expression that packs one cached estimate as `skill=level,se,low,high,evidence,weight`
+/// (aggregated per person with `;` between skills): reading one row per person instead of one per
+/// skill is about six times faster at 10,000 learners (`examples/bench_rollup.rs`).
+const PACKED_ESTIMATE: &str = "e.skill_id || '=' || e.level || ',' || e.se || ',' || e.low || ',' \
+    || e.high || ',' || e.evidence || ',' || e.weight";
+
+/// Unpacks a person's cached estimates packed with [`PACKED_ESTIMATE`].
+fn unpack_estimates(
+    user: i64,
+    packed: &str,
+    out: &mut Vec<(UserId, String, Estimate)>,
+) -> Result<(), StoreError> {
+    for item in packed.split(';').filter(|i| !i.is_empty()) {
+        let bad = || decode_error(format!("packed estimate `{item}`"));
+        let (skill, values) = item.split_once('=').ok_or_else(bad)?;
+        let v: Vec<f64> = values
+            .split(',')
+            .map(|x| x.parse::<f64>().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?;
+        let [level, se, low, high, evidence, weight] = v[..] else {
+            return Err(bad());
+        };
+        out.push((
+            UserId(user),
+            skill.to_string(),
+            Estimate {
+                level,
+                se,
+                low,
+                high,
+                evidence: evidence.max(0.0) as usize,
+                weight,
+            },
+        ));
+    }
+    Ok(())
+}
+
 /// Team ids in order, without repeats.
 fn canonical_teams(teams: &[TeamId]) -> Vec<TeamId> {
     let mut teams = teams.to_vec();

@@ -6,9 +6,9 @@
 use super::{
     assemble_members, canonical_roles, canonical_teams, decode_selected, encode_selected,
     format_time, map_write_error, normalise_email, now_time, parse_role, parse_time, sort_teams,
-    to_u32, to_u8, Assignment, ComputedEstimates, Credentials, Invitation, MemberScope,
-    ModuleRecord, NewUser, ScarcityOverride, SelfRating, SessionRecord, Snapshot, StaleEstimates,
-    Store, StoreError,
+    to_u32, to_u8, unpack_estimates, Assignment, ComputedEstimates, Credentials, Invitation,
+    MemberScope, ModuleRecord, NewUser, ScarcityOverride, SelfRating, SessionRecord, Snapshot,
+    StaleEstimates, Store, StoreError, PACKED_ESTIMATE,
 };
 use crate::domain::proficiency::Estimate;
 
@@ -1134,31 +1134,19 @@ impl Store for PostgresStore {
         &self,
         org: OrgId,
     ) -> Result<Vec<(UserId, String, Estimate)>, StoreError> {
-        let rows = sqlx::query_as::<_, (i64, String, f64, f64, f64, f64, i64, f64)>(
-            "SELECT e.user_id, e.skill_id, e.level, e.se, e.low, e.high, e.evidence, e.weight
+        let rows = sqlx::query_as::<_, (i64, String)>(&format!(
+            "SELECT e.user_id, string_agg({PACKED_ESTIMATE}, ';')
              FROM skill_estimates e JOIN memberships m ON m.user_id = e.user_id
-             WHERE m.org_id = $1",
-        )
+             WHERE m.org_id = $1 GROUP BY e.user_id"
+        ))
         .bind(org.0)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(user, skill, level, se, low, high, evidence, weight)| {
-                (
-                    UserId(user),
-                    skill,
-                    Estimate {
-                        level,
-                        se,
-                        low,
-                        high,
-                        evidence: usize::try_from(evidence).unwrap_or(0),
-                        weight,
-                    },
-                )
-            })
-            .collect())
+        let mut out = Vec::with_capacity(rows.len() * 16);
+        for (user, packed) in rows {
+            unpack_estimates(user, &packed, &mut out)?;
+        }
+        Ok(out)
     }
 
     async fn record_snapshots(

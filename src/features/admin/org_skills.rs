@@ -101,11 +101,20 @@ pub fn OrgSkillsPage() -> impl IntoView {
                     }
                         .into_any()
                 };
+                // Rows grouped by team in one pass (a person may be in several teams).
+                let mut rows_of: std::collections::HashMap<crate::domain::people::TeamId, Vec<&crate::domain::matrix::Row>> = Default::default();
+                {
+                    let teams_of: std::collections::HashMap<_, _> = learners.iter().map(|m| (m.user, &m.teams)).collect();
+                    for r in &whole.rows {
+                        for t in teams_of.get(&r.user).into_iter().flat_map(|t| t.iter()) {
+                            rows_of.entry(*t).or_default().push(r);
+                        }
+                    }
+                }
                 let per_team = teams
                     .iter()
                     .map(|t| {
-                        let in_team = |u| learners.iter().any(|m| m.user == u && m.teams.contains(&t.id));
-                        let team_rows: Vec<_> = whole.rows.iter().filter(|r| in_team(r.user)).collect();
+                        let team_rows = rows_of.remove(&t.id).unwrap_or_default();
                         if team_rows.len() < min {
                             return view! {
                                 <tr><th scope="row">{t.name.clone()}</th><td colspan="3">{format!("hidden: fewer than {min} people")}</td></tr>
