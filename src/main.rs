@@ -87,11 +87,11 @@ async fn seed(size: &str) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let started = std::time::Instant::now();
-    let bar = |done: usize, total: usize| {
-        if done.is_multiple_of(10) || done == total {
+    let bar = |what: &str, done: usize, total: usize| {
+        if done.is_multiple_of(10) || done == total || total < 100 {
             let filled = done * 30 / total.max(1);
             eprint!(
-                "\r[{}{}] {:>3}% {done}/{total} learners, {:.0}s",
+                "\r[{}{}] {:>3}% {done}/{total} {what}, {:.0}s   ",
                 "#".repeat(filled),
                 " ".repeat(30 - filled),
                 done * 100 / total.max(1),

@@ -155,7 +155,13 @@ pub async fn snapshot_today(state: &AppState, org: OrgId) -> Result<(), StoreErr
 
 /// Fills in weekly snapshots for the past `weeks` weeks by replaying the evidence as it stood
 /// at the end of each of those days (for a freshly seeded organisation), then today's.
-pub async fn backfill(state: &AppState, org: OrgId, weeks: u32) -> Result<(), StoreError> {
+/// `on_step` is called with (steps done, steps in all).
+pub async fn backfill(
+    state: &AppState,
+    org: OrgId,
+    weeks: u32,
+    on_step: impl Fn(usize, usize),
+) -> Result<(), StoreError> {
     let lib = state.library.current();
     let (members, teams, w) = (
         state.store.members(org).await?,
@@ -172,8 +178,11 @@ pub async fn backfill(state: &AppState, org: OrgId, weeks: u32) -> Result<(), St
         let day = as_of.format("%Y-%m-%d").to_string();
         let rows = snapshot_rows(&lib, &w, &members, &teams, &estimates, &day);
         state.store.record_snapshots(org, &day, &rows).await?;
+        on_step((weeks - k + 1) as usize, weeks as usize + 1);
     }
-    snapshot_today(state, org).await
+    snapshot_today(state, org).await?;
+    on_step(weeks as usize + 1, weeks as usize + 1);
+    Ok(())
 }
 
 /// The records as they stood at `as_of`: attempts submitted by then, completions made by then.

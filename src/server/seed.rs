@@ -320,16 +320,17 @@ pub async fn demo(state: &AppState) -> Result<Vec<Login>, SeedError> {
             }
         }
     }
-    super::estimates::backfill(state, org, 12).await?;
+    super::estimates::backfill(state, org, 12, |_, _| {}).await?;
     Ok(logins)
 }
 
 /// Generates a synthetic organisation of `size` learners in teams of 20, with about 100
-/// evidence events each. `progress` is called with (done, total) after each learner.
+/// evidence events each, then weeks of roll-up history. `progress` is called with what is being
+/// made ("learners", "weeks of history"), done and total.
 pub async fn synthetic(
     state: &AppState,
     size: Size,
-    progress: impl Fn(usize, usize),
+    progress: impl Fn(&str, usize, usize),
 ) -> Result<OrgId, SeedError> {
     let lib = state.library.current();
     let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
@@ -383,11 +384,14 @@ pub async fn synthetic(
         )
         .await?;
         simulate(state, &lib, user, 100, &mut rng).await?;
-        progress(i + 1, total);
+        progress("learners", i + 1, total);
     }
     // Weekly history for the trend charts: replaying evidence costs a full pass per week, so
     // the largest sizes get fewer weeks.
     let weeks = if total > 5_000 { 4 } else { 12 };
-    super::estimates::backfill(state, org, weeks).await?;
+    super::estimates::backfill(state, org, weeks, |done, all| {
+        progress("weeks of history", done, all)
+    })
+    .await?;
     Ok(org)
 }
