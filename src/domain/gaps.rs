@@ -299,27 +299,9 @@ pub fn team_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::catalogue::{Challenge, Difficulty, Factor, Scarcity, Skill};
+    use crate::domain::catalogue::Difficulty;
+    use crate::domain::fixtures::{est, skill};
     use crate::domain::level::Level;
-
-    fn skill(id: &str, weight: f64) -> Skill {
-        Skill {
-            id: SkillId::new(id),
-            name: id.to_uppercase(),
-            description: String::new(),
-            factor: Factor::Talent,
-            challenges: vec![Challenge::Deployment],
-            levels: Default::default(),
-            decay_half_life_days: 365,
-            scarcity: Some(Scarcity {
-                weight,
-                estimate: true,
-                source: "test".into(),
-                date: "2026-11".into(),
-            }),
-            references: Default::default(),
-        }
-    }
 
     fn module(id: &str, minutes: u32, teaches: &[(&str, u8)], prereqs: &[&str]) -> Module {
         Module::new(
@@ -348,17 +330,6 @@ mod tests {
             .iter()
             .map(|(s, g)| (SkillId::new(*s), *g))
             .collect()
-    }
-
-    fn est(level: f64) -> Estimate {
-        Estimate {
-            level,
-            se: 0.5,
-            low: level,
-            high: level,
-            evidence: 1,
-            weight: 1.0,
-        }
     }
 
     #[test]

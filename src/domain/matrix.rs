@@ -268,7 +268,7 @@ pub fn csv_safe(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::catalogue::{Challenge, Factor, Scarcity, Skill};
+    use crate::domain::fixtures::{est, skill};
     use crate::domain::ids::RoleId;
     use crate::domain::level::Level;
     use crate::domain::people::OrgId;
@@ -281,25 +281,6 @@ mod tests {
         assert_eq!(csv_safe("Ada"), "Ada");
     }
 
-    fn skill(id: &str, weight: f64) -> Skill {
-        Skill {
-            id: SkillId::new(id),
-            name: id.to_uppercase(),
-            description: String::new(),
-            factor: Factor::Talent,
-            challenges: vec![Challenge::Deployment],
-            levels: Default::default(),
-            decay_half_life_days: 365,
-            scarcity: Some(Scarcity {
-                weight,
-                estimate: true,
-                source: "test".into(),
-                date: "2026-11".into(),
-            }),
-            references: Default::default(),
-        }
-    }
-
     fn member(id: i64, name: &str) -> Member {
         Member {
             user: UserId(id),
@@ -310,17 +291,6 @@ mod tests {
             teams: vec![],
             manages: vec![],
             target_role: None,
-        }
-    }
-
-    fn est(level: f64) -> Estimate {
-        Estimate {
-            level,
-            se: 0.5,
-            low: level,
-            high: level,
-            evidence: 1,
-            weight: 1.0,
         }
     }
 

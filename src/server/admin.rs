@@ -1,4 +1,5 @@
-//! Organisation administration as form POSTs: teams, invitations, roles, removal. Every handler
+//! Organisation administration as form POSTs: teams, invitations, roles, the role profiles
+//! people and teams are measured against, removal. Every handler
 //! checks that the viewer is an admin of their organisation, and every store call is scoped to
 //! that organisation, so ids guessed from another one find nothing.
 
@@ -178,6 +179,64 @@ pub async fn remove(
     }
     match state.store.remove_member(v.org, UserId(user)).await {
         Ok(()) => see_other("/admin#members", None),
+        Err(e) => store_error(e),
+    }
+}
+
+/// A role id from a form: `Ok(None)` for "none", `Err` for one the content does not define.
+fn role_field(state: &AppState, form: &Form) -> Result<Option<String>, ()> {
+    match form.get("role").filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(r) if state.library.current().roles().iter().any(|x| x.id.0 == r) => Ok(Some(r)),
+        Some(_) => Err(()),
+    }
+}
+
+/// `POST /admin/members/{user}/target-role`: the role profile a person is measured against.
+pub async fn set_member_role(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(user): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let v = match admin(viewer) {
+        Ok(v) => v,
+        Err(d) => return d.response(),
+    };
+    let Ok(role) = role_field(&state, &Form::parse(&body)) else {
+        return see_other(&with_error("/admin", "role"), None);
+    };
+    match state
+        .store
+        .set_target_role(v.org, UserId(user), role.as_deref())
+        .await
+    {
+        Ok(()) => see_other(&format!("/admin#member-{user}"), None),
+        Err(e) => store_error(e),
+    }
+}
+
+/// `POST /admin/teams/{team}/target-role`: the role profile a team's people are measured
+/// against when they have none of their own.
+pub async fn set_team_role(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(team): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let v = match admin(viewer) {
+        Ok(v) => v,
+        Err(d) => return d.response(),
+    };
+    let Ok(role) = role_field(&state, &Form::parse(&body)) else {
+        return see_other(&with_error("/admin", "role"), None);
+    };
+    match state
+        .store
+        .set_team_target_role(v.org, TeamId(team), role.as_deref())
+        .await
+    {
+        Ok(()) => see_other("/admin#teams", None),
         Err(e) => store_error(e),
     }
 }

@@ -1,17 +1,51 @@
-//! CSV exports for managers: the team skill matrix with its gaps. Safe against spreadsheet
-//! formula injection (see `domain::matrix::csv_safe`).
+//! CSV exports for managers: the team skill matrix, and the gap report with the scarcity weight
+//! (and its source) behind each gap's exposure. Safe against spreadsheet formula injection (see
+//! `domain::matrix::csv_safe`).
 
 use super::account::{forbidden, require_login};
 use super::auth::Viewer;
 use super::state::AppState;
+use crate::domain::gaps::Weights;
 use crate::domain::matrix::csv_safe;
 use crate::domain::people::TeamId;
-use crate::features::teams::team_matrix;
+use crate::features::teams::{team_matrix, TeamMatrix};
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use std::collections::HashMap;
+
+/// The matrix of a team the viewer may see (`?role=` as on the page), or the response saying
+/// why not.
+async fn visible_matrix(
+    state: &AppState,
+    viewer: Option<Extension<Viewer>>,
+    team: i64,
+    query: &HashMap<String, String>,
+) -> Result<TeamMatrix, Response> {
+    let Some(Extension(v)) = viewer else {
+        return Err(require_login(&format!("/teams/{team}/skills")));
+    };
+    if !v.can_see_team(TeamId(team)) {
+        return Err(forbidden());
+    }
+    match team_matrix(
+        state,
+        &v,
+        TeamId(team),
+        query.get("role").map(String::as_str),
+        true,
+    )
+    .await
+    {
+        Ok(Some(m)) => Ok(m),
+        Ok(None) => Err((StatusCode::NOT_FOUND, "No such team.").into_response()),
+        Err(e) => {
+            let _ = crate::error::AppError::internal(&e);
+            Err((StatusCode::INTERNAL_SERVER_ERROR, "The export failed.").into_response())
+        }
+    }
+}
 
 /// `GET /teams/{team}/skills.csv?role=…`: one row per person and skill: estimate, interval,
 /// target, gap, whether it is measured.
@@ -21,27 +55,9 @@ pub async fn team_skills_csv(
     Path(team): Path<i64>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(Extension(v)) = viewer else {
-        return require_login(&format!("/teams/{team}/skills"));
-    };
-    if !v.can_see_team(TeamId(team)) {
-        return forbidden();
-    }
-    let tm = match team_matrix(
-        &state,
-        &v,
-        TeamId(team),
-        query.get("role").map(String::as_str),
-        true,
-    )
-    .await
-    {
-        Ok(Some(x)) => x,
-        Ok(None) => return (StatusCode::NOT_FOUND, "No such team.").into_response(),
-        Err(e) => {
-            let _ = crate::error::AppError::internal(&e);
-            return (StatusCode::INTERNAL_SERVER_ERROR, "The export failed.").into_response();
-        }
+    let tm = match visible_matrix(&state, viewer, team, &query).await {
+        Ok(m) => m,
+        Err(response) => return response,
     };
     let mut out = csv::Writer::from_writer(Vec::new());
     let header_row = [
@@ -70,7 +86,123 @@ pub async fn team_skills_csv(
         }
     }
     match (ok, out.into_inner()) {
-        (true, Ok(bytes)) => super::skills::csv_response(bytes, &format!("team-{team}-skills.csv")),
+        (true, Ok(bytes)) => csv_response(bytes, &format!("team-{team}-skills.csv")),
         _ => (StatusCode::INTERNAL_SERVER_ERROR, "The export failed.").into_response(),
     }
+}
+
+/// `GET /teams/{team}/gaps.csv?role=…`: the gap report, one row per person and skill below
+/// target, largest weighted gap first, with the scarcity weight used (and whether it is the
+/// organisation's own), the exposure it carries and the module that closes it best.
+pub async fn team_gaps_csv(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(team): Path<i64>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let tm = match visible_matrix(&state, viewer, team, &query).await {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    let body = match gap_report(&state, &tm.weights, &tm.name, &tm.matrix) {
+        Some(b) => b,
+        None => return (StatusCode::INTERNAL_SERVER_ERROR, "The export failed.").into_response(),
+    };
+    csv_response(body, &format!("team-{team}-gaps.csv"))
+}
+
+fn gap_report(
+    state: &AppState,
+    w: &Weights,
+    team: &str,
+    matrix: &crate::domain::matrix::Matrix,
+) -> Option<Vec<u8>> {
+    let lib = state.library.current();
+    let mut rows = Vec::new();
+    for (row, gaps) in matrix.rows.iter().zip(matrix.gaps()) {
+        let recs = crate::domain::gaps::recommend(&lib, w, &gaps, &Default::default());
+        for (skill, gap) in gaps.iter().filter(|(_, g)| g.size() > 0.0) {
+            let weight = w.of(&lib, skill);
+            let closer = recs
+                .iter()
+                .find(|r| {
+                    lib.module(r.module.as_str())
+                        .is_some_and(|m| m.skills.iter().any(|(s, _)| s == skill))
+                })
+                .and_then(|r| lib.module(r.module.as_str()))
+                .map(|m| m.title.clone())
+                .unwrap_or_else(|| "none: hire or partner".to_string());
+            rows.push((
+                gap.size() * weight,
+                row,
+                skill.clone(),
+                *gap,
+                weight,
+                closer,
+            ));
+        }
+    }
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "team",
+        "person",
+        "role",
+        "skill",
+        "target",
+        "estimate",
+        "gap",
+        "measured",
+        "scarcity_weight",
+        "weight_source",
+        "exposure",
+        "closed_best_by",
+    ])
+    .ok()?;
+    for (exposure, row, skill, gap, weight, closer) in rows {
+        let source = if w.is_override(&skill) {
+            "organisation override".to_string()
+        } else {
+            match lib.skill(skill.as_str()).and_then(|s| s.scarcity.as_ref()) {
+                Some(s) if s.estimate => format!("estimate: {} ({})", s.source, s.date),
+                Some(s) => format!("{} ({})", s.source, s.date),
+                None => "default estimate".to_string(),
+            }
+        };
+        let estimate = match gap {
+            crate::domain::gaps::Gap::Measured { estimate, .. } => format!("{estimate:.2}"),
+            crate::domain::gaps::Gap::Unmeasured { .. } => String::new(),
+        };
+        out.write_record([
+            csv_safe(team),
+            csv_safe(&row.name),
+            csv_safe(row.role.as_deref().unwrap_or("")),
+            csv_safe(skill.as_str()),
+            gap.target().to_string(),
+            estimate,
+            format!("{:.2}", gap.size()),
+            matches!(gap, crate::domain::gaps::Gap::Measured { .. }).to_string(),
+            format!("{weight:.2}"),
+            csv_safe(&source),
+            format!("{exposure:.2}"),
+            csv_safe(&closer),
+        ])
+        .ok()?;
+    }
+    out.into_inner().ok()
+}
+
+/// A CSV download.
+pub fn csv_response(body: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -129,15 +129,15 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/members/{user}/remove", post(super::admin::remove))
         .route(
             "/admin/members/{user}/target-role",
-            post(super::skills::set_member_role),
+            post(super::admin::set_member_role),
         )
         .route(
             "/admin/teams/{team}/target-role",
-            post(super::skills::set_team_role),
+            post(super::admin::set_team_role),
         )
         .route("/org/scarcity", post(super::skills::set_scarcity))
         .route("/me/ratings", post(super::skills::save_ratings))
-        .route("/teams/{team}/gaps.csv", get(super::skills::team_gaps_csv))
+        .route("/teams/{team}/gaps.csv", get(super::export::team_gaps_csv))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
