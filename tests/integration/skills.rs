@@ -184,6 +184,17 @@ async fn hand_computed(f: Fixture) {
         org.contains("<td>3 of 5</td><td>0.60</td><td>1.50</td><td>0.50 (taxonomy)</td>"),
         "{org}"
     );
+    // The talent-shortage map of the organisation, by seed factor and challenge, drivers named.
+    let map = &html[html.find("data-testid=\"breakdown\"").unwrap()..];
+    for row in [
+        "Factor: Talent acquisition and retention</th><td>2.40</td><td>Model evaluation</td>",
+        "Factor: Data quality and availability</th><td>1.50</td><td>Data quality</td>",
+        "Challenge: Inadequate training and testing</th><td>3.90</td><td>Model evaluation, Data quality</td>",
+        "Challenge: Limited model complexity</th><td>1.50</td><td>Data quality</td>",
+        "Challenge: Difficulty deploying models</th><td>0.00</td><td>—</td>",
+    ] {
+        assert!(map.contains(row), "{row}: {map}");
+    }
     let cached = app.state.store.org_estimates(f.org).await.unwrap();
     let ann = cached
         .iter()

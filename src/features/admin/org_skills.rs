@@ -149,6 +149,20 @@ pub fn OrgSkillsPage() -> impl IntoView {
                     Some(r) => format!("Organisation skills, everyone against {}", r.name),
                     None => "Organisation skills against each person's role".to_string(),
                 };
+                let breakdown = if learners.len() < min {
+                    ().into_any()
+                } else {
+                    // Each skill row is itself a group: ones below the minimum size count toward
+                    // no total, so no total narrows down to fewer people.
+                    let mut shown = whole.clone();
+                    shown.rollup.retain(|r| r.people >= min);
+                    view! {
+                        <h2>"By factor and challenge of the AI divide"</h2>
+                        <p>"A skill that addresses several challenges counts toward each of them."</p>
+                        {crate::features::teams::breakdown_table(crate::features::teams::exposure_breakdown(&lib, &shown))}
+                    }
+                    .into_any()
+                };
                 let trend = if learners.len() < min {
                     ().into_any()
                 } else {
@@ -174,6 +188,7 @@ pub fn OrgSkillsPage() -> impl IntoView {
                     })}
                     <h2>"All learners"</h2>
                     {overall}
+                    {breakdown}
                     <h2>"Trend"</h2>
                     {trend}
                     <h2>"By team"</h2>

@@ -2,7 +2,9 @@
 //! and quiz results. A manager sees only the teams they manage.
 
 mod skills;
-pub use skills::{team_matrix, trend_chart, TeamMatrix, TeamSkillsPage};
+pub use skills::{
+    breakdown_table, exposure_breakdown, team_matrix, trend_chart, TeamMatrix, TeamSkillsPage,
+};
 
 use crate::domain::people::{Member, TeamId, UserId};
 use crate::server::state::AppState;

@@ -359,17 +359,7 @@ fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> i
         {trend}
         <h2>"By factor and challenge of the AI divide"</h2>
         <p>"A skill that addresses several challenges counts toward each of them."</p>
-        <table class="data" data-testid="breakdown">
-            <thead><tr><th scope="col">"Factor or challenge"</th><th scope="col">"Exposure"</th><th scope="col">"Driven by"</th></tr></thead>
-            <tbody>
-                {breakdown
-                    .into_iter()
-                    .map(|(label, exposure, drivers)| view! {
-                        <tr><th scope="row">{label}</th><td>{format!("{exposure:.2}")}</td><td>{drivers}</td></tr>
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        {breakdown_table(breakdown)}
         <h2>"Training plan"</h2>
         {if plan.is_empty() {
             view! { <p>"No module closes a gap of this team against this role."</p> }.into_any()
@@ -387,7 +377,7 @@ fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> i
 
 /// Exposure summed by seed factor, then by seed challenge, each with the (up to two) skills that
 /// drive it most.
-fn exposure_breakdown(
+pub fn exposure_breakdown(
     lib: &crate::domain::catalogue::Library,
     matrix: &Matrix,
 ) -> Vec<(String, f64, String)> {
@@ -428,4 +418,21 @@ fn exposure_breakdown(
         })
     }));
     out
+}
+
+/// The exposure breakdown as a table.
+pub fn breakdown_table(breakdown: Vec<(String, f64, String)>) -> impl IntoView {
+    view! {
+        <table class="data" data-testid="breakdown">
+            <thead><tr><th scope="col">"Factor or challenge"</th><th scope="col">"Exposure"</th><th scope="col">"Driven by"</th></tr></thead>
+            <tbody>
+                {breakdown
+                    .into_iter()
+                    .map(|(label, exposure, drivers)| view! {
+                        <tr><th scope="row">{label}</th><td>{format!("{exposure:.2}")}</td><td>{drivers}</td></tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
 }
