@@ -138,11 +138,7 @@ pub fn recommend(
                         .skill(skill.as_str())
                         .map(|s| s.name.as_str())
                         .unwrap_or(skill.as_str());
-                    reasons.push(format!(
-                        "closes {name}: {} → {}",
-                        gap.from_level().round(),
-                        to
-                    ));
+                    reasons.push(format!("closes {name}: {} → {to}", from_text(gap, to)));
                 }
             }
             (score > 0.0).then(|| Recommendation {
@@ -160,6 +156,17 @@ pub fn recommend(
             .then_with(|| minutes(lib, &a.module).cmp(&minutes(lib, &b.module)))
     });
     out
+}
+
+/// The level a gap starts from, as a whole level ("1 → 3"), or with a decimal where rounding
+/// would make it look closed already ("1.8 → 2", not "2 → 2").
+fn from_text(gap: &Gap, to: f64) -> String {
+    let from = gap.from_level();
+    if from.round() >= to {
+        format!("{from:.1}")
+    } else {
+        format!("{}", from.round())
+    }
 }
 
 fn minutes(lib: &Library, id: &ModuleId) -> u32 {
@@ -390,6 +397,13 @@ mod tests {
         assert_eq!(recs.len(), 1, "intro closes nothing");
         assert_eq!(recs[0].module, ModuleId::new("ship"));
         assert_eq!(recs[0].reasons, ["closes DEPLOY: 1 → 3"]);
+        let nearly = gaps(&[("deploy", Gap::of(3, Some(&est(2.8))))]);
+        let recs = recommend(&lib, &Weights::default(), &nearly, &HashSet::new());
+        assert_eq!(
+            recs[0].reasons,
+            ["closes DEPLOY: 2.8 → 3"],
+            "never \"3 → 3\""
+        );
         assert_eq!(recs[0].first, [ModuleId::new("intro")]);
         let done: HashSet<_> = [ModuleId::new("intro")].into();
         assert!(recommend(&lib, &Weights::default(), &g, &done)[0]

@@ -74,6 +74,10 @@ impl Cell {
             (None, None) => "—, no target".to_string(),
             (None, Some(g)) => format!("? / {} unmeasured", g.target()),
             (Some(e), Some(g)) if g.size() <= 0.0 => format!("{:.1} / {} ✓", e.level, g.target()),
+            // A gap that rounds to 0.0 is still a gap: "▲<0.1", never "▲0.0".
+            (Some(e), Some(g)) if g.size() < 0.05 => {
+                format!("{:.1} / {} ▲<0.1", e.level, g.target())
+            }
             (Some(e), Some(g)) => format!("{:.1} / {} ▲{:.1}", e.level, g.target(), g.size()),
         }
     }
@@ -346,6 +350,11 @@ mod tests {
         assert_eq!(m.rows[0].cells[1].text(), "? / 2 unmeasured");
         let bob_row = m.rows.iter().find(|r| r.name == "Bob").unwrap();
         assert_eq!(bob_row.cells[0].text(), "2.5 / 2 ✓");
+        let tiny = Cell {
+            estimate: Some(est(1.97)),
+            gap: Some(Gap::of(2, Some(&est(1.97)))),
+        };
+        assert_eq!(tiny.text(), "2.0 / 2 ▲<0.1");
         assert_eq!(bob_row.cells[1].text(), "1.0, no target");
         let cy_row = m.rows.iter().find(|r| r.name == "Cy").unwrap();
         assert_eq!(cy_row.cells[0].text(), "4.0, no target");

@@ -92,9 +92,10 @@ pub fn line_chart(
     let title_id = format!("{id}-title");
     let desc_id = format!("{id}-desc");
     let labelled_by = format!("{title_id} {desc_id}");
-    let grid = (0..=4)
+    // Five steps of a 1-2-5 top: 0.2, 0.4, 1 or 2 × 10^k, so every label is exact.
+    let grid = (0..=5)
         .map(|k| {
-            let v = y_top * f64::from(k) / 4.0;
+            let v = y_top * f64::from(k) / 5.0;
             let yy = y(v);
             view! {
                 <line x1=LEFT x2=WIDTH - RIGHT y1=yy y2=yy class="grid"></line>
