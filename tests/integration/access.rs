@@ -703,7 +703,6 @@ async fn team_heatmap_plan_and_safe_csv() {
         !csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"),
         "{csv}"
     );
-
     // The learner can see who can see their data: their team's manager and the admin, by name.
     let (_, html, _) = lea.get("/me/privacy").await;
     assert!(

@@ -575,3 +575,22 @@ async fn the_trend_chart_is_an_accessible_svg_with_its_figures_as_a_table() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_gap_report_is_safe_to_open_in_a_spreadsheet() {
+    let f = fixture(TestApp::new("tests/fixtures/valid").await).await;
+    let app = &f.app;
+    let mut admin = Client::new(app);
+    admin.login("admin@a.test", PW).await;
+    let t = invite(&mut admin, "learner", Some(f.team)).await;
+    join(app, &t, "=HYPERLINK(\"http://evil\")", "evil@a.test").await;
+    let mut max = Client::new(app);
+    max.login("max@a.test", PW).await;
+    let (status, csv, _) = max.get(&format!("/teams/{}/gaps.csv", f.team)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains("'=HYPERLINK"), "formula defused: {csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"),
+        "{csv}"
+    );
+}
