@@ -1162,6 +1162,7 @@ impl Store for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| map_write_error(e, None))?;
+        // An upsert: several app servers on one database may record the same day at once.
         let teams: Vec<i64> = rows.iter().map(|s| s.team.map_or(0, |t| t.0)).collect();
         let skills: Vec<&str> = rows.iter().map(|s| s.skill.as_str()).collect();
         let people: Vec<i64> = rows.iter().map(|s| i64::from(s.people)).collect();
@@ -1176,7 +1177,11 @@ impl Store for PostgresStore {
                s.mean_gap, s.exposure
              FROM UNNEST($3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],
                $8::float8[], $9::float8[])
-               AS s(team_id, skill_id, people, below, unmeasured, mean_gap, exposure)",
+               AS s(team_id, skill_id, people, below, unmeasured, mean_gap, exposure)
+             ON CONFLICT (org_id, team_id, skill_id, day) DO UPDATE SET
+               people = excluded.people, below_target = excluded.below_target,
+               unmeasured = excluded.unmeasured, mean_gap = excluded.mean_gap,
+               exposure = excluded.exposure",
         )
         .bind(org.0)
         .bind(day)

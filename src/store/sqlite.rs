@@ -1132,6 +1132,14 @@ impl Store for SqliteStore {
                     .push_bind(s.mean_gap)
                     .push_bind(s.exposure);
             });
+            // An upsert, like the PostgreSQL store's (where several servers may record a day at
+            // once).
+            q.push(
+                " ON CONFLICT (org_id, team_id, skill_id, day) DO UPDATE SET
+                   people = excluded.people, below_target = excluded.below_target,
+                   unmeasured = excluded.unmeasured, mean_gap = excluded.mean_gap,
+                   exposure = excluded.exposure",
+            );
             q.build()
                 .execute(&mut *tx)
                 .await

@@ -1706,6 +1706,20 @@ async fn ratings_overrides_and_snapshots(store: &dyn Store) {
             .unwrap(),
         [snap(Some(team), "2026-11-01", 2.0)]
     );
+    // Two servers recording the same day at the same moment both succeed.
+    let rows = [
+        snap(None, "2026-11-15", 0.5),
+        snap(Some(team), "2026-11-15", 1.5),
+    ];
+    let (a, b) = tokio::join!(
+        store.record_snapshots(org, "2026-11-15", &rows),
+        store.record_snapshots(org, "2026-11-15", &rows)
+    );
+    assert!(a.is_ok() && b.is_ok(), "{a:?} {b:?}");
+    assert_eq!(
+        store.snapshots(org, None, "2026-11-15").await.unwrap(),
+        [rows[0].clone()]
+    );
     assert!(store
         .snapshots(other_org, None, "2026-10-01")
         .await
