@@ -369,9 +369,9 @@ async fn kept_up_to_date(f: Fixture) {
     let html = plain(&html);
     let row = &html[html.find("/skills/evaluation\"").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains("<td>4</td>"), "{row}");
+    assert!(row.contains("<td>4 (expert)</td>"), "{row}");
     assert!(
-        html.contains("Compared with Analyst, the role assigned by your organisation."),
+        html.contains("Compared with Analyst, the role assigned to them."),
         "{html}"
     );
 }

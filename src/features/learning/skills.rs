@@ -165,7 +165,10 @@ pub fn render(input: SkillsView) -> impl IntoView {
                 }
                 .into_any()
             } else {
-                view! { {mine.map(|l| l.to_string()).unwrap_or_else(|| "not rated".into())} }.into_any()
+                let text = mine
+                    .map(|l| format!("{l} ({})", crate::domain::level::Level::new(l).map(|x| x.name()).unwrap_or("")))
+                    .unwrap_or_else(|| "not rated".into());
+                view! { {text} }.into_any()
             };
             let items = ev
                 .iter()
@@ -228,10 +231,11 @@ pub fn render(input: SkillsView) -> impl IntoView {
         .collect_view();
     let has_role = role.is_some();
     let role_note = match (&role, is_assigned) {
-        (Some(r), true) => format!(
+        (Some(r), true) if editable => format!(
             "Compared with {}, the role assigned by your organisation.",
             r.name
         ),
+        (Some(r), true) => format!("Compared with {}, the role assigned to them.", r.name),
         (Some(r), false) => format!("Compared with {}.", r.name),
         (None, _) => "No role is assigned yet: choose one to compare with.".to_string(),
     };
