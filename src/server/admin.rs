@@ -183,12 +183,18 @@ pub async fn remove(
     }
 }
 
-/// A role id from a form: `Ok(None)` for "none", `Err` for one the content does not define.
-fn role_field(state: &AppState, form: &Form) -> Result<Option<String>, ()> {
-    match form.get("role").filter(|r| !r.is_empty()) {
-        None => Ok(None),
-        Some(r) if state.library.current().roles().iter().any(|x| x.id.0 == r) => Ok(Some(r)),
-        Some(_) => Err(()),
+/// An admin's request to set a role profile: the admin and the role id (`None` for "none"), or
+/// the response refusing it (not an admin; a role the content does not define).
+fn role_profile_request(
+    state: &AppState,
+    viewer: Option<Extension<Viewer>>,
+    body: &Bytes,
+) -> Result<(Viewer, Option<String>), Response> {
+    let v = admin(viewer).map_err(Denied::response)?;
+    match Form::parse(body).get("role").filter(|r| !r.is_empty()) {
+        None => Ok((v, None)),
+        Some(r) if state.library.current().roles().iter().any(|x| x.id.0 == r) => Ok((v, Some(r))),
+        Some(_) => Err(see_other(&with_error("/admin", "role"), None)),
     }
 }
 
@@ -199,12 +205,9 @@ pub async fn set_member_role(
     Path(user): Path<i64>,
     body: Bytes,
 ) -> Response {
-    let v = match admin(viewer) {
-        Ok(v) => v,
-        Err(d) => return d.response(),
-    };
-    let Ok(role) = role_field(&state, &Form::parse(&body)) else {
-        return see_other(&with_error("/admin", "role"), None);
+    let (v, role) = match role_profile_request(&state, viewer, &body) {
+        Ok(x) => x,
+        Err(response) => return response,
     };
     match state
         .store
@@ -224,12 +227,9 @@ pub async fn set_team_role(
     Path(team): Path<i64>,
     body: Bytes,
 ) -> Response {
-    let v = match admin(viewer) {
-        Ok(v) => v,
-        Err(d) => return d.response(),
-    };
-    let Ok(role) = role_field(&state, &Form::parse(&body)) else {
-        return see_other(&with_error("/admin", "role"), None);
+    let (v, role) = match role_profile_request(&state, viewer, &body) {
+        Ok(x) => x,
+        Err(response) => return response,
     };
     match state
         .store

@@ -15,7 +15,6 @@ use crate::domain::people::{Member, MemberRole, OrgId, Team};
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::store::{ComputedEstimates, Snapshot, StoreError};
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Days since 1970-01-01 (UTC) of `t`.
@@ -241,18 +240,4 @@ pub async fn maintain(state: AppState, every: Duration) {
         }
         tokio::time::sleep(every).await;
     }
-}
-
-/// A trend series per skill from snapshots, oldest first: (day, value).
-pub fn series(
-    snapshots: &[Snapshot],
-    value: impl Fn(&Snapshot) -> f64,
-) -> BTreeMap<String, Vec<(String, f64)>> {
-    let mut out: BTreeMap<String, Vec<(String, f64)>> = BTreeMap::new();
-    for s in snapshots {
-        out.entry(s.skill.clone())
-            .or_default()
-            .push((s.day.clone(), value(s)));
-    }
-    out
 }

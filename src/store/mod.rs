@@ -582,6 +582,15 @@ fn unpack_estimates(
     Ok(())
 }
 
+/// `NotFound` unless an update changed a row (the id was not in the organisation).
+fn changed_one(done: u64) -> Result<(), StoreError> {
+    if done == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// Team ids in order, without repeats.
 fn canonical_teams(teams: &[TeamId]) -> Vec<TeamId> {
     let mut teams = teams.to_vec();

@@ -4,11 +4,11 @@
 //! form as from SQLite (see [`super::format_time`]).
 
 use super::{
-    assemble_members, canonical_roles, canonical_teams, decode_selected, encode_selected,
-    format_time, map_write_error, normalise_email, now_time, parse_role, parse_time, sort_teams,
-    to_u32, to_u8, unpack_estimates, Assignment, ComputedEstimates, Credentials, Invitation,
-    MemberScope, ModuleRecord, NewUser, ScarcityOverride, SelfRating, SessionRecord, Snapshot,
-    StaleEstimates, Store, StoreError, PACKED_ESTIMATE,
+    assemble_members, canonical_roles, canonical_teams, changed_one, decode_selected,
+    encode_selected, format_time, map_write_error, normalise_email, now_time, parse_role,
+    parse_time, sort_teams, to_u32, to_u8, unpack_estimates, Assignment, ComputedEstimates,
+    Credentials, Invitation, MemberScope, ModuleRecord, NewUser, ScarcityOverride, SelfRating,
+    SessionRecord, Snapshot, StaleEstimates, Store, StoreError, PACKED_ESTIMATE,
 };
 use crate::domain::proficiency::Estimate;
 
@@ -399,10 +399,7 @@ impl Store for PostgresStore {
         .bind(now)
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed_one(done.rows_affected())
     }
 
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
@@ -604,10 +601,7 @@ impl Store for PostgresStore {
         .bind(org.0)
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed_one(done.rows_affected())
     }
 
     async fn create_invitation(&self, invitation: &Invitation) -> Result<i64, StoreError> {
@@ -878,10 +872,7 @@ impl Store for PostgresStore {
         .bind(org.0)
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed_one(done.rows_affected())
     }
 
     async fn set_team_target_role(
@@ -896,10 +887,7 @@ impl Store for PostgresStore {
             .bind(org.0)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed_one(done.rows_affected())
     }
 
     async fn self_ratings(&self, org: OrgId, user: UserId) -> Result<Vec<SelfRating>, StoreError> {

@@ -8,11 +8,11 @@
 //! before the statement starts, with the same busy timeout.
 
 use super::{
-    assemble_members, canonical_roles, canonical_teams, decode_selected, encode_selected,
-    format_time, map_write_error, normalise_email, normalise_time, now_time, parse_role,
-    sort_teams, to_u32, to_u8, unpack_estimates, Assignment, ComputedEstimates, Credentials,
-    Invitation, MemberScope, ModuleRecord, NewUser, ScarcityOverride, SelfRating, SessionRecord,
-    Snapshot, StaleEstimates, Store, StoreError, PACKED_ESTIMATE,
+    assemble_members, canonical_roles, canonical_teams, changed_one, decode_selected,
+    encode_selected, format_time, map_write_error, normalise_email, normalise_time, now_time,
+    parse_role, sort_teams, to_u32, to_u8, unpack_estimates, Assignment, ComputedEstimates,
+    Credentials, Invitation, MemberScope, ModuleRecord, NewUser, ScarcityOverride, SelfRating,
+    SessionRecord, Snapshot, StaleEstimates, Store, StoreError, PACKED_ESTIMATE,
 };
 use crate::domain::proficiency::Estimate;
 
@@ -398,10 +398,7 @@ impl Store for SqliteStore {
         .bind(now)
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed_one(done.rows_affected())
     }
 
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
@@ -596,10 +593,7 @@ impl Store for SqliteStore {
         .bind(org.0)
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed_one(done.rows_affected())
     }
 
     async fn create_invitation(&self, invitation: &Invitation) -> Result<i64, StoreError> {
@@ -853,10 +847,7 @@ impl Store for SqliteStore {
         .bind(org.0)
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed_one(done.rows_affected())
     }
 
     async fn set_team_target_role(
@@ -871,10 +862,7 @@ impl Store for SqliteStore {
             .bind(org.0)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        changed_one(done.rows_affected())
     }
 
     async fn self_ratings(&self, org: OrgId, user: UserId) -> Result<Vec<SelfRating>, StoreError> {

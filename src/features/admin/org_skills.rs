@@ -154,8 +154,7 @@ pub fn OrgSkillsPage() -> impl IntoView {
                 } else {
                     // Each skill row is itself a group: ones below the minimum size count toward
                     // no total, so no total narrows down to fewer people.
-                    let mut shown = whole.clone();
-                    shown.rollup.retain(|r| r.people >= min);
+                    let shown: Vec<_> = whole.rollup.iter().filter(|r| r.people >= min).cloned().collect();
                     view! {
                         <h2>"By factor and challenge of the AI divide"</h2>
                         <p>"A skill that addresses several challenges counts toward each of them."</p>

@@ -273,7 +273,7 @@ fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> i
             .unwrap_or(usize::MAX)
     };
     plan.sort_by_key(|s| position(&s.module));
-    let breakdown = exposure_breakdown(&lib, &matrix);
+    let breakdown = exposure_breakdown(&lib, &matrix.rollup);
     let plan_hours: f64 = plan.iter().fold(0.0, |acc, s| acc + s.hours);
     let plan_removed: f64 = plan.iter().fold(0.0, |acc, s| acc + s.exposure_removed);
     let plan_items = plan
@@ -379,12 +379,11 @@ fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> i
 /// drive it most.
 pub fn exposure_breakdown(
     lib: &crate::domain::catalogue::Library,
-    matrix: &Matrix,
+    rollup: &[crate::domain::matrix::Rollup],
 ) -> Vec<(String, f64, String)> {
     use crate::domain::catalogue::{Challenge, Factor};
     let group = |label: String, keep: &dyn Fn(&crate::domain::catalogue::Skill) -> bool| {
-        let mut parts: Vec<(f64, String)> = matrix
-            .rollup
+        let mut parts: Vec<(f64, String)> = rollup
             .iter()
             .filter_map(|r| {
                 lib.skill(r.skill.as_str())
