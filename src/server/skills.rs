@@ -41,27 +41,37 @@ pub async fn save_ratings(
         _ => "/me/skills".to_string(),
     };
     let lib = state.library.current();
+    // The valid ratings are saved even when one is not, so nothing else is lost; the first bad
+    // one is named.
     let mut ratings = Vec::new();
+    let mut bad = None;
     for skill in lib.skills() {
         let Some(value) = form.raw(&format!("rating-{}", skill.id)) else {
             continue;
         };
-        let level = match value.trim() {
-            "" => None,
+        match value.trim() {
+            "" => ratings.push((skill.id.0.clone(), None)),
             x => match x.parse::<u8>() {
-                Ok(l) if l <= 4 => Some(l),
-                _ => return see_other(&with_error(&back, "rating"), None),
+                Ok(l) if l <= 4 => ratings.push((skill.id.0.clone(), Some(l))),
+                _ => {
+                    bad.get_or_insert(skill.id.0.clone());
+                }
             },
-        };
-        ratings.push((skill.id.0.clone(), level));
+        }
     }
-    match state
+    if let Err(e) = state
         .store
         .set_self_ratings(v.org, v.user, &ratings, &ts(Utc::now()))
         .await
     {
-        Ok(()) => see_other(&format!("{back}#ratings"), None),
-        Err(e) => failed(&back, e),
+        return failed(&back, e);
+    }
+    match bad {
+        None => see_other(&format!("{back}#ratings"), None),
+        Some(skill) => see_other(
+            &format!("{}&skill={skill}", with_error(&back, "rating")),
+            None,
+        ),
     }
 }
 
@@ -96,7 +106,12 @@ pub async fn set_scarcity(
             .filter(|n| !n.is_empty() && n.chars().count() <= 200);
         match (weight, note) {
             (Some(w), Some(n)) => Some((w, n)),
-            _ => return see_other(&with_error(back, "weight"), None),
+            _ => {
+                return see_other(
+                    &format!("{}&skill={skill}#skill-{skill}", with_error(back, "weight")),
+                    None,
+                )
+            }
         }
     };
     match state

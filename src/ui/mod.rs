@@ -52,14 +52,18 @@ pub fn Forbidden() -> impl IntoView {
     }
 }
 
-/// The sentence for `?error=<code>` on a page, if any, as an alert.
+/// The sentence for `?error=<code>` on a page, if any, as an alert; prefixed with the skill's
+/// name when `?skill=<id>` names the field it is about (only known skills: no text from the URL
+/// reaches the page).
 #[component]
 pub fn FormError() -> impl IntoView {
-    let code = leptos_router::hooks::use_query_map()
-        .get_untracked()
-        .get("error");
-    code.map(|c| {
-        view! { <p class="error" role="alert">{crate::server::forms::error_message(&c)}</p> }
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    let field = query
+        .get("skill")
+        .and_then(|id| library().skill(&id).map(|s| format!("{}: ", s.name)))
+        .unwrap_or_default();
+    query.get("error").map(|c| {
+        view! { <p class="error" role="alert">{field}{crate::server::forms::error_message(&c)}</p> }
     })
 }
 

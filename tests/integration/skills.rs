@@ -357,9 +357,28 @@ async fn kept_up_to_date(f: Fixture) {
     );
     let cached_after = app.state.store.org_estimates(f.org).await.unwrap();
     assert_eq!(cached, cached_after);
-    let (status, location) = cy.post_form("/me/ratings", "rating-evaluation=9").await;
+    // A bad rating is refused by name; the good one sent with it is kept.
+    let (status, location) = cy
+        .post_form("/me/ratings", "rating-evaluation=9&rating-data-quality=2")
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(location.as_deref(), Some("/me/skills?error=rating"));
+    assert_eq!(
+        location.as_deref(),
+        Some("/me/skills?error=rating&skill=evaluation")
+    );
+    let (_, html, _) = cy.get("/me/skills?error=rating&skill=evaluation").await;
+    assert!(
+        plain(&html).contains("Model evaluation: A self-rating is a level from 0 to 4"),
+        "{html}"
+    );
+    let mine = app
+        .state
+        .store
+        .self_ratings(f.org, f.people[2])
+        .await
+        .unwrap();
+    let levels: Vec<_> = mine.iter().map(|r| (r.skill.as_str(), r.level)).collect();
+    assert_eq!(levels, [("data-quality", 2), ("evaluation", 4)]);
     // The manager's drill-down shows the rating beside the estimate.
     let mut max = Client::new(app);
     max.login("max@a.test", PW).await;
@@ -436,6 +455,14 @@ async fn admins_set_roles_and_scarcity_for_their_own_organisation_only() {
         assert_eq!(status, StatusCode::SEE_OTHER);
         assert!(location.unwrap().contains("error="), "{bad}");
     }
+    let (_, location) = admin
+        .post_form("/org/scarcity", "skill=evaluation&weight=2&note=x")
+        .await;
+    let (_, html, _) = admin.get(&location.unwrap()).await;
+    assert!(
+        plain(&html).contains("Model evaluation: A scarcity weight is a number from 0 to 1"),
+        "the message names the skill: {html}"
+    );
     // A manager may not.
     let mut max = Client::new(app);
     max.login("max@a.test", PW).await;
