@@ -189,12 +189,12 @@ fn role_profile_request(
     state: &AppState,
     viewer: Option<Extension<Viewer>>,
     body: &Bytes,
-) -> Result<(Viewer, Option<String>), Response> {
-    let v = admin(viewer).map_err(Denied::response)?;
+) -> Result<(Viewer, Option<String>), Box<Response>> {
+    let v = admin(viewer).map_err(|d| Box::new(d.response()))?;
     match Form::parse(body).get("role").filter(|r| !r.is_empty()) {
         None => Ok((v, None)),
         Some(r) if state.library.current().roles().iter().any(|x| x.id.0 == r) => Ok((v, Some(r))),
-        Some(_) => Err(see_other(&with_error("/admin", "role"), None)),
+        Some(_) => Err(Box::new(see_other(&with_error("/admin", "role"), None))),
     }
 }
 
@@ -207,7 +207,7 @@ pub async fn set_member_role(
 ) -> Response {
     let (v, role) = match role_profile_request(&state, viewer, &body) {
         Ok(x) => x,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match state
         .store
@@ -229,7 +229,7 @@ pub async fn set_team_role(
 ) -> Response {
     let (v, role) = match role_profile_request(&state, viewer, &body) {
         Ok(x) => x,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match state
         .store
