@@ -12,7 +12,7 @@
 use levelfield::domain::matrix::{build, estimates_of, rollup_of};
 use levelfield::domain::people::MemberRole;
 use levelfield::server::config::Config;
-use levelfield::server::estimates::{current, people, snapshot_today, weights};
+use levelfield::server::estimates::{current, people, refresh, snapshot_today, weights};
 use levelfield::server::router::build_state;
 use std::error::Error;
 use std::time::Instant;
@@ -100,6 +100,13 @@ async fn main() -> Fallible<()> {
             "daily snapshot (every team and the organisation)",
             t,
             snapshot_today(&state, org).await?,
+        );
+        let t = Instant::now();
+        let n = refresh(&state, org, -1).await?;
+        step(
+            &format!("daily refresh: every cached estimate recomputed and stored ({n} people)"),
+            t,
+            (),
         );
         let t = Instant::now();
         let progress = state.store.org_progress(org).await?;
