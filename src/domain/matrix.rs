@@ -5,7 +5,7 @@
 use super::catalogue::{Library, Role};
 use super::gaps::{Gap, Weights};
 use super::ids::SkillId;
-use super::people::{Member, UserId};
+use super::people::{Member, TeamId, UserId};
 use super::proficiency::{estimate, evidence_by_skill, Estimate};
 use super::progress::{Attempt, ModuleProgress};
 use std::collections::{BTreeMap, HashMap};
@@ -267,6 +267,21 @@ pub fn csv_safe(field: &str) -> String {
     } else {
         field.to_string()
     }
+}
+
+/// One day's roll-up of one skill for a group: a team, or the whole organisation (`team` None),
+/// against each person's assigned target role. Stored daily for the trend charts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub team: Option<TeamId>,
+    pub skill: String,
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub people: u32,
+    pub below_target: u32,
+    pub unmeasured: u32,
+    pub mean_gap: f64,
+    pub exposure: f64,
 }
 
 #[cfg(test)]

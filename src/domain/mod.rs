@@ -21,3 +21,5 @@ pub mod proficiency;
 #[cfg(feature = "ssr")]
 pub mod progress;
 pub mod quiz;
+#[cfg(feature = "ssr")]
+pub mod skills;

@@ -10,10 +10,11 @@ use super::state::AppState;
 use crate::domain::catalogue::Library;
 use crate::domain::gaps::Weights;
 use crate::domain::ids::SkillId;
+use crate::domain::matrix::Snapshot;
 use crate::domain::matrix::{build, estimates_of, Estimates, Person};
 use crate::domain::people::{Member, MemberRole, OrgId, Team};
 use crate::domain::progress::{Attempt, ModuleProgress};
-use crate::store::{ComputedEstimates, Snapshot, StoreError};
+use crate::store::{ComputedEstimates, StoreError};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 

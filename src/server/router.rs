@@ -6,7 +6,7 @@ use super::security::same_origin_only;
 use super::state::{AppState, LibraryHandle};
 use crate::app::{shell, App};
 use crate::courseware;
-use crate::store::{self, ModuleRecord, Store, StoreError};
+use crate::store::{self, ConnectError, ModuleRecord, Store, StoreError};
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
@@ -21,6 +21,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot open the database")]
+    Connect(#[from] ConnectError),
+    #[error("cannot register the content's modules")]
     Store(#[from] StoreError),
 }
 

@@ -11,12 +11,12 @@
 
 use crate::common::{enc, invite, join, setup_org, Client, TestApp, PW};
 use axum::http::StatusCode;
+use levelfield::domain::matrix::Snapshot;
 use levelfield::domain::people::{OrgId, TeamId, UserId};
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
 use levelfield::server::account::prepare_setup;
 use levelfield::server::auth::ts;
 use levelfield::server::estimates;
-use levelfield::store::Snapshot;
 
 struct Fixture {
     app: TestApp,

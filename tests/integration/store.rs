@@ -7,12 +7,13 @@
 
 use crate::common::PgDatabase;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use levelfield::domain::matrix::Snapshot;
 use levelfield::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use levelfield::domain::proficiency::Estimate;
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
 use levelfield::store::{
     connect, Assignment, ComputedEstimates, Invitation, ModuleRecord, NewUser, SessionRecord,
-    Snapshot, Store, StoreError,
+    Store, StoreError,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -126,6 +127,7 @@ parity!(
     team_records,
     estimate_cache_follows_evidence_versions,
     ratings_overrides_and_snapshots,
+    converged_forms_behave_alike,
 );
 
 parity_db!(
@@ -1725,4 +1727,143 @@ async fn ratings_overrides_and_snapshots(store: &dyn Store) {
         .await
         .unwrap()
         .is_empty());
+}
+
+/// The statements that used to differ between the backends by accident (the module registry
+/// read, member and team inserts, the team check, the snapshot insert) now have one form; this
+/// pins what they do, on both.
+async fn converged_forms_behave_alike(store: &dyn Store) {
+    // The registry comes back in byte order of ids, whatever the database's collation.
+    let ids = ["a_b", "B", "a", "_x", "a-b", "Z"];
+    let recs: Vec<ModuleRecord> = ids.iter().map(|id| rec(id, id)).collect();
+    store.sync_modules(&recs).await.unwrap();
+    store.sync_modules(&recs[..3]).await.unwrap();
+    let all = store.module_registry().await.unwrap();
+    let got: Vec<(&str, bool)> = all.iter().map(|m| (m.id.as_str(), m.present)).collect();
+    assert_eq!(
+        got,
+        [
+            ("B", true),
+            ("Z", false),
+            ("_x", false),
+            ("a", true),
+            ("a-b", false),
+            ("a_b", true)
+        ]
+    );
+
+    // Members: roles and teams stored once each, in canonical order.
+    let (org, admin) = new_org(store, "Acme", "admin@acme.test").await;
+    let (other, other_admin) = new_org(store, "Other", "admin@other.test").await;
+    let red = store.create_team(org, "Red").await.unwrap();
+    let blue = store.create_team(org, "Blue").await.unwrap();
+    let theirs = store.create_team(other, "Theirs").await.unwrap();
+    assert_eq!(
+        store.member(org, admin).await.unwrap().roles,
+        MemberRole::ALL.to_vec()
+    );
+    let manager = join(
+        store,
+        org,
+        admin,
+        MemberRole::Manager,
+        Some(red),
+        "m@acme.test",
+        "Manager",
+    )
+    .await;
+    let m = store.member(org, manager).await.unwrap();
+    assert_eq!(m.roles, [MemberRole::Learner, MemberRole::Manager]);
+    assert_eq!((m.teams, m.manages), (vec![red], vec![red]));
+
+    let assignment = Assignment {
+        roles: vec![MemberRole::Author, MemberRole::Learner, MemberRole::Author],
+        teams: vec![red, blue, red, blue],
+        manages: vec![blue, blue],
+    };
+    store.assign(org, manager, &assignment).await.unwrap();
+    let m = store.member(org, manager).await.unwrap();
+    let mut both = vec![red, blue];
+    both.sort();
+    assert_eq!(m.roles, [MemberRole::Learner, MemberRole::Author]);
+    assert_eq!((m.teams.clone(), m.manages.clone()), (both, vec![blue]));
+
+    // Another organisation's team, existing or not, as a member's or a manager's team, or on
+    // an invitation: NotFound, and nothing changes.
+    for (teams, manages) in [
+        (vec![red, theirs], vec![]),
+        (vec![red], vec![blue, theirs]),
+        (vec![TeamId(theirs.0 + 1000)], vec![]),
+    ] {
+        let bad = Assignment {
+            roles: vec![MemberRole::Learner],
+            teams,
+            manages,
+        };
+        assert!(matches!(
+            store.assign(org, manager, &bad).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(store.member(org, manager).await.unwrap(), m);
+    }
+    let t = token("invite");
+    let foreign = invitation(org, admin, &t, MemberRole::Learner, Some(theirs), 60);
+    assert!(matches!(
+        store.create_invitation(&foreign).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(store.invitation(&t).await.unwrap().is_none());
+    let _ = other_admin;
+
+    // Snapshots: more rows than one insert statement takes, replaced as a whole by a second
+    // recording of the day, read back by day then skill in byte order.
+    let snap = |team: Option<TeamId>, skill: String, day: &str| Snapshot {
+        team,
+        skill,
+        day: day.into(),
+        people: 3,
+        below_target: 1,
+        unmeasured: 0,
+        mean_gap: 0.5,
+        exposure: 0.25,
+    };
+    let many: Vec<Snapshot> = (0..2500)
+        .map(|i| snap(None, format!("skill-{i:04}"), "2026-11-02"))
+        .collect();
+    store
+        .record_snapshots(org, "2026-11-02", &many)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .snapshots(org, None, "2026-11-01")
+            .await
+            .unwrap()
+            .len(),
+        2500
+    );
+    let day = |d: &str| -> Vec<Snapshot> {
+        ["b", "B", "_b", "a"]
+            .into_iter()
+            .map(|s| snap(None, s.to_string(), d))
+            .collect()
+    };
+    store
+        .record_snapshots(org, "2026-11-02", &day("2026-11-02"))
+        .await
+        .unwrap();
+    store
+        .record_snapshots(org, "2026-11-01", &day("2026-11-01"))
+        .await
+        .unwrap();
+    let got = store.snapshots(org, None, "2026-11-01").await.unwrap();
+    let order: Vec<(&str, &str)> = got
+        .iter()
+        .map(|s| (s.day.as_str(), s.skill.as_str()))
+        .collect();
+    let expected: Vec<(&str, &str)> = ["2026-11-01", "2026-11-02"]
+        .into_iter()
+        .flat_map(|d| ["B", "_b", "a", "b"].map(|s| (d, s)))
+        .collect();
+    assert_eq!(order, expected);
 }

@@ -4,12 +4,13 @@
 
 use crate::domain::catalogue::Role;
 use crate::domain::gaps::{team_plan, Weights};
+use crate::domain::matrix::Snapshot;
 use crate::domain::matrix::{build, estimates_of, Matrix};
 use crate::domain::people::TeamId;
 use crate::server::auth::Viewer;
 use crate::server::estimates::{people, weights};
 use crate::server::state::AppState;
-use crate::store::{Snapshot, StoreError};
+use crate::store::StoreError;
 use crate::ui::chart::{line_chart, Series};
 use crate::ui::{library, redirect_to_login, set_not_found, viewer, Forbidden};
 use leptos::prelude::*;

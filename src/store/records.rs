@@ -1,0 +1,95 @@
+//! What the store takes and gives that is not a domain type: registry entries, new accounts,
+//! login data, sessions, invitations, member assignments and the estimate cache's bookkeeping.
+//! Plain data; no sqlx here (decoding is in `rows.rs`).
+
+use crate::domain::people::{MemberRole, OrgId, TeamId, UserId};
+use crate::domain::proficiency::Estimate;
+
+/// A module as the registry remembers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleRecord {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub content_hash: String,
+    /// Whether the module is in the content tree now.
+    pub present: bool,
+}
+
+/// A new account's details. `password_hash` is a PHC string (Argon2id); never a password.
+#[derive(Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What login needs to know about an account. Never serialized, never sent to a browser.
+#[derive(Clone)]
+pub struct Credentials {
+    pub user: UserId,
+    pub org: OrgId,
+    pub password_hash: String,
+}
+
+/// A server-side session. `id_hash` is the SHA-256 of the cookie value: the database never
+/// holds a usable session id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id_hash: String,
+    pub user: UserId,
+    /// RFC 3339 times.
+    pub created_at: String,
+    pub last_seen_at: String,
+    /// Absolute expiry.
+    pub expires_at: String,
+}
+
+/// An invitation to join an organisation with a role (and optionally a team).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub id: i64,
+    pub org: OrgId,
+    pub token_hash: String,
+    pub email: Option<String>,
+    pub role: MemberRole,
+    pub team: Option<TeamId>,
+    pub created_by: UserId,
+    pub created_at: String,
+    pub expires_at: String,
+    pub used_at: Option<String>,
+}
+
+/// A person whose cached estimates are missing or out of date, with the evidence version to
+/// compute them from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaleEstimates {
+    pub user: UserId,
+    pub version: i64,
+}
+
+/// A person's freshly computed estimates, per skill with evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComputedEstimates {
+    pub user: UserId,
+    /// The evidence version they were computed from: stored only if it is still current.
+    pub version: i64,
+    pub skills: Vec<(String, Estimate)>,
+}
+
+/// Roles and teams of a member, replaced as a whole by an admin.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Assignment {
+    pub roles: Vec<MemberRole>,
+    pub teams: Vec<TeamId>,
+    pub manages: Vec<TeamId>,
+}

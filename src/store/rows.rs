@@ -1,0 +1,479 @@
+//! Row structs: one `#[derive(sqlx::FromRow)]` struct per result shape, shared by both
+//! backends (the derive is generic over the row type), and their conversion into the records
+//! callers see. Orders that must not depend on a database's collation (text ids, names) are
+//! applied here, in Rust, so both backends return the same order.
+
+use super::records::{Credentials, Invitation, ModuleRecord, SessionRecord, StaleEstimates};
+use super::time::DbTime;
+use super::{canonical_roles, canonical_teams, StoreError};
+use crate::domain::matrix::Snapshot;
+use crate::domain::people::{
+    AttemptId, Member, MemberRole, OrgId, Organisation, Team, TeamId, UserId,
+};
+use crate::domain::proficiency::Estimate;
+use crate::domain::progress::{AnswerRecord, Attempt, ModuleProgress};
+use crate::domain::skills::{ScarcityOverride, SelfRating};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// A value read from the database that does not fit its Rust type.
+fn decode_error(what: String) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(what.into()))
+}
+
+pub(super) fn parse_role(key: &str) -> Result<MemberRole, StoreError> {
+    MemberRole::parse(key).ok_or_else(|| decode_error(format!("unknown role `{key}`")))
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ModuleRow {
+    id: String,
+    slug: String,
+    title: String,
+    content_hash: String,
+    present: bool,
+}
+
+/// The registry ordered by id.
+pub(super) fn modules(rows: Vec<ModuleRow>) -> Vec<ModuleRecord> {
+    let mut out: Vec<ModuleRecord> = rows
+        .into_iter()
+        .map(|r| ModuleRecord {
+            id: r.id,
+            slug: r.slug,
+            title: r.title,
+            content_hash: r.content_hash,
+            present: r.present,
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct CredentialsRow {
+    user_id: i64,
+    org_id: i64,
+    password_hash: String,
+}
+
+impl From<CredentialsRow> for Credentials {
+    fn from(r: CredentialsRow) -> Credentials {
+        Credentials {
+            user: UserId(r.user_id),
+            org: OrgId(r.org_id),
+            password_hash: r.password_hash,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct OrgRow {
+    id: i64,
+    name: String,
+}
+
+impl From<OrgRow> for Organisation {
+    fn from(r: OrgRow) -> Organisation {
+        Organisation {
+            id: OrgId(r.id),
+            name: r.name,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SessionRow {
+    id_hash: String,
+    user_id: i64,
+    created_at: DbTime,
+    last_seen_at: DbTime,
+    expires_at: DbTime,
+}
+
+impl From<SessionRow> for SessionRecord {
+    fn from(r: SessionRow) -> SessionRecord {
+        SessionRecord {
+            id_hash: r.id_hash,
+            user: UserId(r.user_id),
+            created_at: r.created_at.text(),
+            last_seen_at: r.last_seen_at.text(),
+            expires_at: r.expires_at.text(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct InvitationRow {
+    id: i64,
+    org_id: i64,
+    token_hash: String,
+    email: Option<String>,
+    role: String,
+    team_id: Option<i64>,
+    created_by: i64,
+    created_at: DbTime,
+    expires_at: DbTime,
+    used_at: Option<DbTime>,
+}
+
+impl TryFrom<InvitationRow> for Invitation {
+    type Error = StoreError;
+    fn try_from(r: InvitationRow) -> Result<Invitation, StoreError> {
+        Ok(Invitation {
+            id: r.id,
+            org: OrgId(r.org_id),
+            token_hash: r.token_hash,
+            email: r.email,
+            role: parse_role(&r.role)?,
+            team: r.team_id.map(TeamId),
+            created_by: UserId(r.created_by),
+            created_at: r.created_at.text(),
+            expires_at: r.expires_at.text(),
+            used_at: r.used_at.map(DbTime::text),
+        })
+    }
+}
+
+/// An invitation just used: what the new member gets.
+#[derive(sqlx::FromRow)]
+pub(super) struct UsedInvitationRow {
+    pub(super) id: i64,
+    pub(super) org_id: i64,
+    pub(super) role: String,
+    pub(super) team_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct TeamRow {
+    id: i64,
+    org_id: i64,
+    name: String,
+    target_role: Option<String>,
+}
+
+/// Teams ordered by name (see [`name_key`]).
+pub(super) fn teams(rows: Vec<TeamRow>) -> Vec<Team> {
+    let mut teams: Vec<Team> = rows
+        .into_iter()
+        .map(|r| Team {
+            id: TeamId(r.id),
+            org: OrgId(r.org_id),
+            name: r.name,
+            target_role: r.target_role,
+        })
+        .collect();
+    teams.sort_by_cached_key(|t| (name_key(&t.name), t.id));
+    teams
+}
+
+/// Order by name, the same whatever the database's collation: case-insensitively, then
+/// exactly.
+fn name_key(name: &str) -> (String, String) {
+    (name.to_lowercase(), name.to_string())
+}
+
+/// A member's account and membership.
+#[derive(sqlx::FromRow)]
+pub(super) struct PersonRow {
+    user_id: i64,
+    org_id: i64,
+    email: String,
+    name: String,
+    target_role: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RoleRow {
+    user_id: i64,
+    role: String,
+}
+
+/// A member's place in a team: as a member, or as its manager.
+#[derive(sqlx::FromRow)]
+pub(super) struct TeamLinkRow {
+    user_id: i64,
+    team_id: i64,
+    manages: bool,
+}
+
+/// Assembles members, ordered by name, from the three member queries' rows.
+pub(super) fn members(
+    people: Vec<PersonRow>,
+    roles: Vec<RoleRow>,
+    links: Vec<TeamLinkRow>,
+) -> Result<Vec<Member>, StoreError> {
+    let mut index: HashMap<i64, usize> = HashMap::with_capacity(people.len());
+    let mut members: Vec<Member> = Vec::with_capacity(people.len());
+    for p in people {
+        index.insert(p.user_id, members.len());
+        members.push(Member {
+            user: UserId(p.user_id),
+            org: OrgId(p.org_id),
+            email: p.email,
+            name: p.name,
+            roles: Vec::new(),
+            teams: Vec::new(),
+            manages: Vec::new(),
+            target_role: p.target_role,
+        });
+    }
+    for r in roles {
+        if let Some(&i) = index.get(&r.user_id) {
+            members[i].roles.push(parse_role(&r.role)?);
+        }
+    }
+    for l in links {
+        if let Some(&i) = index.get(&l.user_id) {
+            let member = &mut members[i];
+            let list = if l.manages {
+                &mut member.manages
+            } else {
+                &mut member.teams
+            };
+            list.push(TeamId(l.team_id));
+        }
+    }
+    for member in &mut members {
+        member.roles = canonical_roles(member.roles.drain(..));
+        member.teams = canonical_teams(&member.teams);
+        member.manages = canonical_teams(&member.manages);
+    }
+    members.sort_by_cached_key(|m| (name_key(&m.name), m.user));
+    Ok(members)
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ProgressRow {
+    user_id: i64,
+    module_id: String,
+    #[sqlx(try_from = "i64")]
+    sections_reached: u32,
+    #[sqlx(try_from = "i64")]
+    sections_total: u32,
+    resume_anchor: Option<String>,
+    started_at: DbTime,
+    updated_at: DbTime,
+    completed_at: Option<DbTime>,
+}
+
+/// Progress, most recently updated first, then by module id.
+pub(super) fn progress(mut rows: Vec<ProgressRow>) -> Vec<ModuleProgress> {
+    rows.sort_by(|a, b| {
+        (b.updated_at.cmp(&a.updated_at)).then_with(|| a.module_id.cmp(&b.module_id))
+    });
+    rows.into_iter()
+        .map(|r| ModuleProgress {
+            user: UserId(r.user_id),
+            module: r.module_id,
+            sections_reached: r.sections_reached,
+            sections_total: r.sections_total,
+            resume_anchor: r.resume_anchor,
+            started_at: r.started_at.text(),
+            updated_at: r.updated_at.text(),
+            completed_at: r.completed_at.map(DbTime::text),
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AttemptRow {
+    id: i64,
+    user_id: i64,
+    module_id: String,
+    #[sqlx(try_from = "i64")]
+    score: u32,
+    #[sqlx(try_from = "i64")]
+    total: u32,
+    submitted_at: DbTime,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AnswerRow {
+    attempt_id: i64,
+    question_id: String,
+    skill_id: String,
+    #[sqlx(try_from = "i64")]
+    difficulty: u8,
+    selected: String,
+    correct: bool,
+}
+
+/// Attempts in the order read, each with its answers (read in position order).
+pub(super) fn attempts(
+    rows: Vec<AttemptRow>,
+    answers: Vec<AnswerRow>,
+) -> Result<Vec<Attempt>, StoreError> {
+    let mut by_attempt: HashMap<i64, Vec<AnswerRecord>> = HashMap::new();
+    for a in answers {
+        by_attempt
+            .entry(a.attempt_id)
+            .or_default()
+            .push(AnswerRecord {
+                question: a.question_id,
+                skill: a.skill_id,
+                difficulty: a.difficulty,
+                selected: decode_selected(&a.selected)?,
+                correct: a.correct,
+            });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| Attempt {
+            id: AttemptId(r.id),
+            user: UserId(r.user_id),
+            module: r.module_id,
+            score: r.score,
+            total: r.total,
+            answers: by_attempt.remove(&r.id).unwrap_or_default(),
+            submitted_at: r.submitted_at.text(),
+        })
+        .collect())
+}
+
+fn decode_selected(text: &str) -> Result<Vec<u8>, StoreError> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|part| {
+            part.parse::<u8>()
+                .map_err(|_| decode_error(format!("bad selected options `{text}`")))
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RatingRow {
+    skill_id: String,
+    /// `SMALLINT` on PostgreSQL; `i16` decodes SQLite's `INTEGER` as well.
+    #[sqlx(try_from = "i16")]
+    level: u8,
+    rated_at: DbTime,
+}
+
+/// Self-ratings by skill id.
+pub(super) fn ratings(rows: Vec<RatingRow>) -> Vec<SelfRating> {
+    let mut out: Vec<SelfRating> = rows
+        .into_iter()
+        .map(|r| SelfRating {
+            skill: r.skill_id,
+            level: r.level,
+            rated_at: r.rated_at.text(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.skill.cmp(&b.skill));
+    out
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct OverrideRow {
+    skill_id: String,
+    weight: f64,
+    note: String,
+    set_by: Option<i64>,
+    set_at: DbTime,
+}
+
+/// Scarcity overrides by skill id.
+pub(super) fn overrides(rows: Vec<OverrideRow>) -> Vec<ScarcityOverride> {
+    let mut out: Vec<ScarcityOverride> = rows
+        .into_iter()
+        .map(|r| ScarcityOverride {
+            skill: r.skill_id,
+            weight: r.weight,
+            note: r.note,
+            set_by: r.set_by.map(UserId),
+            set_at: r.set_at.text(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.skill.cmp(&b.skill));
+    out
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct StaleRow {
+    user_id: i64,
+    evidence_version: i64,
+}
+
+impl From<StaleRow> for StaleEstimates {
+    fn from(r: StaleRow) -> StaleEstimates {
+        StaleEstimates {
+            user: UserId(r.user_id),
+            version: r.evidence_version,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SnapshotRow {
+    skill_id: String,
+    day: NaiveDate,
+    #[sqlx(try_from = "i64")]
+    people: u32,
+    #[sqlx(try_from = "i64")]
+    below_target: u32,
+    #[sqlx(try_from = "i64")]
+    unmeasured: u32,
+    mean_gap: f64,
+    exposure: f64,
+}
+
+/// One group's snapshots, oldest first, then by skill id.
+pub(super) fn snapshots(team: Option<TeamId>, rows: Vec<SnapshotRow>) -> Vec<Snapshot> {
+    let mut rows = rows;
+    rows.sort_by(|a, b| (a.day, &a.skill_id).cmp(&(b.day, &b.skill_id)));
+    rows.into_iter()
+        .map(|r| Snapshot {
+            team,
+            skill: r.skill_id,
+            day: r.day.format("%Y-%m-%d").to_string(),
+            people: r.people,
+            below_target: r.below_target,
+            unmeasured: r.unmeasured,
+            mean_gap: r.mean_gap,
+            exposure: r.exposure,
+        })
+        .collect()
+}
+
+/// A person's cached estimates packed into one text (see `sql::estimates::PACKED`).
+#[derive(sqlx::FromRow)]
+pub(super) struct PackedRow {
+    user_id: i64,
+    packed: String,
+}
+
+/// Unpacks every person's cached estimates: (person, skill, estimate).
+pub(super) fn estimates(
+    rows: Vec<PackedRow>,
+) -> Result<Vec<(UserId, String, Estimate)>, StoreError> {
+    let mut out = Vec::with_capacity(rows.len() * 16);
+    for row in rows {
+        for item in row.packed.split(';').filter(|i| !i.is_empty()) {
+            let bad = || decode_error(format!("packed estimate `{item}`"));
+            let (skill, values) = item.split_once('=').ok_or_else(bad)?;
+            let v: Vec<f64> = values
+                .split(',')
+                .map(|x| x.parse::<f64>().map_err(|_| bad()))
+                .collect::<Result<_, _>>()?;
+            let [level, se, low, high, evidence, weight] = v[..] else {
+                return Err(bad());
+            };
+            out.push((
+                UserId(row.user_id),
+                skill.to_string(),
+                Estimate {
+                    level,
+                    se,
+                    low,
+                    high,
+                    evidence: evidence.max(0.0) as usize,
+                    weight,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,31 @@
+//! Accounts, sessions and login throttling.
+
+pub const CREDENTIALS: &str = "SELECT u.id AS user_id, m.org_id, u.password_hash FROM users u
+    JOIN memberships m ON m.user_id = u.id WHERE u.email = $1";
+
+pub const PASSWORD_HASH: &str = "SELECT password_hash FROM users WHERE id = $1";
+
+pub const SET_PASSWORD: &str =
+    "UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1";
+
+pub const INSERT_SESSION: &str =
+    "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5)";
+
+pub const SESSION: &str =
+    "SELECT id_hash, user_id, created_at, last_seen_at, expires_at FROM sessions
+     WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at >= $3";
+
+pub const TOUCH_SESSION: &str =
+    "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1 AND last_seen_at < $2";
+
+pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id_hash = $1";
+
+pub const DELETE_OTHER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2";
+
+pub const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2";
+
+pub const INSERT_LOGIN_FAILURE: &str = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
+
+pub const LOGIN_FAILURES_SINCE: &str =
+    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";

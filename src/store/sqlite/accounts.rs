@@ -1,0 +1,128 @@
+//! Accounts, sessions and login throttling on SQLite.
+
+use super::SqliteStore;
+use crate::domain::people::{Member, OrgId, UserId};
+use crate::store::rows::{CredentialsRow, SessionRow};
+use crate::store::sql::{accounts as sql, MembersOf};
+use crate::store::time::DbTime;
+use crate::store::{changed_one, map_write_error, normalise_email};
+use crate::store::{shared, Result};
+use crate::store::{Accounts, Credentials, SessionRecord, StoreError};
+use async_trait::async_trait;
+
+#[async_trait]
+impl Accounts for SqliteStore {
+    async fn credentials(&self, email: &str) -> Result<Option<Credentials>> {
+        let row = sqlx::query_as::<_, CredentialsRow>(sql::CREDENTIALS)
+            .bind(normalise_email(email))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(Credentials::from))
+    }
+
+    async fn member(&self, org: OrgId, user: UserId) -> Result<Member> {
+        shared::member(&self.pool, MembersOf::OrgUser(org, user)).await
+    }
+
+    async fn member_by_user(&self, user: UserId) -> Result<Member> {
+        shared::member(&self.pool, MembersOf::User(user)).await
+    }
+
+    async fn password_hash(&self, user: UserId) -> Result<String> {
+        sqlx::query_scalar(sql::PASSWORD_HASH)
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn set_password(&self, user: UserId, hash: &str, now: &str) -> Result<()> {
+        let done = sqlx::query(sql::SET_PASSWORD)
+            .bind(user.0)
+            .bind(hash)
+            .bind(DbTime::parse(now)?)
+            .execute(&self.pool)
+            .await?;
+        changed_one(done.rows_affected())
+    }
+
+    async fn create_session(&self, s: &SessionRecord) -> Result<()> {
+        sqlx::query(sql::INSERT_SESSION)
+            .bind(&s.id_hash)
+            .bind(s.user.0)
+            .bind(DbTime::parse(&s.created_at)?)
+            .bind(DbTime::parse(&s.last_seen_at)?)
+            .bind(DbTime::parse(&s.expires_at)?)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| map_write_error(e, None))?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: &str,
+        idle_cutoff: &str,
+    ) -> Result<Option<SessionRecord>> {
+        let row = sqlx::query_as::<_, SessionRow>(sql::SESSION)
+            .bind(id_hash)
+            .bind(DbTime::parse(now)?)
+            .bind(DbTime::parse(idle_cutoff)?)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(SessionRecord::from))
+    }
+
+    async fn touch_session(&self, id_hash: &str, now: &str) -> Result<()> {
+        sqlx::query(sql::TOUCH_SESSION)
+            .bind(id_hash)
+            .bind(DbTime::parse(now)?)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        sqlx::query(sql::DELETE_SESSION)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_other_sessions(&self, user: UserId, keep: &str) -> Result<u64> {
+        let done = sqlx::query(sql::DELETE_OTHER_SESSIONS)
+            .bind(user.0)
+            .bind(keep)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn purge_sessions(&self, now: &str, idle_cutoff: &str) -> Result<u64> {
+        let done = sqlx::query(sql::PURGE_SESSIONS)
+            .bind(DbTime::parse(now)?)
+            .bind(DbTime::parse(idle_cutoff)?)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn record_login_failure(&self, key: &str, now: &str) -> Result<()> {
+        sqlx::query(sql::INSERT_LOGIN_FAILURE)
+            .bind(key)
+            .bind(DbTime::parse(now)?)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn login_failures_since(&self, key: &str, since: &str) -> Result<i64> {
+        Ok(sqlx::query_scalar(sql::LOGIN_FAILURES_SINCE)
+            .bind(key)
+            .bind(DbTime::parse(since)?)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

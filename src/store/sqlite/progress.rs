@@ -1,0 +1,162 @@
+//! The module registry, reading progress and quiz attempts on SQLite.
+
+use super::SqliteStore;
+use crate::domain::people::{AttemptId, OrgId, TeamId, UserId};
+use crate::domain::progress::{Attempt, ModuleProgress, NewAttempt};
+use crate::store::rows::{self, ModuleRow};
+use crate::store::sql::{progress as sql, RecordsOf};
+use crate::store::time::DbTime;
+use crate::store::{encode_selected, map_write_error, ModuleRecord, Progress};
+use crate::store::{shared, Result};
+use async_trait::async_trait;
+use sqlx::{QueryBuilder, Sqlite};
+
+/// Answers stored per `INSERT` statement (SQLite takes 32766 parameters, 7 each).
+const ANSWERS_PER_INSERT: usize = 4000;
+
+#[async_trait]
+impl Progress for SqliteStore {
+    async fn sync_modules(&self, modules: &[ModuleRecord]) -> Result<()> {
+        let now = DbTime::now();
+        let mut tx = self.write().await?;
+        sqlx::query(sql::UNMARK_MODULES).execute(&mut *tx).await?;
+        for m in modules {
+            sqlx::query(sql::UPSERT_MODULE)
+                .bind(&m.id)
+                .bind(&m.slug)
+                .bind(&m.title)
+                .bind(&m.content_hash)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn module_registry(&self) -> Result<Vec<ModuleRecord>> {
+        let found = sqlx::query_as::<_, ModuleRow>(sql::MODULE_REGISTRY)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows::modules(found))
+    }
+
+    async fn record_progress(
+        &self,
+        user: UserId,
+        module: &str,
+        reached: u32,
+        total: u32,
+        anchor: Option<&str>,
+        completed: bool,
+        now: &str,
+    ) -> Result<()> {
+        // One upsert: the furthest section wins (and its anchor), completion is kept once set.
+        // SQLite's two-argument MAX is PostgreSQL's GREATEST.
+        sqlx::query(
+            "INSERT INTO module_progress (user_id, module_id, sections_reached, sections_total,
+               resume_anchor, started_at, updated_at, completed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, CASE WHEN $7 THEN $6 END)
+             ON CONFLICT (user_id, module_id) DO UPDATE SET
+               sections_reached = MAX(module_progress.sections_reached, excluded.sections_reached),
+               sections_total = excluded.sections_total,
+               resume_anchor = CASE
+                 WHEN excluded.sections_reached > module_progress.sections_reached
+                   THEN excluded.resume_anchor
+                 WHEN excluded.sections_reached = module_progress.sections_reached
+                   THEN COALESCE(excluded.resume_anchor, module_progress.resume_anchor)
+                 ELSE module_progress.resume_anchor END,
+               updated_at = MAX(module_progress.updated_at, excluded.updated_at),
+               completed_at = COALESCE(module_progress.completed_at, excluded.completed_at)",
+        )
+        .bind(user.0)
+        .bind(module)
+        .bind(i64::from(reached))
+        .bind(i64::from(total))
+        .bind(anchor)
+        .bind(DbTime::parse(now)?)
+        .bind(completed)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_write_error(e, None))?;
+        // A completion is evidence: the version is bumped after it is written.
+        if completed {
+            sqlx::query(sql::BUMP_EVIDENCE)
+                .bind(user.0)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn progress(&self, user: UserId) -> Result<Vec<ModuleProgress>> {
+        shared::progress(&self.pool, RecordsOf::User(user)).await
+    }
+
+    async fn record_attempt(&self, attempt: &NewAttempt) -> Result<AttemptId> {
+        let submitted_at = DbTime::parse(&attempt.submitted_at)?;
+        // SQLite has no arrays: the attempt, then its answers in multi-row inserts, in one
+        // IMMEDIATE transaction (PostgreSQL does it in one statement).
+        let mut tx = self.write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO quiz_attempts (user_id, module_id, score, total, submitted_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(attempt.user.0)
+        .bind(&attempt.module)
+        .bind(i64::from(attempt.score))
+        .bind(i64::from(attempt.total))
+        .bind(submitted_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| map_write_error(e, None))?;
+        for (n, answers) in attempt.answers.chunks(ANSWERS_PER_INSERT).enumerate() {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO quiz_answers
+                   (attempt_id, position, question_id, skill_id, difficulty, selected, correct) ",
+            );
+            q.push_values(answers.iter().enumerate(), |mut b, (i, a)| {
+                b.push_bind(id)
+                    .push_bind((n * ANSWERS_PER_INSERT + i) as i64)
+                    .push_bind(&a.question)
+                    .push_bind(&a.skill)
+                    .push_bind(i64::from(a.difficulty))
+                    .push_bind(encode_selected(&a.selected))
+                    .push_bind(a.correct);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        sqlx::query(sql::BUMP_EVIDENCE)
+            .bind(attempt.user.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(AttemptId(id))
+    }
+
+    async fn attempts(&self, user: UserId) -> Result<Vec<Attempt>> {
+        shared::attempts(&self.pool, RecordsOf::User(user)).await
+    }
+
+    async fn team_progress(&self, org: OrgId, team: TeamId) -> Result<Vec<ModuleProgress>> {
+        shared::progress(&self.pool, RecordsOf::Team(org, team)).await
+    }
+
+    async fn team_attempts(&self, org: OrgId, team: TeamId) -> Result<Vec<Attempt>> {
+        shared::attempts(&self.pool, RecordsOf::Team(org, team)).await
+    }
+
+    async fn org_progress(&self, org: OrgId) -> Result<Vec<ModuleProgress>> {
+        shared::progress(&self.pool, RecordsOf::Org(org)).await
+    }
+
+    async fn org_attempts(&self, org: OrgId) -> Result<Vec<Attempt>> {
+        shared::attempts(&self.pool, RecordsOf::Org(org)).await
+    }
+
+    async fn attempt_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar(sql::ATTEMPT_COUNT)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}
