@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   levelfield [serve]               run the web app (see .env.example for settings)
-  levelfield content check [DIR]   check a content tree (default: content/); exit 1 on any problem
+  levelfield content check [--deny-warnings] [DIR]
+                                   check a content tree (default: content/); exit 1 on any problem,
+                                   and on any quiz-cue warning with --deny-warnings
   levelfield content stats [DIR]   words, questions and minutes of every published module
   levelfield demo                  add a demo organisation with people and evidence; print logins
   levelfield seed --size S|M|L|XL  add a synthetic organisation of 100/1,000/10,000/50,000 learners";
@@ -18,8 +20,11 @@ async fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         [] | ["serve"] => serve().await,
-        ["content", "check"] => content_check(PathBuf::from("content")),
-        ["content", "check", dir] => content_check(PathBuf::from(dir)),
+        ["content", "check"] => content_check(PathBuf::from("content"), false),
+        ["content", "check", "--deny-warnings"] => content_check(PathBuf::from("content"), true),
+        ["content", "check", "--deny-warnings", dir]
+        | ["content", "check", dir, "--deny-warnings"] => content_check(PathBuf::from(dir), true),
+        ["content", "check", dir] => content_check(PathBuf::from(dir), false),
         ["demo"] => demo().await,
         ["seed", "--size", size] => seed(size).await,
         ["content", "stats"] => content_stats(PathBuf::from("content")),
@@ -143,12 +148,32 @@ fn content_stats(dir: PathBuf) -> ExitCode {
     }
 }
 
-fn content_check(dir: PathBuf) -> ExitCode {
+/// Checks a content tree: every error, then every quiz-cue warning, each as `path:line:col`.
+fn content_check(dir: PathBuf, deny_warnings: bool) -> ExitCode {
     let outcome = levelfield::courseware::load(&dir);
     for e in &outcome.errors {
         println!("{e}");
     }
+    let warnings = levelfield::courseware::lint::lint_tree(&dir);
+    for w in &warnings {
+        println!("{w}");
+    }
+    if !warnings.is_empty() {
+        eprintln!(
+            "{}: {} quiz-cue warning(s){}",
+            dir.display(),
+            warnings.len(),
+            if deny_warnings {
+                ", denied by --deny-warnings"
+            } else {
+                ""
+            }
+        );
+    }
     let lib = &outcome.library;
+    if deny_warnings && !warnings.is_empty() && outcome.errors.is_empty() {
+        return ExitCode::FAILURE;
+    }
     if outcome.errors.is_empty() {
         eprintln!(
             "{}: ok: {} published modules, {} drafts, {} skills, {} roles",

@@ -6,6 +6,7 @@
 //! rest are served. Server only: nothing here is compiled into the browser bundle.
 
 mod front_matter;
+pub mod lint;
 mod load;
 mod quiz;
 mod render;

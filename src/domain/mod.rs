@@ -6,6 +6,8 @@
 // The browser bundle needs only what the quiz island uses (ids, levels, quiz wire types).
 #[cfg(feature = "ssr")]
 pub mod catalogue;
+#[cfg(feature = "ssr")]
+pub mod draw;
 #[cfg(all(test, feature = "ssr"))]
 mod fixtures;
 #[cfg(feature = "ssr")]

@@ -1,0 +1,396 @@
+//! The cue lint: quiz items that give their answer away without the learner knowing anything.
+//!
+//! A question measures skill only when a learner who does not know the answer cannot find it
+//! from the shape of the options. This pass reads every module's quiz as written (positions
+//! included) and warns, as `path:line:col: warning: message`, about:
+//!
+//! - a keyed answer that is the longest option by a wide margin ([`LONGEST_MARGIN`]);
+//! - a module whose keyed answers sit in the same position ([`SAME_POSITION_SHARE`]);
+//! - "all of the above" / "none of the above" options;
+//! - fewer than [`MIN_CHOICES`] choices;
+//! - duplicate choices.
+//!
+//! Warnings are not errors: the loader still publishes the module. `levelfield content check
+//! --deny-warnings` fails on them. The quiz shuffles choices per attempt, so position cues are
+//! harmless to learners meanwhile, but they still bias an author's item statistics.
+//!
+//! It is a separate pass over the source (like a linter beside a compiler) so that the loader
+//! keeps one job; it uses the same markdown options as the loader. Server only; uses only
+//! courseware's own helpers and `domain`.
+
+use super::front_matter::split;
+use super::render::{parse, plain_text};
+use super::source::LineIndex;
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+
+/// A keyed answer longer than every distractor by this factor (in characters), and by at least
+/// [`LONGEST_MIN_EXTRA`] characters, is a cue.
+pub const LONGEST_MARGIN: f64 = 1.3;
+pub const LONGEST_MIN_EXTRA: usize = 8;
+/// In a module with at least [`SAME_POSITION_MIN`] single-answer questions, keys in one position
+/// this often (or more) are a cue.
+pub const SAME_POSITION_SHARE: f64 = 0.6;
+pub const SAME_POSITION_MIN: usize = 4;
+/// Fewer choices than this make guessing too easy to measure anything.
+pub const MIN_CHOICES: usize = 3;
+
+/// One cue found in a content file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentWarning {
+    pub path: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ContentWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: warning: {}",
+            self.path, self.line, self.col, self.message
+        )
+    }
+}
+
+/// A question as written: where it stands, whether it is select-all, and its choices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemSource {
+    pub id: String,
+    pub pos: (usize, usize),
+    pub multiple: bool,
+    pub choices: Vec<ChoiceSource>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceSource {
+    pub pos: (usize, usize),
+    pub text: String,
+    pub keyed: bool,
+}
+
+/// Lints every module under `root/modules`. Files that cannot be read or split are skipped:
+/// the loader reports those as errors.
+pub fn lint_tree(root: &Path) -> Vec<ContentWarning> {
+    let dir = root.join("modules");
+    let mut files: Vec<_> = match std::fs::read_dir(&dir) {
+        Ok(d) => d
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect(),
+        Err(_) => return Vec::new(),
+    };
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let display = path.to_string_lossy().replace('\\', "/");
+        out.extend(lint_module(&display, &text));
+    }
+    out
+}
+
+/// Lints one module file's text.
+pub fn lint_module(path: &str, text: &str) -> Vec<ContentWarning> {
+    let items = read_items(text);
+    lint_items(path, &items)
+}
+
+/// Reads the quiz items of a module as written.
+pub fn read_items(text: &str) -> Vec<ItemSource> {
+    let Ok(sp) = split(text) else {
+        return Vec::new();
+    };
+    let index = LineIndex::new(text);
+    let at = |offset: usize| index.position(sp.body_offset + offset);
+    let body = &text[sp.body_offset..];
+    let events = parse(body);
+    let mut items: Vec<ItemSource> = Vec::new();
+    let mut in_quiz = false;
+    let mut i = 0;
+    while i < events.len() {
+        let (ev, range) = &events[i];
+        match ev {
+            Event::Start(Tag::Heading {
+                level, id, attrs, ..
+            }) => {
+                let end = find(&events, i, |e| matches!(e, Event::End(TagEnd::Heading(_))));
+                if *level == HeadingLevel::H2 {
+                    in_quiz = plain_text(&events[i + 1..end]).eq_ignore_ascii_case("quiz");
+                } else if *level == HeadingLevel::H3 && in_quiz {
+                    let multiple = attrs.iter().any(|(k, v)| {
+                        k.as_ref() == "multiple"
+                            || (k.as_ref() == "kind" && v.as_deref() == Some("multiple"))
+                    });
+                    items.push(ItemSource {
+                        id: id.as_deref().unwrap_or("").to_string(),
+                        pos: at(range.start),
+                        multiple,
+                        choices: Vec::new(),
+                    });
+                }
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::Item) if in_quiz => {
+                let end = find_matching(&events, i);
+                let inner = &events[i + 1..end];
+                let keyed = inner.iter().find_map(|(e, _)| match e {
+                    Event::TaskListMarker(done) => Some(*done),
+                    _ => None,
+                });
+                if let (Some(keyed), Some(item)) = (keyed, items.last_mut()) {
+                    item.choices.push(ChoiceSource {
+                        pos: at(range.start),
+                        text: plain_text(inner),
+                        keyed,
+                    });
+                }
+                i = end + 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    items
+}
+
+fn find(
+    events: &[(Event<'_>, std::ops::Range<usize>)],
+    from: usize,
+    f: impl Fn(&Event<'_>) -> bool,
+) -> usize {
+    (from..events.len())
+        .find(|&j| f(&events[j].0))
+        .unwrap_or(events.len().saturating_sub(1))
+}
+
+/// The index of the `End` matching the `Start` at `start`.
+fn find_matching(events: &[(Event<'_>, std::ops::Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// The normalised text of a choice, for length and duplicate checks.
+fn normalised(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches(['.', ';'])
+        .to_lowercase()
+}
+
+fn is_above_option(text: &str) -> bool {
+    let t = normalised(text);
+    [
+        "all of the above",
+        "none of the above",
+        "both of the above",
+        "all the above",
+    ]
+    .iter()
+    .any(|p| t.contains(p))
+}
+
+/// The cue warnings for one module's items.
+pub fn lint_items(path: &str, items: &[ItemSource]) -> Vec<ContentWarning> {
+    let mut out = Vec::new();
+    let mut warn = |(line, col): (usize, usize), message: String| {
+        out.push(ContentWarning {
+            path: path.to_string(),
+            line,
+            col,
+            message,
+        })
+    };
+    for item in items {
+        let n = item.choices.len();
+        if n > 0 && n < MIN_CHOICES {
+            warn(
+                item.pos,
+                format!(
+                    "question `{}` has {n} choices: give at least {MIN_CHOICES}, so guessing is not an easy pass",
+                    item.id
+                ),
+            );
+        }
+        let mut seen = HashSet::new();
+        for c in &item.choices {
+            if !seen.insert(normalised(&c.text)) {
+                warn(
+                    c.pos,
+                    format!("question `{}` repeats the choice \"{}\"", item.id, c.text),
+                );
+            }
+            if is_above_option(&c.text) {
+                warn(
+                    c.pos,
+                    format!(
+                        "question `{}` has \"{}\": an \"all/none of the above\" option is a cue; write a real alternative",
+                        item.id, c.text
+                    ),
+                );
+            }
+        }
+        if !item.multiple && n >= 2 {
+            if let Some(warning) = longest_cue(item) {
+                warn(warning.0, warning.1);
+            }
+        }
+    }
+    if let Some((pos, message)) = same_position_cue(items) {
+        warn(pos, message);
+    }
+    out
+}
+
+/// A single-answer item whose key is longer than every distractor by [`LONGEST_MARGIN`].
+fn longest_cue(item: &ItemSource) -> Option<((usize, usize), String)> {
+    let key = item.choices.iter().find(|c| c.keyed)?;
+    let key_len = normalised(&key.text).chars().count();
+    let longest_other = item
+        .choices
+        .iter()
+        .filter(|c| !c.keyed)
+        .map(|c| normalised(&c.text).chars().count())
+        .max()?;
+    let ratio = key_len as f64 / longest_other.max(1) as f64;
+    (ratio >= LONGEST_MARGIN && key_len >= longest_other + LONGEST_MIN_EXTRA).then(|| {
+        (
+            key.pos,
+            format!(
+                "question `{}`: the keyed answer is the longest option by far ({key_len} characters, the longest distractor {longest_other}); make the options similar in length and detail",
+                item.id
+            ),
+        )
+    })
+}
+
+/// A module whose single-answer keys mostly sit in one position.
+fn same_position_cue(items: &[ItemSource]) -> Option<((usize, usize), String)> {
+    let positions: Vec<usize> = items
+        .iter()
+        .filter(|i| !i.multiple)
+        .filter_map(|i| i.choices.iter().position(|c| c.keyed))
+        .collect();
+    if positions.len() < SAME_POSITION_MIN {
+        return None;
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for p in &positions {
+        *counts.entry(*p).or_insert(0usize) += 1;
+    }
+    let (&pos, &count) = counts.iter().max_by_key(|(_, c)| **c)?;
+    let share = count as f64 / positions.len() as f64;
+    (share >= SAME_POSITION_SHARE).then(|| {
+        let first = items
+            .iter()
+            .find(|i| !i.multiple && !i.choices.is_empty())
+            .map(|i| i.pos)
+            .unwrap_or((1, 1));
+        (
+            first,
+            format!(
+                "{count} of {} single-answer keys are choice {}: vary where the right answer stands",
+                positions.len(),
+                pos + 1
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODULE: &str = "---\nid: m\n---\n# M\n\nText.\n\n## Quiz\n\n\
+### Which one? {#q-a skill=s difficulty=1}\n\n\
+- [ ] No\n\
+- [x] Yes, because the long explanation in the option gives it away entirely\n\
+- [ ] Maybe\n\n\
+> Why.\n\n\
+### Pick {#q-b skill=s difficulty=1}\n\n\
+- [ ] One\n\
+- [x] Two\n\n\
+> Why.\n\n\
+### Pick all {#q-c skill=s difficulty=2 kind=multiple}\n\n\
+- [x] Alpha\n\
+- [x] Beta\n\
+- [ ] Alpha\n\
+- [ ] None of the above\n\n\
+> Why.\n\n\
+### Fair {#q-d skill=s difficulty=2}\n\n\
+- [x] Red apple\n\
+- [ ] Green pear\n\
+- [ ] Blue plum\n\n\
+> Why.\n\n\
+### Fair too {#q-e skill=s difficulty=2}\n\n\
+- [ ] Cat\n\
+- [x] Dog\n\
+- [ ] Cow\n\n\
+> Why.\n";
+
+    #[test]
+    fn reads_items_with_positions() {
+        let items = read_items(MODULE);
+        assert_eq!(items.len(), 5);
+        assert_eq!(items[0].id, "q-a");
+        assert_eq!(items[0].pos, (10, 1));
+        assert_eq!(items[0].choices.len(), 3);
+        assert_eq!(items[0].choices[1].pos, (13, 1));
+        assert!(items[0].choices[1].keyed);
+        assert!(items[2].multiple);
+        assert_eq!(items[3].choices[0].text, "Red apple");
+    }
+
+    #[test]
+    fn finds_each_cue_with_its_position() {
+        let w: Vec<String> = lint_module("m.md", MODULE)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let expect = [
+            "m.md:13:1: warning: question `q-a`: the keyed answer is the longest option by far",
+            "m.md:18:1: warning: question `q-b` has 2 choices",
+            "m.md:29:1: warning: question `q-c` repeats the choice \"Alpha\"",
+            "m.md:30:1: warning: question `q-c` has \"None of the above\"",
+            "m.md:10:1: warning: 3 of 4 single-answer keys are choice 2",
+        ];
+        assert_eq!(w.len(), expect.len(), "{w:#?}");
+        for (got, want) in w.iter().zip(expect) {
+            assert!(
+                got.starts_with(want),
+                "{got}\n  does not start with\n{want}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_fair_module_has_no_warnings() {
+        let fair = "---\nid: m\n---\n## Quiz\n\n\
+### A {#q-a skill=s difficulty=1}\n\n- [x] Cat\n- [ ] Dog\n- [ ] Cow\n\n> Why.\n\n\
+### B {#q-b skill=s difficulty=1}\n\n- [ ] Cat\n- [x] Dog\n- [ ] Cow\n\n> Why.\n\n\
+### C {#q-c skill=s difficulty=1}\n\n- [ ] Cat\n- [ ] Dog\n- [x] Cow\n\n> Why.\n\n\
+### D {#q-d skill=s difficulty=1}\n\n- [ ] Cat\n- [x] Dog\n- [ ] Cow\n\n> Why.\n";
+        assert_eq!(lint_module("m.md", fair), Vec::new());
+    }
+}
