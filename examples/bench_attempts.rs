@@ -12,7 +12,7 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`); the benchmark creates its own database there
 //! and drops it at the end.
 
-use chrono::{Duration as TimeDelta, SecondsFormat, Utc};
+use chrono::{Duration as TimeDelta, Utc};
 use levelfield::domain::people::{MemberRole, UserId};
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
 use levelfield::store::{connect, Invitation, NewUser, Store};
@@ -99,22 +99,18 @@ impl Report {
     }
 }
 
-fn ts(t: chrono::DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
 /// Sets up 50 learners on a fresh database at `url`, then records `n` attempts from 50 tasks.
 async fn bench(url: &str, n: usize) -> Fallible<Report> {
     let store = connect(url).await?;
     let now = Utc::now();
     store
-        .create_setup_token("bench-setup", &ts(now + TimeDelta::hours(1)))
+        .create_setup_token("bench-setup", now + TimeDelta::hours(1))
         .await?;
     let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_string();
     let (org, admin) = store
         .setup_organisation(
             "bench-setup",
-            &ts(now),
+            now,
             "Bench",
             &NewUser {
                 email: "admin@bench.test".into(),
@@ -135,15 +131,15 @@ async fn bench(url: &str, n: usize) -> Fallible<Report> {
                 role: MemberRole::Learner,
                 team: None,
                 created_by: admin,
-                created_at: ts(now),
-                expires_at: ts(now + TimeDelta::hours(1)),
+                created_at: now,
+                expires_at: now + TimeDelta::hours(1),
                 used_at: None,
             })
             .await?;
         let (_, user) = store
             .accept_invitation(
                 &token,
-                &ts(now),
+                now,
                 &NewUser {
                     email: format!("learner{i}@bench.test"),
                     name: format!("Learner {i}"),
@@ -216,6 +212,6 @@ fn attempt(user: UserId, i: usize) -> NewAttempt {
         score: answers.iter().filter(|a| a.correct).count() as u32,
         total: ANSWERS as u32,
         answers,
-        submitted_at: ts(Utc::now()),
+        submitted_at: Utc::now(),
     }
 }

@@ -275,8 +275,7 @@ pub fn csv_safe(field: &str) -> String {
 pub struct Snapshot {
     pub team: Option<TeamId>,
     pub skill: String,
-    /// `YYYY-MM-DD`.
-    pub day: String,
+    pub day: chrono::NaiveDate,
     pub people: u32,
     pub below_target: u32,
     pub unmeasured: u32,

@@ -275,8 +275,7 @@ pub struct Source {
     pub module: String,
     /// The question, for an answer; `None` for a module completion.
     pub question: Option<String>,
-    /// RFC 3339.
-    pub at: String,
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Gathers a learner's evidence per skill from their quiz answers and module completions.
@@ -286,11 +285,7 @@ pub fn evidence_by_skill(
     progress: &[super::progress::ModuleProgress],
     now: chrono::DateTime<chrono::Utc>,
 ) -> std::collections::BTreeMap<super::ids::SkillId, Vec<(Evidence, Source)>> {
-    let age = |at: &str| {
-        chrono::DateTime::parse_from_rfc3339(at)
-            .map(|t| (now - t.with_timezone(&chrono::Utc)).num_seconds().max(0) as f64 / 86_400.0)
-            .unwrap_or(0.0)
-    };
+    let age = |at: chrono::DateTime<chrono::Utc>| (now - at).num_seconds().max(0) as f64 / 86_400.0;
     let mut out: std::collections::BTreeMap<super::ids::SkillId, Vec<(Evidence, Source)>> =
         Default::default();
     for a in attempts {
@@ -303,12 +298,12 @@ pub fn evidence_by_skill(
                             difficulty: ans.difficulty,
                             correct: ans.correct,
                         },
-                        age_days: age(&a.submitted_at),
+                        age_days: age(a.submitted_at),
                     },
                     Source {
                         module: a.module.clone(),
                         question: Some(ans.question.clone()),
-                        at: a.submitted_at.clone(),
+                        at: a.submitted_at,
                     },
                 ));
         }
@@ -323,12 +318,12 @@ pub fn evidence_by_skill(
                     kind: EvidenceKind::Completion {
                         level: level.value(),
                     },
-                    age_days: age(done),
+                    age_days: age(*done),
                 },
                 Source {
                     module: p.module.clone(),
                     question: None,
-                    at: done.clone(),
+                    at: *done,
                 },
             ));
         }

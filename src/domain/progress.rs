@@ -1,6 +1,7 @@
 //! A learner's progress: how far they read, what they completed, and their quiz attempts.
 
 use super::people::{AttemptId, UserId};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Reading progress through one module.
@@ -14,10 +15,9 @@ pub struct ModuleProgress {
     pub sections_total: u32,
     /// The anchor of the furthest section reached, to resume at.
     pub resume_anchor: Option<String>,
-    /// RFC 3339 times.
-    pub started_at: String,
-    pub updated_at: String,
-    pub completed_at: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
 }
 
 impl ModuleProgress {
@@ -51,8 +51,7 @@ pub struct NewAttempt {
     pub score: u32,
     pub total: u32,
     pub answers: Vec<AnswerRecord>,
-    /// RFC 3339.
-    pub submitted_at: String,
+    pub submitted_at: DateTime<Utc>,
 }
 
 /// A recorded quiz attempt.
@@ -64,7 +63,7 @@ pub struct Attempt {
     pub score: u32,
     pub total: u32,
     pub answers: Vec<AnswerRecord>,
-    pub submitted_at: String,
+    pub submitted_at: DateTime<Utc>,
 }
 
 #[cfg(test)]
@@ -79,14 +78,14 @@ mod tests {
             sections_reached: 2,
             sections_total: 4,
             resume_anchor: None,
-            started_at: String::new(),
-            updated_at: String::new(),
+            started_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
             completed_at: None,
         };
         assert_eq!(p.percent(), 50);
         p.sections_total = 0;
         assert_eq!(p.percent(), 0);
-        p.completed_at = Some("t".into());
+        p.completed_at = Some(DateTime::UNIX_EPOCH);
         assert_eq!(p.percent(), 100);
     }
 }

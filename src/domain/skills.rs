@@ -2,13 +2,14 @@
 //! organisation's own scarcity weight for a skill. Plain records; pure.
 
 use super::people::UserId;
+use chrono::{DateTime, Utc};
 
 /// A learner's rating of their own level in a skill.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelfRating {
     pub skill: String,
     pub level: u8,
-    pub rated_at: String,
+    pub rated_at: DateTime<Utc>,
 }
 
 /// An organisation's own scarcity weight for a skill, with the admin's note on where it comes
@@ -19,5 +20,5 @@ pub struct ScarcityOverride {
     pub weight: f64,
     pub note: String,
     pub set_by: Option<UserId>,
-    pub set_at: String,
+    pub set_at: DateTime<Utc>,
 }

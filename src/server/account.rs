@@ -3,7 +3,7 @@
 
 use super::auth::{
     check_password, cookie_header, dummy_hash, hash_password, hash_token, is_tls, start_session,
-    ts, verify_password, Viewer,
+    verify_password, Viewer,
 };
 use super::forms::{password_code, safe_next, see_other, valid_email, with_error, Form};
 use super::state::AppState;
@@ -25,7 +25,7 @@ pub async fn prepare_setup(state: &AppState) -> Result<Option<String>, StoreErro
     let expires = Utc::now() + Duration::minutes(state.config.setup_token_minutes);
     state
         .store
-        .create_setup_token(&hash_token(&token), &ts(expires))
+        .create_setup_token(&hash_token(&token), expires)
         .await?;
     Ok(Some(token))
 }
@@ -110,10 +110,10 @@ pub async fn setup(State(state): State<AppState>, headers: HeaderMap, body: Byte
         Ok(u) => u,
         Err(code) => return see_other(&with_error(&back, code), None),
     };
-    let now = ts(Utc::now());
+    let now = Utc::now();
     let created = state
         .store
-        .setup_organisation(&hash_token(&token), &now, &org_name, &user)
+        .setup_organisation(&hash_token(&token), now, &org_name, &user)
         .await;
     signed_up(&state, &headers, created.map(|(_, u)| u), &back, "/admin").await
 }
@@ -140,8 +140,8 @@ pub async fn login(
     );
     let key = client_key(peer.as_ref().map(|p| &p.0));
     let now = Utc::now();
-    let window = ts(now - Duration::minutes(15));
-    match state.store.login_failures_since(&key, &window).await {
+    let window = now - Duration::minutes(15);
+    match state.store.login_failures_since(&key, window).await {
         Ok(n) if n >= state.config.login_failures_allowed => {
             let mut res = see_other(&with_error(&back, "throttled"), None);
             *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
@@ -169,7 +169,7 @@ pub async fn login(
         Err(e) => return internal(&e),
     };
     let Some(creds) = creds.filter(|_| ok) else {
-        if let Err(e) = state.store.record_login_failure(&key, &ts(now)).await {
+        if let Err(e) = state.store.record_login_failure(&key, now).await {
             return internal(&e);
         }
         return see_other(&with_error(&back, "invalid-login"), None);
@@ -210,10 +210,10 @@ pub async fn join(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         Ok(u) => u,
         Err(code) => return see_other(&with_error(&back, code), None),
     };
-    let now = ts(Utc::now());
+    let now = Utc::now();
     let created = state
         .store
-        .accept_invitation(&hash_token(&token), &now, &user)
+        .accept_invitation(&hash_token(&token), now, &user)
         .await;
     signed_up(&state, &headers, created.map(|(_, u)| u), &back, "/me").await
 }
@@ -249,8 +249,8 @@ pub async fn change_password(
         Ok(h) => h,
         Err(e) => return internal(&e),
     };
-    let now = ts(Utc::now());
-    if let Err(e) = state.store.set_password(viewer.user, &hash, &now).await {
+    let now = Utc::now();
+    if let Err(e) = state.store.set_password(viewer.user, &hash, now).await {
         return internal(&e);
     }
     if let Err(e) = state

@@ -4,7 +4,7 @@
 //! that organisation, so ids guessed from another one find nothing.
 
 use super::account::{forbidden, require_login};
-use super::auth::{hash_token, new_token, ts, Viewer};
+use super::auth::{hash_token, new_token, Viewer};
 use super::forms::{see_other, valid_email, with_error, Form};
 use super::state::AppState;
 use crate::domain::people::{MemberRole, TeamId, UserId};
@@ -116,8 +116,8 @@ pub async fn create_invitation(
         role,
         team,
         created_by: v.user,
-        created_at: ts(now),
-        expires_at: ts(now + Duration::days(days)),
+        created_at: now,
+        expires_at: now + Duration::days(days),
         used_at: None,
     };
     match state.store.create_invitation(&invitation).await {

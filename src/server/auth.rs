@@ -14,7 +14,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{Duration, Utc};
 use sha2::{Digest, Sha256};
 
 /// The session cookie's name.
@@ -111,11 +111,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A timestamp as every store expects it.
-pub fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
 /// The signed-in person of a request, with what they may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Viewer {
@@ -202,9 +197,9 @@ pub async fn start_session(state: &AppState, user: UserId) -> Result<String, Aut
         .create_session(&SessionRecord {
             id_hash: hash_token(&token),
             user,
-            created_at: ts(now),
-            last_seen_at: ts(now),
-            expires_at: ts(now + Duration::minutes(state.config.session_absolute_minutes)),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + Duration::minutes(state.config.session_absolute_minutes),
         })
         .await?;
     Ok(token)
@@ -218,17 +213,11 @@ pub async fn load_viewer(State(state): State<AppState>, mut req: Request, next: 
         let id_hash = hash_token(&token);
         let now = Utc::now();
         let idle_cutoff = now - Duration::minutes(state.config.session_idle_minutes);
-        match state
-            .store
-            .session(&id_hash, &ts(now), &ts(idle_cutoff))
-            .await
-        {
+        match state.store.session(&id_hash, now, idle_cutoff).await {
             Ok(Some(session)) => {
-                let stale = DateTime::parse_from_rfc3339(&session.last_seen_at)
-                    .map(|t| now.signed_duration_since(t) > Duration::seconds(60))
-                    .unwrap_or(true);
+                let stale = now.signed_duration_since(session.last_seen_at) > Duration::seconds(60);
                 if stale {
-                    if let Err(e) = state.store.touch_session(&id_hash, &ts(now)).await {
+                    if let Err(e) = state.store.touch_session(&id_hash, now).await {
                         tracing::warn!(error = %e, "could not refresh a session");
                     }
                 }

@@ -15,7 +15,7 @@ use crate::domain::matrix::{build, estimates_of, Estimates, Person};
 use crate::domain::people::{Member, MemberRole, OrgId, Team};
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::store::{ComputedEstimates, StoreError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::time::Duration;
 
 /// Days since 1970-01-01 (UTC) of `t`.
@@ -101,7 +101,7 @@ pub fn snapshot_rows(
     members: &[Member],
     teams: &[Team],
     estimates: &Estimates,
-    day: &str,
+    day: NaiveDate,
 ) -> Vec<Snapshot> {
     let learners: Vec<Member> = members
         .iter()
@@ -128,7 +128,7 @@ pub fn snapshot_rows(
         out.extend(m.rollup.into_iter().map(|r| Snapshot {
             team: team.map(|t| t.id),
             skill: r.skill.0,
-            day: day.to_string(),
+            day,
             people: u32::try_from(r.people).unwrap_or(u32::MAX),
             below_target: u32::try_from(r.below_target).unwrap_or(u32::MAX),
             unmeasured: u32::try_from(r.unmeasured).unwrap_or(u32::MAX),
@@ -148,9 +148,9 @@ pub async fn snapshot_today(state: &AppState, org: OrgId) -> Result<(), StoreErr
         weights(state, org).await?,
     );
     let lib = state.library.current();
-    let day = Utc::now().format("%Y-%m-%d").to_string();
-    let rows = snapshot_rows(&lib, &w, &members, &teams, &estimates, &day);
-    state.store.record_snapshots(org, &day, &rows).await
+    let day = Utc::now().date_naive();
+    let rows = snapshot_rows(&lib, &w, &members, &teams, &estimates, day);
+    state.store.record_snapshots(org, day, &rows).await
 }
 
 /// Fills in weekly snapshots for the past `weeks` weeks by replaying the evidence as it stood
@@ -175,9 +175,9 @@ pub async fn backfill(
         let as_of = now - chrono::Duration::weeks(i64::from(k));
         let (p, a) = as_of_records(&progress, &attempts, as_of);
         let estimates = estimates_of(&lib, &p, &a, as_of);
-        let day = as_of.format("%Y-%m-%d").to_string();
-        let rows = snapshot_rows(&lib, &w, &members, &teams, &estimates, &day);
-        state.store.record_snapshots(org, &day, &rows).await?;
+        let day = as_of.date_naive();
+        let rows = snapshot_rows(&lib, &w, &members, &teams, &estimates, day);
+        state.store.record_snapshots(org, day, &rows).await?;
         on_step((weeks - k + 1) as usize, weeks as usize + 1);
     }
     snapshot_today(state, org).await?;
@@ -191,14 +191,13 @@ fn as_of_records(
     attempts: &[Attempt],
     as_of: DateTime<Utc>,
 ) -> (Vec<ModuleProgress>, Vec<Attempt>) {
-    let by =
-        |t: &str| DateTime::parse_from_rfc3339(t).is_ok_and(|t| t.with_timezone(&Utc) <= as_of);
+    let by = |t: DateTime<Utc>| t <= as_of;
     let p = progress
         .iter()
-        .filter(|p| by(&p.started_at))
+        .filter(|p| by(p.started_at))
         .map(|p| {
             let mut p = p.clone();
-            if p.completed_at.as_deref().is_some_and(|c| !by(c)) {
+            if p.completed_at.is_some_and(|c| !by(c)) {
                 p.completed_at = None;
             }
             p
@@ -206,7 +205,7 @@ fn as_of_records(
         .collect();
     let a = attempts
         .iter()
-        .filter(|a| by(&a.submitted_at))
+        .filter(|a| by(a.submitted_at))
         .cloned()
         .collect();
     (p, a)

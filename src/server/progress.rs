@@ -2,7 +2,7 @@
 //! Anonymous visitors read and try quizzes too; nothing of theirs is stored.
 
 use super::account::require_login;
-use super::auth::{ts, Viewer};
+use super::auth::Viewer;
 use super::forms::{see_other, Form};
 use super::state::AppState;
 use crate::domain::catalogue::Module;
@@ -33,7 +33,7 @@ pub async fn record_quiz(
     module: &Module,
     outcome: &QuizOutcome,
 ) -> Result<(), StoreError> {
-    let now = ts(Utc::now());
+    let now = Utc::now();
     let answers = module
         .quiz
         .iter()
@@ -54,7 +54,7 @@ pub async fn record_quiz(
             score: outcome.score,
             total: outcome.total,
             answers,
-            submitted_at: now.clone(),
+            submitted_at: now,
         })
         .await?;
     let total = sections(module);
@@ -67,7 +67,7 @@ pub async fn record_quiz(
             total,
             Some("quiz"),
             passed(outcome),
-            &now,
+            now,
         )
         .await
 }
@@ -100,7 +100,7 @@ pub async fn record_reading(
         .nth(reached as usize - 1)
         .map(|t| t.anchor.clone());
     let complete = reached == total && module.quiz.is_empty();
-    let now = ts(Utc::now());
+    let now = Utc::now();
     match state
         .store
         .record_progress(
@@ -110,7 +110,7 @@ pub async fn record_reading(
             total,
             anchor.as_deref(),
             complete,
-            &now,
+            now,
         )
         .await
     {

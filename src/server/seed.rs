@@ -4,7 +4,7 @@
 //! Evidence is simulated from a hidden ability per person and skill: each quiz answer is right
 //! with the probability the proficiency model itself assumes, so estimates land near the truth.
 
-use super::auth::{hash_password, hash_token, new_token, ts, AuthError};
+use super::auth::{hash_password, hash_token, new_token, AuthError};
 use super::state::AppState;
 use crate::domain::catalogue::Library;
 use crate::domain::people::{MemberRole, OrgId, TeamId, UserId};
@@ -103,8 +103,8 @@ async fn add_member(
             role,
             team,
             created_by: admin,
-            created_at: ts(now),
-            expires_at: ts(now + Duration::days(1)),
+            created_at: now,
+            expires_at: now + Duration::days(1),
             used_at: None,
         })
         .await?;
@@ -112,7 +112,7 @@ async fn add_member(
         .store
         .accept_invitation(
             &hash_token(&token),
-            &ts(now),
+            now,
             &NewUser {
                 email,
                 name,
@@ -149,7 +149,7 @@ async fn simulate(
         let m = modules[(start + step) % modules.len()];
         step += 1;
         let days_ago = 300 - (300 * answered / events.max(1)) as i64 + rng.below(5) as i64;
-        let at = ts(Utc::now() - Duration::days(days_ago.max(0)));
+        let at = Utc::now() - Duration::days(days_ago.max(0));
         let answers: Vec<AnswerRecord> = m
             .quiz
             .iter()
@@ -191,14 +191,14 @@ async fn simulate(
                 score,
                 total,
                 answers,
-                submitted_at: at.clone(),
+                submitted_at: at,
             })
             .await?;
         let sections = (m.toc.iter().filter(|t| t.level == 2).count() as u32).max(1);
         let passed = score * 4 >= total * 3;
         state
             .store
-            .record_progress(user, m.id.as_str(), sections, sections, None, passed, &at)
+            .record_progress(user, m.id.as_str(), sections, sections, None, passed, at)
             .await?;
     }
     Ok(())
@@ -213,7 +213,7 @@ async fn organisation(
     let token = new_token();
     state
         .store
-        .create_setup_token(&hash_token(&token), &ts(Utc::now() + Duration::minutes(5)))
+        .create_setup_token(&hash_token(&token), Utc::now() + Duration::minutes(5))
         .await?;
     let admin = NewUser {
         email: admin_email.to_string(),
@@ -222,7 +222,7 @@ async fn organisation(
     };
     Ok(state
         .store
-        .setup_organisation(&hash_token(&token), &ts(Utc::now()), name, &admin)
+        .setup_organisation(&hash_token(&token), Utc::now(), name, &admin)
         .await?)
 }
 
@@ -309,7 +309,7 @@ pub async fn demo(state: &AppState) -> Result<Vec<Login>, SeedError> {
                 .collect();
             state
                 .store
-                .set_self_ratings(org, user, &ratings, &ts(Utc::now()))
+                .set_self_ratings(org, user, &ratings, Utc::now())
                 .await?;
             if logins.iter().all(|l| l.role != "learner") {
                 logins.push(Login {

@@ -3,7 +3,7 @@
 //! organisation. (Target roles are set in `admin`; the gap report is in `export`.)
 
 use super::account::{forbidden, require_login};
-use super::auth::{ts, Viewer};
+use super::auth::Viewer;
 use super::forms::{see_other, with_error, Form};
 use super::state::AppState;
 use crate::store::StoreError;
@@ -61,7 +61,7 @@ pub async fn save_ratings(
     }
     if let Err(e) = state
         .store
-        .set_self_ratings(v.org, v.user, &ratings, &ts(Utc::now()))
+        .set_self_ratings(v.org, v.user, &ratings, Utc::now())
         .await
     {
         return failed(&back, e);
@@ -121,7 +121,7 @@ pub async fn set_scarcity(
             &skill,
             value.as_ref().map(|(w, n)| (*w, n.as_str())),
             v.user,
-            &ts(Utc::now()),
+            Utc::now(),
         )
         .await
     {

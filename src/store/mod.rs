@@ -22,7 +22,6 @@ pub use records::{
     StaleEstimates,
 };
 pub use sqlite::SqliteStore;
-pub use time::DbTime;
 
 use crate::domain::matrix::Snapshot;
 use crate::domain::people::{
@@ -33,6 +32,7 @@ use crate::domain::progress::{Attempt, ModuleProgress, NewAttempt};
 use crate::domain::skills::{ScarcityOverride, SelfRating};
 
 use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Arc;
 
 /// The store traits, for code that calls the store through a generic `S: Store` rather than
@@ -55,8 +55,6 @@ pub enum StoreError {
     EmailTaken,
     #[error("a team with that name already exists")]
     NameTaken,
-    #[error("not an RFC 3339 time: `{0}`")]
-    BadTime(String),
     #[error("database error")]
     Database(#[from] sqlx::Error),
 }
@@ -104,7 +102,12 @@ pub trait Accounts {
     async fn password_hash(&self, user: UserId) -> Result<String>;
 
     /// Replaces a user's password hash.
-    async fn set_password(&self, user: UserId, password_hash: &str, now: &str) -> Result<()>;
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
 
     async fn create_session(&self, session: &SessionRecord) -> Result<()>;
 
@@ -112,11 +115,11 @@ pub trait Accounts {
     async fn session(
         &self,
         id_hash: &str,
-        now: &str,
-        idle_cutoff: &str,
+        now: DateTime<Utc>,
+        idle_cutoff: DateTime<Utc>,
     ) -> Result<Option<SessionRecord>>;
 
-    async fn touch_session(&self, id_hash: &str, now: &str) -> Result<()>;
+    async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()>;
 
     async fn delete_session(&self, id_hash: &str) -> Result<()>;
 
@@ -124,13 +127,13 @@ pub trait Accounts {
     async fn delete_other_sessions(&self, user: UserId, keep: &str) -> Result<u64>;
 
     /// Removes sessions past expiry or idle since `idle_cutoff`.
-    async fn purge_sessions(&self, now: &str, idle_cutoff: &str) -> Result<u64>;
+    async fn purge_sessions(&self, now: DateTime<Utc>, idle_cutoff: DateTime<Utc>) -> Result<u64>;
 
     /// Records a failed login from `key` (a client address) at `now`.
-    async fn record_login_failure(&self, key: &str, now: &str) -> Result<()>;
+    async fn record_login_failure(&self, key: &str, now: DateTime<Utc>) -> Result<()>;
 
     /// Failed logins from `key` since `since`.
-    async fn login_failures_since(&self, key: &str, since: &str) -> Result<i64>;
+    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64>;
 }
 
 /// Organisations: first run, teams, members and invitations.
@@ -143,14 +146,14 @@ pub trait Orgs {
     async fn organisation_ids(&self) -> Result<Vec<OrgId>>;
 
     /// Stores a one-time setup token (its hash) valid until `expires_at`.
-    async fn create_setup_token(&self, token_hash: &str, expires_at: &str) -> Result<()>;
+    async fn create_setup_token(&self, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()>;
 
     /// Atomically: uses the setup token (unused and unexpired at `now`, else `TokenInvalid`),
     /// creates the organisation and its first member with every role.
     async fn setup_organisation(
         &self,
         token_hash: &str,
-        now: &str,
+        now: DateTime<Utc>,
         org_name: &str,
         admin: &NewUser,
     ) -> Result<(OrgId, UserId)>;
@@ -173,7 +176,7 @@ pub trait Orgs {
     async fn create_invitation(&self, invitation: &Invitation) -> Result<i64>;
 
     /// Pending (unused, unexpired at `now`) invitations of `org`.
-    async fn invitations(&self, org: OrgId, now: &str) -> Result<Vec<Invitation>>;
+    async fn invitations(&self, org: OrgId, now: DateTime<Utc>) -> Result<Vec<Invitation>>;
 
     /// An invitation by token hash, whatever its state.
     async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>>;
@@ -183,7 +186,7 @@ pub trait Orgs {
     async fn accept_invitation(
         &self,
         token_hash: &str,
-        now: &str,
+        now: DateTime<Utc>,
         user: &NewUser,
     ) -> Result<(OrgId, UserId)>;
 }
@@ -209,7 +212,7 @@ pub trait Progress {
         total: u32,
         anchor: Option<&str>,
         completed: bool,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<()>;
 
     /// Every module `user` has started, most recently updated first.
@@ -260,7 +263,7 @@ pub trait Skills {
         org: OrgId,
         user: UserId,
         ratings: &[(String, Option<u8>)],
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<()>;
 
     /// The organisation's scarcity overrides, by skill id.
@@ -273,7 +276,7 @@ pub trait Skills {
         skill: &str,
         value: Option<(f64, &str)>,
         by: UserId,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<()>;
 }
 
@@ -303,15 +306,14 @@ pub trait Estimates {
     async fn org_estimates(&self, org: OrgId) -> Result<Vec<(UserId, String, Estimate)>>;
 
     /// Stores (replacing) the snapshots of `day`.
-    async fn record_snapshots(&self, org: OrgId, day: &str, rows: &[Snapshot]) -> Result<()>;
+    async fn record_snapshots(&self, org: OrgId, day: NaiveDate, rows: &[Snapshot]) -> Result<()>;
 
-    /// Snapshots of a team (or the whole organisation) from `since` (`YYYY-MM-DD`) on, oldest
-    /// first.
+    /// Snapshots of a team (or the whole organisation) from day `since` on, oldest first.
     async fn snapshots(
         &self,
         org: OrgId,
         team: Option<TeamId>,
-        since: &str,
+        since: NaiveDate,
     ) -> Result<Vec<Snapshot>>;
 }
 

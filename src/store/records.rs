@@ -4,6 +4,7 @@
 
 use crate::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use crate::domain::proficiency::Estimate;
+use chrono::{DateTime, Utc};
 
 /// A module as the registry remembers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +48,10 @@ pub struct Credentials {
 pub struct SessionRecord {
     pub id_hash: String,
     pub user: UserId,
-    /// RFC 3339 times.
-    pub created_at: String,
-    pub last_seen_at: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
     /// Absolute expiry.
-    pub expires_at: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// An invitation to join an organisation with a role (and optionally a team).
@@ -64,9 +64,9 @@ pub struct Invitation {
     pub role: MemberRole,
     pub team: Option<TeamId>,
     pub created_by: UserId,
-    pub created_at: String,
-    pub expires_at: String,
-    pub used_at: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
 }
 
 /// A person whose cached estimates are missing or out of date, with the evidence version to

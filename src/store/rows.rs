@@ -96,9 +96,9 @@ impl From<SessionRow> for SessionRecord {
         SessionRecord {
             id_hash: r.id_hash,
             user: UserId(r.user_id),
-            created_at: r.created_at.text(),
-            last_seen_at: r.last_seen_at.text(),
-            expires_at: r.expires_at.text(),
+            created_at: r.created_at.utc(),
+            last_seen_at: r.last_seen_at.utc(),
+            expires_at: r.expires_at.utc(),
         }
     }
 }
@@ -128,9 +128,9 @@ impl TryFrom<InvitationRow> for Invitation {
             role: parse_role(&r.role)?,
             team: r.team_id.map(TeamId),
             created_by: UserId(r.created_by),
-            created_at: r.created_at.text(),
-            expires_at: r.expires_at.text(),
-            used_at: r.used_at.map(DbTime::text),
+            created_at: r.created_at.utc(),
+            expires_at: r.expires_at.utc(),
+            used_at: r.used_at.map(DbTime::utc),
         })
     }
 }
@@ -269,9 +269,9 @@ pub(super) fn progress(mut rows: Vec<ProgressRow>) -> Vec<ModuleProgress> {
             sections_reached: r.sections_reached,
             sections_total: r.sections_total,
             resume_anchor: r.resume_anchor,
-            started_at: r.started_at.text(),
-            updated_at: r.updated_at.text(),
-            completed_at: r.completed_at.map(DbTime::text),
+            started_at: r.started_at.utc(),
+            updated_at: r.updated_at.utc(),
+            completed_at: r.completed_at.map(DbTime::utc),
         })
         .collect()
 }
@@ -326,7 +326,7 @@ pub(super) fn attempts(
             score: r.score,
             total: r.total,
             answers: by_attempt.remove(&r.id).unwrap_or_default(),
-            submitted_at: r.submitted_at.text(),
+            submitted_at: r.submitted_at.utc(),
         })
         .collect())
 }
@@ -359,7 +359,7 @@ pub(super) fn ratings(rows: Vec<RatingRow>) -> Vec<SelfRating> {
         .map(|r| SelfRating {
             skill: r.skill_id,
             level: r.level,
-            rated_at: r.rated_at.text(),
+            rated_at: r.rated_at.utc(),
         })
         .collect();
     out.sort_by(|a, b| a.skill.cmp(&b.skill));
@@ -384,7 +384,7 @@ pub(super) fn overrides(rows: Vec<OverrideRow>) -> Vec<ScarcityOverride> {
             weight: r.weight,
             note: r.note,
             set_by: r.set_by.map(UserId),
-            set_at: r.set_at.text(),
+            set_at: r.set_at.utc(),
         })
         .collect();
     out.sort_by(|a, b| a.skill.cmp(&b.skill));
@@ -428,7 +428,7 @@ pub(super) fn snapshots(team: Option<TeamId>, rows: Vec<SnapshotRow>) -> Vec<Sna
         .map(|r| Snapshot {
             team,
             skill: r.skill_id,
-            day: r.day.format("%Y-%m-%d").to_string(),
+            day: r.day,
             people: r.people,
             below_target: r.below_target,
             unmeasured: r.unmeasured,

@@ -6,8 +6,7 @@
 //! microseconds, so both backends give back exactly what they were given. Days (snapshots) are
 //! `chrono::NaiveDate`, which sqlx stores as `YYYY-MM-DD` text or `DATE`.
 
-use super::StoreError;
-use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgTypeInfo, PgValueRef};
@@ -32,24 +31,12 @@ impl DbTime {
     pub fn text(self) -> String {
         self.0.to_rfc3339_opts(SecondsFormat::Micros, true)
     }
-
-    /// Parses an RFC 3339 time with any offset and precision.
-    pub fn parse(s: &str) -> Result<DbTime, StoreError> {
-        DateTime::parse_from_rfc3339(s.trim())
-            .map(|t| t.with_timezone(&Utc).into())
-            .map_err(|_| StoreError::BadTime(s.to_string()))
-    }
 }
 
 impl From<DateTime<Utc>> for DbTime {
     fn from(t: DateTime<Utc>) -> DbTime {
         DbTime(t.trunc_subsecs(6))
     }
-}
-
-/// A `YYYY-MM-DD` day.
-pub fn parse_day(s: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::BadTime(s.to_string()))
 }
 
 impl Type<Sqlite> for DbTime {
@@ -107,12 +94,11 @@ mod tests {
 
     #[test]
     fn text_is_fixed_width_utc_microseconds() {
-        let t = DbTime::parse("2030-06-01T11:00:00.123456789+02:00").unwrap();
+        let t = DateTime::parse_from_rfc3339("2030-06-01T11:00:00.123456789+02:00").unwrap();
+        let t = DbTime::from(t.with_timezone(&Utc));
         assert_eq!(t.text(), "2030-06-01T09:00:00.123456Z");
-        assert_eq!(
-            DbTime::parse("2030-06-01T09:00:00Z").unwrap().text().len(),
-            27
-        );
-        assert!(matches!(DbTime::parse("soon"), Err(StoreError::BadTime(s)) if s == "soon"));
+        let whole = DbTime::from(DateTime::UNIX_EPOCH);
+        assert_eq!(whole.text(), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(t.utc().timestamp_subsec_nanos(), 123_456_000);
     }
 }

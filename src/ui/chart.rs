@@ -4,11 +4,11 @@
 
 use leptos::prelude::*;
 
-/// One line: a label and its points, (day `YYYY-MM-DD`, value), oldest first.
+/// One line: a label and its points, (day, value), oldest first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub label: String,
-    pub points: Vec<(String, f64)>,
+    pub points: Vec<(NaiveDate, f64)>,
 }
 
 const WIDTH: f64 = 640.0;
@@ -22,13 +22,11 @@ const COLOURS: [&str; 6] = [
     "#1f5fa8", "#b3541e", "#2f7d32", "#7b3fa0", "#8a6d00", "#00707a",
 ];
 
-fn day_number(day: &str) -> Option<i64> {
-    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .ok()
-        .map(|d| d.num_days_from_ce().into())
+fn day_number(day: NaiveDate) -> i64 {
+    day.num_days_from_ce().into()
 }
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 
 /// A marker shape at (x, y), by series index: circle, square, triangle, diamond, cross, ring.
 fn marker(i: usize, x: f64, y: f64, colour: &'static str, tip: String) -> AnyView {
@@ -64,7 +62,7 @@ pub fn line_chart(
 ) -> impl IntoView {
     let days: Vec<i64> = series
         .iter()
-        .flat_map(|s| s.points.iter().filter_map(|(d, _)| day_number(d)))
+        .flat_map(|s| s.points.iter().map(|(d, _)| day_number(*d)))
         .collect();
     let (first, last) = (
         days.iter().copied().min().unwrap_or(0),
@@ -105,12 +103,12 @@ pub fn line_chart(
         .collect_view();
     let first_day = series
         .iter()
-        .flat_map(|s| s.points.first().map(|p| p.0.clone()))
+        .flat_map(|s| s.points.first().map(|p| p.0.to_string()))
         .min()
         .unwrap_or_default();
     let last_day = series
         .iter()
-        .flat_map(|s| s.points.last().map(|p| p.0.clone()))
+        .flat_map(|s| s.points.last().map(|p| p.0.to_string()))
         .max()
         .unwrap_or_default();
     let lines = series
@@ -118,10 +116,10 @@ pub fn line_chart(
         .enumerate()
         .map(|(i, s)| {
             let colour = COLOURS[i % COLOURS.len()];
-            let pts: Vec<(f64, f64, String, f64)> = s
+            let pts: Vec<(f64, f64, NaiveDate, f64)> = s
                 .points
                 .iter()
-                .filter_map(|(d, v)| day_number(d).map(|n| (x(n), y(*v), d.clone(), *v)))
+                .map(|(d, v)| (x(day_number(*d)), y(*v), *d, *v))
                 .collect();
             let path = pts
                 .iter()
@@ -156,9 +154,9 @@ pub fn line_chart(
             }
         })
         .collect_view();
-    let mut all_days: Vec<String> = series
+    let mut all_days: Vec<NaiveDate> = series
         .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.0.clone()))
+        .flat_map(|s| s.points.iter().map(|p| p.0))
         .collect();
     all_days.sort();
     all_days.dedup();
@@ -181,7 +179,7 @@ pub fn line_chart(
                     view! { <td>{v}</td> }
                 })
                 .collect_view();
-            view! { <tr><th scope="row">{d.clone()}</th>{cells}</tr> }
+            view! { <tr><th scope="row">{d.to_string()}</th>{cells}</tr> }
         })
         .collect_view();
     view! {

@@ -27,6 +27,11 @@ pub fn viewer() -> Option<crate::server::auth::Viewer> {
     })
 }
 
+/// A time as pages show it: `2030-06-01 09:00` (UTC, to the minute).
+pub fn format_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// Sends anonymous visitors to the login page (coming back to `path` after).
 pub fn redirect_to_login(path: &str) {
     let next = percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC);

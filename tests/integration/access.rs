@@ -4,7 +4,7 @@
 use crate::common::{enc, invite, join, setup_org, Client, TestApp, PW};
 use axum::http::StatusCode;
 use levelfield::server::account::prepare_setup;
-use levelfield::server::auth::{hash_token, new_token, ts};
+use levelfield::server::auth::{hash_token, new_token};
 use levelfield::store::SessionRecord;
 
 /// Org A (admin, teams A1 and A2, a learner in A1, managers of A1 and A2) and org B (admin).
@@ -37,7 +37,7 @@ async fn world_on(app: TestApp) -> World {
         .store
         .create_setup_token(
             &hash_token(&t2),
-            &ts(chrono::Utc::now() + chrono::Duration::minutes(5)),
+            chrono::Utc::now() + chrono::Duration::minutes(5),
         )
         .await
         .unwrap();
@@ -71,7 +71,7 @@ async fn first_run_link_works_once_and_expires() {
         .store
         .create_setup_token(
             &hash_token(&old),
-            &ts(chrono::Utc::now() - chrono::Duration::minutes(1)),
+            chrono::Utc::now() - chrono::Duration::minutes(1),
         )
         .await
         .unwrap();
@@ -170,15 +170,15 @@ async fn sessions_rotate_expire_and_end() {
         .unwrap()
         .unwrap();
     let token = new_token();
-    let past = ts(chrono::Utc::now() - chrono::Duration::hours(1));
+    let past = chrono::Utc::now() - chrono::Duration::hours(1);
     w.app
         .state
         .store
         .create_session(&SessionRecord {
             id_hash: hash_token(&token),
             user: member.user,
-            created_at: past.clone(),
-            last_seen_at: past.clone(),
+            created_at: past,
+            last_seen_at: past,
             expires_at: past,
         })
         .await
@@ -557,7 +557,7 @@ async fn concurrent_attempts(app: TestApp) {
             .app
             .state
             .store
-            .accept_invitation(&hash_token(&token), &ts(chrono::Utc::now()), &user)
+            .accept_invitation(&hash_token(&token), chrono::Utc::now(), &user)
             .await
             .unwrap();
         let session = levelfield::server::auth::start_session(&w.app.state, id)

@@ -15,7 +15,6 @@ use levelfield::domain::matrix::Snapshot;
 use levelfield::domain::people::{OrgId, TeamId, UserId};
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
 use levelfield::server::account::prepare_setup;
-use levelfield::server::auth::ts;
 use levelfield::server::estimates;
 
 struct Fixture {
@@ -77,7 +76,7 @@ async fn fixture(app: TestApp) -> Fixture {
             &format!("role=manager&manages={team}"),
         )
         .await;
-    let now = ts(chrono::Utc::now());
+    let now = chrono::Utc::now();
     let evidence: [(usize, Vec<AnswerRecord>); 5] = [
         (0, answers("evaluation", 1, 1, 1)),
         (
@@ -111,7 +110,7 @@ async fn fixture(app: TestApp) -> Fixture {
                 score: a.iter().filter(|x| x.correct).count() as u32,
                 total: a.len() as u32,
                 answers: a,
-                submitted_at: now.clone(),
+                submitted_at: now,
             })
             .await
             .unwrap();
@@ -208,11 +207,11 @@ async fn hand_computed(f: Fixture) {
 
     // The daily snapshot holds the same figures.
     estimates::snapshot_today(&app.state, f.org).await.unwrap();
-    let day = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let day = chrono::Utc::now().date_naive();
     let snaps = app
         .state
         .store
-        .snapshots(f.org, Some(f.team), &day)
+        .snapshots(f.org, Some(f.team), day)
         .await
         .unwrap();
     let eval = snaps.iter().find(|s| s.skill == "evaluation").unwrap();
@@ -221,7 +220,7 @@ async fn hand_computed(f: Fixture) {
         close(eval.mean_gap, 0.8) && close(eval.exposure, 2.4),
         "{eval:?}"
     );
-    let whole = app.state.store.snapshots(f.org, None, &day).await.unwrap();
+    let whole = app.state.store.snapshots(f.org, None, day).await.unwrap();
     assert_eq!(whole.len(), 2, "{whole:?}");
 
     // The gap report: one row per gap, largest weighted first, sources stated.
@@ -504,7 +503,7 @@ async fn admins_set_roles_and_scarcity_for_their_own_organisation_only() {
         .store
         .create_setup_token(
             &levelfield::server::auth::hash_token(&t2),
-            &ts(chrono::Utc::now() + chrono::Duration::minutes(5)),
+            chrono::Utc::now() + chrono::Duration::minutes(5),
         )
         .await
         .unwrap();
@@ -553,21 +552,17 @@ async fn admins_set_roles_and_scarcity_for_their_own_organisation_only() {
 async fn the_trend_chart_is_an_accessible_svg_with_its_figures_as_a_table() {
     let f = fixture(TestApp::new("tests/fixtures/valid").await).await;
     let app = &f.app;
-    let snap = |day: &str, gap: f64| Snapshot {
+    let snap = |day: chrono::NaiveDate, gap: f64| Snapshot {
         team: Some(f.team),
         skill: "evaluation".into(),
-        day: day.into(),
+        day,
         people: 5,
         below_target: 3,
         unmeasured: 1,
         mean_gap: gap,
         exposure: gap * 3.0,
     };
-    let day = |weeks: i64| {
-        (chrono::Utc::now() - chrono::Duration::weeks(weeks))
-            .format("%Y-%m-%d")
-            .to_string()
-    };
+    let day = |weeks: i64| (chrono::Utc::now() - chrono::Duration::weeks(weeks)).date_naive();
     let mut max = Client::new(app);
     max.login("max@a.test", PW).await;
     let (_, html, _) = max.get(&format!("/teams/{}/skills", f.team)).await;
@@ -579,7 +574,7 @@ async fn the_trend_chart_is_an_accessible_svg_with_its_figures_as_a_table() {
     for (w, gap) in [(2, 1.5), (1, 1.1)] {
         app.state
             .store
-            .record_snapshots(f.org, &day(w), &[snap(&day(w), gap)])
+            .record_snapshots(f.org, day(w), &[snap(day(w), gap)])
             .await
             .unwrap();
     }

@@ -88,7 +88,7 @@ pub fn JoinPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
                 let Some(state) = state else { return ().into_any() };
-                let now = crate::server::auth::ts(chrono::Utc::now());
+                let now = chrono::Utc::now();
                 let invitation = state.store.invitation(&hash_token(&token)).await.ok().flatten();
                 let Some(inv) = invitation.filter(|i| i.used_at.is_none() && i.expires_at > now) else {
                     return view! {

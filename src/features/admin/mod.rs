@@ -29,13 +29,13 @@ pub fn AdminPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
                 let Some(state) = state else { return ().into_any() };
-                let now = crate::server::auth::ts(chrono::Utc::now());
+                let now = chrono::Utc::now();
                 let loaded = async {
                     Ok::<_, crate::store::StoreError>((
                         state.store.organisation(v.org).await?,
                         state.store.teams(v.org).await?,
                         state.store.members(v.org).await?,
-                        state.store.invitations(v.org, &now).await?,
+                        state.store.invitations(v.org, now).await?,
                     ))
                 }
                 .await;
@@ -114,7 +114,7 @@ pub fn AdminPage() -> impl IntoView {
                                                 <td>{i.role.label()}</td>
                                                 <td>{i.team.map(&team_name).unwrap_or_default()}</td>
                                                 <td>{i.email.clone().unwrap_or_default()}</td>
-                                                <td>{i.expires_at.chars().take(16).collect::<String>().replace('T', " ")}</td>
+                                                <td>{crate::ui::format_time(i.expires_at)}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

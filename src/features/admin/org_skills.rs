@@ -37,14 +37,14 @@ pub fn OrgSkillsPage() -> impl IntoView {
                     .as_deref()
                     .and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r))
                     .cloned();
-                let since = (chrono::Utc::now() - chrono::Duration::weeks(13)).format("%Y-%m-%d").to_string();
+                let since = (chrono::Utc::now() - chrono::Duration::weeks(13)).date_naive();
                 let loaded = async {
                     Ok::<_, crate::store::StoreError>((
                         state.store.teams(v.org).await?,
                         state.store.members(v.org).await?,
                         current(&state, v.org).await?,
                         weights(&state, v.org).await?,
-                        state.store.snapshots(v.org, None, &since).await?,
+                        state.store.snapshots(v.org, None, since).await?,
                     ))
                 }
                 .await;

@@ -45,7 +45,7 @@ pub fn ScarcityPage() -> impl IntoView {
                             None => format!("{:.2}, the default estimate", crate::domain::gaps::DEFAULT_SCARCITY),
                         };
                         let mine = overrides.iter().find(|o| o.skill == id);
-                        let current = mine.map(|o| format!("{:.2}: {} (set {})", o.weight, o.note, &o.set_at[..10.min(o.set_at.len())]));
+                        let current = mine.map(|o| format!("{:.2}: {} (set {})", o.weight, o.note, o.set_at.date_naive()));
                         let weight_id = format!("weight-{id}");
                         let note_id = format!("note-{id}");
                         view! {

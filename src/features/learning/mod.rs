@@ -86,7 +86,7 @@ fn render(progress: Vec<ModuleProgress>, attempts: Vec<Attempt>) -> impl IntoVie
                 <tr>
                     <td>{name}</td>
                     <td>{format!("{} of {}", a.score, a.total)}</td>
-                    <td>{a.submitted_at.chars().take(16).collect::<String>().replace('T', " ")}</td>
+                    <td>{crate::ui::format_time(a.submitted_at)}</td>
                 </tr>
             }
         })

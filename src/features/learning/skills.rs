@@ -183,7 +183,7 @@ pub fn render(input: SkillsView) -> impl IntoView {
                         EvidenceKind::Completion { level } => format!("Completed {} (teaches level {level})", title(&src.module)),
                     };
                     let weight = e.weight(f64::from(s.decay_half_life_days));
-                    view! { <li>{format!("{what}, {}; counts {:.2}", &src.at[..10.min(src.at.len())], weight)}</li> }
+                    view! { <li>{format!("{what}, {}; counts {:.2}", src.at.date_naive(), weight)}</li> }
                 })
                 .collect_view();
             view! {

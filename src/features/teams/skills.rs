@@ -101,10 +101,10 @@ pub fn TeamSkillsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
                 let Some(state) = state else { return ().into_any() };
-                let since = (chrono::Utc::now() - chrono::Duration::weeks(13)).format("%Y-%m-%d").to_string();
+                let since = (chrono::Utc::now() - chrono::Duration::weeks(13)).date_naive();
                 let loaded = async {
                     let m = team_matrix(&state, &v, team, role.as_deref(), sort).await?;
-                    let history = state.store.snapshots(v.org, Some(team), &since).await?;
+                    let history = state.store.snapshots(v.org, Some(team), since).await?;
                     Ok::<_, StoreError>((m, history))
                 }
                 .await;
@@ -139,13 +139,13 @@ pub fn trend_chart(id: &str, group: &str, history: &[Snapshot], skills: &[String
             points: history
                 .iter()
                 .filter(|s| &s.skill == skill)
-                .map(|s| (s.day.clone(), s.mean_gap))
+                .map(|s| (s.day, s.mean_gap))
                 .collect(),
         })
         .filter(|s| !s.points.is_empty())
         .collect();
     let days = {
-        let mut d: Vec<&str> = history.iter().map(|s| s.day.as_str()).collect();
+        let mut d: Vec<chrono::NaiveDate> = history.iter().map(|s| s.day).collect();
         d.sort();
         d.dedup();
         d.len()

@@ -9,6 +9,7 @@ use crate::store::{changed_one, map_write_error, normalise_email};
 use crate::store::{shared, Result};
 use crate::store::{Accounts, Credentials, SessionRecord, StoreError};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 #[async_trait]
 impl Accounts for PostgresStore {
@@ -36,11 +37,11 @@ impl Accounts for PostgresStore {
             .ok_or(StoreError::NotFound)
     }
 
-    async fn set_password(&self, user: UserId, hash: &str, now: &str) -> Result<()> {
+    async fn set_password(&self, user: UserId, hash: &str, now: DateTime<Utc>) -> Result<()> {
         let done = sqlx::query(sql::SET_PASSWORD)
             .bind(user.0)
             .bind(hash)
-            .bind(DbTime::parse(now)?)
+            .bind(DbTime::from(now))
             .execute(&self.pool)
             .await?;
         changed_one(done.rows_affected())
@@ -50,9 +51,9 @@ impl Accounts for PostgresStore {
         sqlx::query(sql::INSERT_SESSION)
             .bind(&s.id_hash)
             .bind(s.user.0)
-            .bind(DbTime::parse(&s.created_at)?)
-            .bind(DbTime::parse(&s.last_seen_at)?)
-            .bind(DbTime::parse(&s.expires_at)?)
+            .bind(DbTime::from(s.created_at))
+            .bind(DbTime::from(s.last_seen_at))
+            .bind(DbTime::from(s.expires_at))
             .execute(&self.pool)
             .await
             .map_err(|e| map_write_error(e, None))?;
@@ -62,22 +63,22 @@ impl Accounts for PostgresStore {
     async fn session(
         &self,
         id_hash: &str,
-        now: &str,
-        idle_cutoff: &str,
+        now: DateTime<Utc>,
+        idle_cutoff: DateTime<Utc>,
     ) -> Result<Option<SessionRecord>> {
         let row = sqlx::query_as::<_, SessionRow>(sql::SESSION)
             .bind(id_hash)
-            .bind(DbTime::parse(now)?)
-            .bind(DbTime::parse(idle_cutoff)?)
+            .bind(DbTime::from(now))
+            .bind(DbTime::from(idle_cutoff))
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(SessionRecord::from))
     }
 
-    async fn touch_session(&self, id_hash: &str, now: &str) -> Result<()> {
+    async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()> {
         sqlx::query(sql::TOUCH_SESSION)
             .bind(id_hash)
-            .bind(DbTime::parse(now)?)
+            .bind(DbTime::from(now))
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -100,28 +101,28 @@ impl Accounts for PostgresStore {
         Ok(done.rows_affected())
     }
 
-    async fn purge_sessions(&self, now: &str, idle_cutoff: &str) -> Result<u64> {
+    async fn purge_sessions(&self, now: DateTime<Utc>, idle_cutoff: DateTime<Utc>) -> Result<u64> {
         let done = sqlx::query(sql::PURGE_SESSIONS)
-            .bind(DbTime::parse(now)?)
-            .bind(DbTime::parse(idle_cutoff)?)
+            .bind(DbTime::from(now))
+            .bind(DbTime::from(idle_cutoff))
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())
     }
 
-    async fn record_login_failure(&self, key: &str, now: &str) -> Result<()> {
+    async fn record_login_failure(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
         sqlx::query(sql::INSERT_LOGIN_FAILURE)
             .bind(key)
-            .bind(DbTime::parse(now)?)
+            .bind(DbTime::from(now))
             .execute(&self.pool)
             .await?;
         Ok(())
     }
 
-    async fn login_failures_since(&self, key: &str, since: &str) -> Result<i64> {
+    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
         Ok(sqlx::query_scalar(sql::LOGIN_FAILURES_SINCE)
             .bind(key)
-            .bind(DbTime::parse(since)?)
+            .bind(DbTime::from(since))
             .fetch_one(&self.pool)
             .await?)
     }

@@ -9,6 +9,7 @@ use crate::store::time::DbTime;
 use crate::store::{encode_selected, map_write_error, ModuleRecord, Progress};
 use crate::store::{shared, Result};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 #[async_trait]
 impl Progress for PostgresStore {
@@ -45,7 +46,7 @@ impl Progress for PostgresStore {
         total: u32,
         anchor: Option<&str>,
         completed: bool,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<()> {
         // One upsert: the furthest section wins (and its anchor), completion is kept once set.
         // PostgreSQL's GREATEST is SQLite's two-argument MAX.
@@ -70,7 +71,7 @@ impl Progress for PostgresStore {
         .bind(i64::from(reached))
         .bind(i64::from(total))
         .bind(anchor)
-        .bind(DbTime::parse(now)?)
+        .bind(DbTime::from(now))
         .bind(completed)
         .execute(&self.pool)
         .await
@@ -115,7 +116,7 @@ impl Progress for PostgresStore {
         .bind(&attempt.module)
         .bind(i64::from(attempt.score))
         .bind(i64::from(attempt.total))
-        .bind(DbTime::parse(&attempt.submitted_at)?)
+        .bind(DbTime::from(attempt.submitted_at))
         .bind((0..answers.len() as i64).collect::<Vec<i64>>())
         .bind(text(|a| a.question.as_str()))
         .bind(text(|a| a.skill.as_str()))

@@ -7,10 +7,10 @@ use crate::domain::proficiency::Estimate;
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::store::rows::{self, PackedRow, SnapshotRow, StaleRow};
 use crate::store::sql::{estimates as sql, RecordsOf};
-use crate::store::time::parse_day;
 use crate::store::{map_write_error, ComputedEstimates, Estimates, StaleEstimates};
 use crate::store::{shared, Result};
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use sqlx::{QueryBuilder, Sqlite};
 
 #[async_trait]
@@ -96,8 +96,7 @@ impl Estimates for SqliteStore {
         rows::estimates(found)
     }
 
-    async fn record_snapshots(&self, org: OrgId, day: &str, rows: &[Snapshot]) -> Result<()> {
-        let day = parse_day(day)?;
+    async fn record_snapshots(&self, org: OrgId, day: NaiveDate, rows: &[Snapshot]) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(sql::DELETE_SNAPSHOTS)
             .bind(org.0)
@@ -131,12 +130,12 @@ impl Estimates for SqliteStore {
         &self,
         org: OrgId,
         team: Option<TeamId>,
-        since: &str,
+        since: NaiveDate,
     ) -> Result<Vec<Snapshot>> {
         let found = sqlx::query_as::<_, SnapshotRow>(sql::SNAPSHOTS)
             .bind(org.0)
             .bind(team.map_or(0, |t| t.0))
-            .bind(parse_day(since)?)
+            .bind(since)
             .fetch_all(&self.pool)
             .await?;
         Ok(rows::snapshots(team, found))

@@ -1,6 +1,6 @@
 //! The SQLite store: the embedded default. WAL mode, foreign keys on, a busy timeout.
 //!
-//! Times are stored as text in one fixed-width UTC form (see [`super::DbTime`]), so that
+//! Times are stored as text in one fixed-width UTC form (see `store::time::DbTime`), so that
 //! comparing the text compares the times. Every multi-statement write runs in a transaction
 //! opened with `BEGIN IMMEDIATE`: it takes the write lock up front (waiting up to the busy
 //! timeout), so it never fails half-way with "database is locked" when upgrading a read lock.

@@ -11,6 +11,7 @@ use crate::store::Result;
 use crate::store::{canonical_roles, canonical_teams, changed_one, map_write_error};
 use crate::store::{normalise_email, Assignment, Invitation, NewUser, Orgs, StoreError};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sqlx::Sqlite;
 
 #[async_trait]
@@ -28,11 +29,11 @@ impl Orgs for SqliteStore {
         Ok(ids.into_iter().map(OrgId).collect())
     }
 
-    async fn create_setup_token(&self, token_hash: &str, expires: &str) -> Result<()> {
+    async fn create_setup_token(&self, token_hash: &str, expires: DateTime<Utc>) -> Result<()> {
         sqlx::query(sql::INSERT_SETUP_TOKEN)
             .bind(token_hash)
             .bind(DbTime::now())
-            .bind(DbTime::parse(expires)?)
+            .bind(DbTime::from(expires))
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -41,11 +42,11 @@ impl Orgs for SqliteStore {
     async fn setup_organisation(
         &self,
         token_hash: &str,
-        now: &str,
+        now: DateTime<Utc>,
         org_name: &str,
         admin: &NewUser,
     ) -> Result<(OrgId, UserId)> {
-        let now = DbTime::parse(now)?;
+        let now = DbTime::from(now);
         let mut tx = self.write().await?;
         let used = sqlx::query(sql::USE_SETUP_TOKEN)
             .bind(token_hash)
@@ -144,9 +145,9 @@ impl Orgs for SqliteStore {
     }
 
     async fn create_invitation(&self, i: &Invitation) -> Result<i64> {
-        let created_at = DbTime::parse(&i.created_at)?;
-        let expires_at = DbTime::parse(&i.expires_at)?;
-        let used_at = i.used_at.as_deref().map(DbTime::parse).transpose()?;
+        let created_at = DbTime::from(i.created_at);
+        let expires_at = DbTime::from(i.expires_at);
+        let used_at = i.used_at.map(DbTime::from);
         let mut tx = self.write().await?;
         // The inviter and the team must be of the invitation's organisation.
         sqlx::query(sql::IS_MEMBER)
@@ -173,10 +174,10 @@ impl Orgs for SqliteStore {
         Ok(id)
     }
 
-    async fn invitations(&self, org: OrgId, now: &str) -> Result<Vec<Invitation>> {
+    async fn invitations(&self, org: OrgId, now: DateTime<Utc>) -> Result<Vec<Invitation>> {
         let found = sqlx::query_as::<_, InvitationRow>(&sql::invitations())
             .bind(org.0)
-            .bind(DbTime::parse(now)?)
+            .bind(DbTime::from(now))
             .fetch_all(&self.pool)
             .await?;
         found.into_iter().map(Invitation::try_from).collect()
@@ -193,10 +194,10 @@ impl Orgs for SqliteStore {
     async fn accept_invitation(
         &self,
         token_hash: &str,
-        now: &str,
+        now: DateTime<Utc>,
         user: &NewUser,
     ) -> Result<(OrgId, UserId)> {
-        let now = DbTime::parse(now)?;
+        let now = DbTime::from(now);
         let mut tx = self.write().await?;
         let used = sqlx::query_as::<_, UsedInvitationRow>(sql::USE_INVITATION)
             .bind(token_hash)

@@ -9,6 +9,7 @@ use crate::store::time::DbTime;
 use crate::store::{encode_selected, map_write_error, ModuleRecord, Progress};
 use crate::store::{shared, Result};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite};
 
 /// Answers stored per `INSERT` statement (SQLite takes 32766 parameters, 7 each).
@@ -49,7 +50,7 @@ impl Progress for SqliteStore {
         total: u32,
         anchor: Option<&str>,
         completed: bool,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<()> {
         // One upsert: the furthest section wins (and its anchor), completion is kept once set.
         // SQLite's two-argument MAX is PostgreSQL's GREATEST.
@@ -74,7 +75,7 @@ impl Progress for SqliteStore {
         .bind(i64::from(reached))
         .bind(i64::from(total))
         .bind(anchor)
-        .bind(DbTime::parse(now)?)
+        .bind(DbTime::from(now))
         .bind(completed)
         .execute(&self.pool)
         .await
@@ -94,7 +95,7 @@ impl Progress for SqliteStore {
     }
 
     async fn record_attempt(&self, attempt: &NewAttempt) -> Result<AttemptId> {
-        let submitted_at = DbTime::parse(&attempt.submitted_at)?;
+        let submitted_at = DbTime::from(attempt.submitted_at);
         // SQLite has no arrays: the attempt, then its answers in multi-row inserts, in one
         // IMMEDIATE transaction (PostgreSQL does it in one statement).
         let mut tx = self.write().await?;

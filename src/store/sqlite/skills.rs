@@ -9,6 +9,7 @@ use crate::store::time::DbTime;
 use crate::store::Result;
 use crate::store::{changed_one, map_write_error, Skills, StoreError};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 #[async_trait]
 impl Skills for SqliteStore {
@@ -51,9 +52,9 @@ impl Skills for SqliteStore {
         org: OrgId,
         user: UserId,
         ratings: &[(String, Option<u8>)],
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<()> {
-        let now = DbTime::parse(now)?;
+        let now = DbTime::from(now);
         let mut tx = self.write().await?;
         sqlx::query(IS_MEMBER)
             .bind(user.0)
@@ -92,7 +93,7 @@ impl Skills for SqliteStore {
         skill: &str,
         value: Option<(f64, &str)>,
         by: UserId,
-        now: &str,
+        now: DateTime<Utc>,
     ) -> Result<()> {
         let q = match value {
             Some((weight, note)) => sqlx::query(sql::UPSERT_OVERRIDE)
@@ -101,7 +102,7 @@ impl Skills for SqliteStore {
                 .bind(weight)
                 .bind(note)
                 .bind(by.0)
-                .bind(DbTime::parse(now)?),
+                .bind(DbTime::from(now)),
             None => sqlx::query(sql::DELETE_OVERRIDE).bind(org.0).bind(skill),
         };
         q.execute(&self.pool)
