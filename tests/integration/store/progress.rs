@@ -1,0 +1,363 @@
+//! Store parity: the module registry, reading progress and quiz attempts.
+
+use super::*;
+
+parity!(
+    progress_never_moves_backwards,
+    attempts_round_trip,
+    team_records,
+    registry_is_in_byte_order_of_ids,
+);
+
+parity_db!(
+    module_registry_keeps_ids_of_removed_modules,
+    concurrent_attempts,
+);
+
+async fn progress_never_moves_backwards(store: &dyn Store) {
+    let (_, user) = new_org(store, "Acme", "p@acme.test").await;
+    assert!(store.progress(user).await.unwrap().is_empty());
+
+    store
+        .record_progress(user, "intro", 2, 5, Some("two"), false, at(1))
+        .await
+        .unwrap();
+    store
+        .record_progress(user, "intro", 1, 5, Some("one"), false, at(2))
+        .await
+        .unwrap();
+    let p = &store.progress(user).await.unwrap()[0];
+    assert_eq!(
+        (p.sections_reached, p.resume_anchor.as_deref()),
+        (2, Some("two"))
+    );
+    assert_eq!((p.started_at, p.updated_at), (stored(1), stored(2)));
+    assert_eq!(p.completed_at, None);
+    assert_eq!(p.percent(), 40);
+
+    store
+        .record_progress(user, "intro", 4, 6, Some("four"), false, at(3))
+        .await
+        .unwrap();
+    store
+        .record_progress(user, "intro", 5, 6, Some("five"), true, at(4))
+        .await
+        .unwrap();
+    // Completion is kept once set, and a later, lesser visit moves nothing back.
+    store
+        .record_progress(user, "intro", 1, 6, None, false, at(5))
+        .await
+        .unwrap();
+    store
+        .record_progress(user, "intro", 6, 6, Some("six"), true, at(6))
+        .await
+        .unwrap();
+    let p = &store.progress(user).await.unwrap()[0];
+    assert_eq!(p.user, user);
+    assert_eq!(p.module, "intro");
+    assert_eq!((p.sections_reached, p.sections_total), (6, 6));
+    assert_eq!(p.resume_anchor.as_deref(), Some("six"));
+    assert_eq!(p.completed_at, Some(stored(4)));
+    assert_eq!(p.started_at, stored(1));
+    assert_eq!(p.updated_at, stored(6));
+    assert_eq!(p.percent(), 100);
+
+    // Most recently updated first.
+    store
+        .record_progress(user, "advanced", 1, 4, None, false, at(7))
+        .await
+        .unwrap();
+    let modules: Vec<String> = store
+        .progress(user)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.module)
+        .collect();
+    assert_eq!(modules, ["advanced", "intro"]);
+    store
+        .record_progress(user, "intro", 6, 6, None, true, at(8))
+        .await
+        .unwrap();
+    let p = store.progress(user).await.unwrap();
+    assert_eq!(p[0].module, "intro");
+    assert_eq!(p[0].resume_anchor.as_deref(), Some("six"));
+
+    let ghost = store
+        .record_progress(UserId(user.0 + 1000), "intro", 1, 2, None, false, at(1))
+        .await;
+    assert!(matches!(ghost, Err(StoreError::NotFound)), "{ghost:?}");
+}
+
+async fn attempts_round_trip(store: &dyn Store) {
+    let (org, admin) = new_org(store, "Acme", "q@acme.test").await;
+    let other = join(
+        store,
+        org,
+        admin,
+        MemberRole::Learner,
+        None,
+        "o@acme.test",
+        "O",
+    )
+    .await;
+    assert_eq!(store.attempt_count().await.unwrap(), 0);
+    assert!(store.attempts(admin).await.unwrap().is_empty());
+
+    let first = attempt(
+        admin,
+        "intro",
+        1,
+        vec![
+            answer("q1", "prompting", 1, &[0, 2], true),
+            answer("q2", "evaluation", 3, &[], false),
+        ],
+        1,
+    );
+    let second = attempt(
+        admin,
+        "intro",
+        3,
+        vec![
+            answer("q3", "prompting", 2, &[1], true),
+            answer("q1", "prompting", 1, &[0, 2], true),
+            answer("q2", "evaluation", 255, &[3, 0], true),
+        ],
+        2,
+    );
+    let empty = attempt(admin, "advanced", 0, vec![], 3);
+    let first_id = store.record_attempt(&first).await.unwrap();
+    let second_id = store.record_attempt(&second).await.unwrap();
+    let empty_id = store.record_attempt(&empty).await.unwrap();
+    store
+        .record_attempt(&attempt(
+            other,
+            "intro",
+            0,
+            vec![answer("q1", "p", 1, &[1], false)],
+            4,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(store.attempt_count().await.unwrap(), 4);
+
+    // Newest first, answers in order.
+    let got = store.attempts(admin).await.unwrap();
+    let ids: Vec<_> = got.iter().map(|a| a.id).collect();
+    assert_eq!(ids, [empty_id, second_id, first_id]);
+    for (got, sent) in got.iter().zip([&empty, &second, &first]) {
+        assert_eq!(got.user, sent.user);
+        assert_eq!(got.module, sent.module);
+        assert_eq!((got.score, got.total), (sent.score, sent.total));
+        assert_eq!(got.answers, sent.answers);
+        assert_eq!(got.submitted_at, sent.submitted_at.trunc_subsecs(6));
+    }
+    assert_eq!(store.attempts(other).await.unwrap().len(), 1);
+
+    let ghost = store
+        .record_attempt(&attempt(
+            UserId(other.0 + 1000),
+            "intro",
+            0,
+            vec![answer("q", "s", 1, &[], false)],
+            1,
+        ))
+        .await;
+    assert!(matches!(ghost, Err(StoreError::NotFound)), "{ghost:?}");
+    assert_eq!(store.attempt_count().await.unwrap(), 4);
+
+    // A long quiz: more answers than one SQLite statement takes, still in order.
+    let long: Vec<AnswerRecord> = (0..5000_u32)
+        .map(|i| {
+            answer(
+                &format!("q{i}"),
+                "s",
+                (i % 256) as u8,
+                &[(i % 7) as u8],
+                i.is_multiple_of(3),
+            )
+        })
+        .collect();
+    store
+        .record_attempt(&attempt(other, "long", 1667, long.clone(), 5))
+        .await
+        .unwrap();
+    let got = store.attempts(other).await.unwrap();
+    assert_eq!(got[0].module, "long");
+    assert_eq!(got[0].answers, long);
+}
+
+/// A team's records in one go: its members' progress and attempts, nobody else's, and nothing
+/// for a team of another organisation.
+async fn team_records(store: &dyn Store) {
+    let (org, admin) = new_org(store, "Acme", "t@acme.test").await;
+    let team = store.create_team(org, "Alpha").await.unwrap();
+    let other_team = store.create_team(org, "Beta").await.unwrap();
+    let inside = join(
+        store,
+        org,
+        admin,
+        MemberRole::Learner,
+        Some(team),
+        "in@acme.test",
+        "In",
+    )
+    .await;
+    let outside = join(
+        store,
+        org,
+        admin,
+        MemberRole::Learner,
+        Some(other_team),
+        "out@acme.test",
+        "Out",
+    )
+    .await;
+    for user in [inside, outside] {
+        store
+            .record_progress(user, "intro", 1, 2, Some("a"), false, at(2))
+            .await
+            .unwrap();
+        store
+            .record_attempt(&attempt(
+                user,
+                "intro",
+                1,
+                vec![answer("q1", "prompting", 2, &[1], true)],
+                3,
+            ))
+            .await
+            .unwrap();
+    }
+    let progress = store.team_progress(org, team).await.unwrap();
+    assert_eq!(
+        progress.iter().map(|p| p.user).collect::<Vec<_>>(),
+        [inside]
+    );
+    let attempts = store.team_attempts(org, team).await.unwrap();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].user, inside);
+    assert_eq!(attempts[0].answers[0].question, "q1");
+
+    let everyone = store.org_progress(org).await.unwrap();
+    assert_eq!(everyone.len(), 2, "the organisation's records: both teams");
+    assert_eq!(store.org_attempts(org).await.unwrap().len(), 2);
+
+    let (org_b, _) = new_org(store, "Other", "t@other.test").await;
+    assert!(
+        store.org_progress(org_b).await.unwrap().is_empty(),
+        "another organisation's records are not included"
+    );
+    assert!(store.org_attempts(org_b).await.unwrap().is_empty());
+    assert!(
+        store.team_progress(org_b, team).await.unwrap().is_empty(),
+        "another org's team id finds nothing"
+    );
+    assert!(store.team_attempts(org_b, team).await.unwrap().is_empty());
+}
+
+/// The registry read (a manual decode on SQLite and a tuple on PostgreSQL until converged)
+/// gives ids in byte order, whatever the database's collation.
+async fn registry_is_in_byte_order_of_ids(store: &dyn Store) {
+    // The registry comes back in byte order of ids, whatever the database's collation.
+    let ids = ["a_b", "B", "a", "_x", "a-b", "Z"];
+    let recs: Vec<ModuleRecord> = ids.iter().map(|id| rec(id, id)).collect();
+    store.sync_modules(&recs).await.unwrap();
+    store.sync_modules(&recs[..3]).await.unwrap();
+    let all = store.module_registry().await.unwrap();
+    let got: Vec<(&str, bool)> = all.iter().map(|m| (m.id.as_str(), m.present)).collect();
+    assert_eq!(
+        got,
+        [
+            ("B", true),
+            ("Z", false),
+            ("_x", false),
+            ("a", true),
+            ("a-b", false),
+            ("a_b", true)
+        ]
+    );
+}
+
+async fn module_registry_keeps_ids_of_removed_modules(db: &TestDb) {
+    let store = &db.store;
+    store.ping().await.unwrap();
+    assert!(store.module_registry().await.unwrap().is_empty());
+    store
+        .sync_modules(&[rec("a", "A"), rec("b", "B")])
+        .await
+        .unwrap();
+    store.sync_modules(&[rec("b", "B two")]).await.unwrap();
+    let all = store.module_registry().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!((all[0].id.as_str(), all[0].present), ("a", false));
+    assert_eq!((all[1].title.as_str(), all[1].present), ("B two", true));
+
+    // Durable: a new connection (a restart) sees the same registry; migrations are idempotent.
+    let again = db.reconnect().await;
+    assert_eq!(again.module_registry().await.unwrap(), all);
+    again.sync_modules(&[rec("a", "A back")]).await.unwrap();
+    let back = again.module_registry().await.unwrap();
+    assert_eq!((back[0].title.as_str(), back[0].present), ("A back", true));
+    assert!(!back[1].present);
+}
+
+/// 50 learners submit a quiz at the same moment: every attempt is stored.
+async fn concurrent_attempts(db: &TestDb) {
+    const LEARNERS: usize = 50;
+    let store = db.store.clone();
+    let (org, admin) = new_org(&*store, "Acme", "admin@acme.test").await;
+    let mut learners = Vec::with_capacity(LEARNERS);
+    for i in 0..LEARNERS {
+        let email = format!("learner{i}@acme.test");
+        let name = format!("Learner {i:02}");
+        learners.push(
+            join(
+                &*store,
+                org,
+                admin,
+                MemberRole::Learner,
+                None,
+                &email,
+                &name,
+            )
+            .await,
+        );
+    }
+    assert_eq!(store.members(org).await.unwrap().len(), LEARNERS + 1);
+
+    let start = Arc::new(tokio::sync::Barrier::new(LEARNERS));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, user) in learners.iter().copied().enumerate() {
+        let store = store.clone();
+        let start = start.clone();
+        tasks.spawn(async move {
+            let answers = vec![
+                answer("q1", "prompting", 1, &[(i % 4) as u8], i.is_multiple_of(2)),
+                answer("q2", "evaluation", 2, &[0, 1], true),
+            ];
+            start.wait().await;
+            store
+                .record_attempt(&attempt(
+                    user,
+                    "intro",
+                    1 + (i.is_multiple_of(2)) as u32,
+                    answers,
+                    30,
+                ))
+                .await
+        });
+    }
+    let mut stored_ok = 0;
+    while let Some(outcome) = tasks.join_next().await {
+        outcome.expect("task").expect("attempt recorded");
+        stored_ok += 1;
+    }
+    assert_eq!(stored_ok, LEARNERS);
+    assert_eq!(store.attempt_count().await.unwrap(), LEARNERS as i64);
+    for user in [learners[0], learners[LEARNERS - 1]] {
+        let a = store.attempts(user).await.unwrap();
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].answers.len(), 2);
+    }
+}
