@@ -187,13 +187,7 @@ async fn serve() -> ExitCode {
     let state = match build_state(config, options).await {
         Ok(s) => s,
         Err(e) => {
-            let mut msg = e.to_string();
-            let mut src = std::error::Error::source(&e);
-            while let Some(s) = src {
-                msg.push_str(&format!(": {s}"));
-                src = s.source();
-            }
-            tracing::error!("{msg}");
+            tracing::error!("{}", levelfield::error::chain(&e));
             return ExitCode::FAILURE;
         }
     };
@@ -205,7 +199,7 @@ async fn serve() -> ExitCode {
         std::time::Duration::from_secs(3600),
     ));
 
-    match levelfield::server::account::prepare_setup(&state).await {
+    match levelfield::features::account::prepare_setup(&state).await {
         Ok(Some(token)) => {
             let line = format!("First run: open http://{addr}/setup?token={token} to create your organisation (the link works once, for {} minutes).", state.config.setup_token_minutes);
             println!("{line}");

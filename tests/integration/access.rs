@@ -3,7 +3,7 @@
 
 use crate::common::{enc, invite, join, setup_org, Client, TestApp, PW};
 use axum::http::StatusCode;
-use levelfield::server::account::prepare_setup;
+use levelfield::features::account::prepare_setup;
 use levelfield::server::auth::{hash_token, new_token, ts};
 use levelfield::store::SessionRecord;
 

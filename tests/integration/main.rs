@@ -5,6 +5,7 @@ mod access;
 mod common;
 mod courseware;
 mod curriculum;
+mod pipeline;
 mod server;
 mod skills;
 mod store;
