@@ -9,6 +9,7 @@
 //! - `server` (server): configuration, state, sessions, the request pipeline, the router.
 //! - `ui` (server): shared page parts and widgets.
 //! - `app` (server): the HTML shell and the route table.
+//! - `cli` (server): the demo and synthetic-data generators behind the binary's commands.
 //!
 //! In the browser only the islands (see `features::quiz`) run; everything else is rendered on
 //! the server.
@@ -20,6 +21,8 @@ pub mod features;
 
 #[cfg(feature = "ssr")]
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod courseware;
 #[cfg(feature = "ssr")]

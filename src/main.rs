@@ -63,7 +63,7 @@ async fn demo() -> ExitCode {
     let Some(state) = cli_state().await else {
         return ExitCode::FAILURE;
     };
-    match levelfield::server::seed::demo(&state).await {
+    match levelfield::cli::demo::demo(&state).await {
         Ok(logins) => {
             println!("Demo organisation \"Demo Analytics\" created. Sign in at /login with:");
             for l in logins {
@@ -79,7 +79,7 @@ async fn demo() -> ExitCode {
 }
 
 async fn seed(size: &str) -> ExitCode {
-    let Some(size) = levelfield::server::seed::Size::parse(size) else {
+    let Some(size) = levelfield::cli::seed::Size::parse(size) else {
         eprintln!("--size takes S, M, L or XL");
         return ExitCode::from(2);
     };
@@ -99,7 +99,7 @@ async fn seed(size: &str) -> ExitCode {
             );
         }
     };
-    match levelfield::server::seed::synthetic(&state, size, bar).await {
+    match levelfield::cli::seed::synthetic(&state, size, bar).await {
         Ok(org) => {
             eprintln!();
             println!(

@@ -16,5 +16,4 @@ pub mod forms;
 pub mod refusal;
 pub mod router;
 pub mod security;
-pub mod seed;
 pub mod state;
