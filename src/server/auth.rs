@@ -248,6 +248,10 @@ pub async fn load_viewer(State(state): State<AppState>, mut req: Request, next: 
                 }
                 match state.store.member_by_user(session.user).await {
                     Ok(member) => {
+                        // The request's span (see `server::trace`) names who asked.
+                        let span = tracing::Span::current();
+                        span.record("user", member.user.0);
+                        span.record("org", member.org.0);
                         req.extensions_mut()
                             .insert(Viewer::from_member(member, id_hash));
                     }

@@ -22,6 +22,7 @@ use std::time::Duration;
 
 /// Recomputes the cached estimates of everyone in `org` whose cache is behind their evidence
 /// or older than `max_age_days`. Returns how many people were recomputed.
+#[tracing::instrument(skip_all, fields(org = org.0, max_age_days = max_age_days))]
 pub async fn refresh(state: &AppState, org: OrgId, max_age_days: i64) -> Result<usize, StoreError> {
     let now = Utc::now();
     let cutoff = epoch_day(now) - max_age_days;
@@ -101,6 +102,7 @@ fn snapshot_rows(
 }
 
 /// Records today's snapshot of `org` from its current estimates.
+#[tracing::instrument(skip_all, fields(org = org.0))]
 pub async fn snapshot_today(state: &AppState, org: OrgId) -> Result<(), StoreError> {
     let estimates = current(state, org).await?;
     let (members, teams, w) = (
@@ -117,6 +119,7 @@ pub async fn snapshot_today(state: &AppState, org: OrgId) -> Result<(), StoreErr
 /// Fills in weekly snapshots for the past `weeks` weeks by replaying the evidence as it stood
 /// at the end of each of those days (for a freshly seeded organisation), then today's.
 /// `on_step` is called with (steps done, steps in all).
+#[tracing::instrument(skip_all, fields(org = org.0, weeks = weeks))]
 pub async fn backfill(
     state: &AppState,
     org: OrgId,

@@ -17,3 +17,4 @@ pub mod refusal;
 pub mod router;
 pub mod security;
 pub mod state;
+pub mod trace;

@@ -110,7 +110,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let max_body = state.config.max_body_bytes;
     let options = state.leptos_options.clone();
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(health))
         .route("/content/{*path}", get(module::assets::content_asset))
         .route("/modules/{slug}/quiz", post(quiz::form::quiz_form))
@@ -166,7 +166,8 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .with_state(state)
+        .with_state(state);
+    super::trace::wrap(app)
 }
 
 /// `GET /healthz`: 200 when the database answers.

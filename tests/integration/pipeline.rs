@@ -1,5 +1,5 @@
-//! The request pipeline through the real router: the login redirect's `next`, the refusal
-//! pages, and the one quiz use case behind both entry points.
+//! The request pipeline through the real router: request ids, the login redirect's `next`, the
+//! refusal pages, and the one quiz use case behind both entry points.
 
 use crate::common::{body_text, invite, join, setup_org, Client, TestApp};
 use axum::body::Body;
@@ -7,6 +7,32 @@ use axum::http::{header, Request, StatusCode};
 use levelfield::features::account::prepare_setup;
 
 const VALID: &str = "tests/fixtures/valid";
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_keeps_a_given_one() {
+    let app = TestApp::new(VALID).await;
+    let (status, res) = app
+        .send(
+            Request::get("/")
+                .header("host", "localhost")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let id = res.headers()["x-request-id"].to_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let (_, res) = app
+        .send(
+            Request::get("/healthz")
+                .header("host", "localhost")
+                .header("x-request-id", "from-the-proxy")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.headers()["x-request-id"], "from-the-proxy");
+}
 
 #[tokio::test]
 async fn anonymous_requests_go_to_login_and_come_back_where_they_were() {

@@ -91,6 +91,7 @@ fn with_token(page: &str, token: &str) -> String {
 }
 
 /// `POST /setup`: creates the first organisation and its admin, then signs them in.
+#[tracing::instrument(skip_all)]
 pub async fn setup(State(state): State<AppState>, headers: HeaderMap, form: Form) -> Action {
     let token = form.get("token").unwrap_or_default();
     let back = with_token("/setup", &token);
@@ -115,6 +116,7 @@ fn client_key(peer: Option<&ConnectInfo<SocketAddr>>) -> String {
 }
 
 /// `POST /login`.
+#[tracing::instrument(skip_all)]
 pub async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -170,6 +172,7 @@ pub async fn login(
 }
 
 /// `POST /logout`: ends the session on the server and clears the cookie.
+#[tracing::instrument(skip_all)]
 pub async fn logout(
     State(state): State<AppState>,
     viewer: Option<SignedIn>,
@@ -182,6 +185,7 @@ pub async fn logout(
 }
 
 /// `POST /join`: creates an account from an invitation and signs it in.
+#[tracing::instrument(skip_all)]
 pub async fn join(State(state): State<AppState>, headers: HeaderMap, form: Form) -> Action {
     let token = form.get("token").unwrap_or_default();
     let back = with_token("/join", &token);
@@ -197,6 +201,7 @@ pub async fn join(State(state): State<AppState>, headers: HeaderMap, form: Form)
 }
 
 /// `POST /account/password`: changes the password and ends every other session.
+#[tracing::instrument(skip_all)]
 pub async fn change_password(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,

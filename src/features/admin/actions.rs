@@ -18,6 +18,7 @@ use chrono::{Duration, Utc};
 const ADMIN: &str = "/admin";
 
 /// `POST /admin/teams`: a new team.
+#[tracing::instrument(skip_all)]
 pub async fn create_team(State(state): State<AppState>, Admin(v): Admin, form: Form) -> Action {
     let name = form
         .get("name")
@@ -32,6 +33,7 @@ pub async fn create_team(State(state): State<AppState>, Admin(v): Admin, form: F
 
 /// `POST /admin/invitations`: a single-use, expiring invitation bound to a role and team. The
 /// link is shown once, on the page the admin is sent to.
+#[tracing::instrument(skip_all)]
 pub async fn create_invitation(
     State(state): State<AppState>,
     Admin(v): Admin,
@@ -87,6 +89,7 @@ pub async fn create_invitation(
 }
 
 /// `POST /admin/members/{user}`: replaces a member's roles and teams.
+#[tracing::instrument(skip_all, fields(member = user))]
 pub async fn assign(
     State(state): State<AppState>,
     Admin(v): Admin,
@@ -122,6 +125,7 @@ pub async fn assign(
 }
 
 /// `POST /admin/members/{user}/remove`: removes a member and their records.
+#[tracing::instrument(skip_all, fields(member = user))]
 pub async fn remove(
     State(state): State<AppState>,
     Admin(v): Admin,
@@ -148,6 +152,7 @@ fn role_profile(state: &AppState, form: &Form) -> Result<Option<String>, Refusal
 }
 
 /// `POST /admin/members/{user}/target-role`: the role profile a person is measured against.
+#[tracing::instrument(skip_all, fields(member = user))]
 pub async fn set_member_role(
     State(state): State<AppState>,
     Admin(v): Admin,
@@ -165,6 +170,7 @@ pub async fn set_member_role(
 
 /// `POST /admin/teams/{team}/target-role`: the role profile a team's people are measured
 /// against when they have none of their own.
+#[tracing::instrument(skip_all, fields(team = team))]
 pub async fn set_team_role(
     State(state): State<AppState>,
     Admin(v): Admin,
@@ -182,6 +188,7 @@ pub async fn set_team_role(
 
 /// `POST /org/scarcity`: sets (`weight` 0–1 and a `note` on its source) or clears (`clear`)
 /// the organisation's own scarcity weight for `skill`.
+#[tracing::instrument(skip_all)]
 pub async fn set_scarcity(State(state): State<AppState>, Admin(v): Admin, form: Form) -> Action {
     let back = "/org/scarcity";
     let lib = state.library.current();

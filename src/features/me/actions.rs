@@ -13,6 +13,7 @@ use chrono::Utc;
 /// `POST /me/ratings`: the learner's self-ratings, one `rating-<skill>` field per skill
 /// (blank removes a rating). The valid ratings are saved even when one is not, so nothing else
 /// is lost; the first bad one is named.
+#[tracing::instrument(skip_all)]
 pub async fn save_ratings(
     State(state): State<AppState>,
     SignedIn(v): SignedIn,

@@ -11,6 +11,7 @@ use chrono::Utc;
 
 /// `POST /modules/{slug}/progress`: "I have read this far" (`reached`, a section number) or
 /// to the end; without a quiz, reading to the end completes the module.
+#[tracing::instrument(skip_all, fields(module = %slug))]
 pub async fn record_reading(
     State(state): State<AppState>,
     SignedIn(v): SignedIn,

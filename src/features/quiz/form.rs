@@ -12,6 +12,7 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 /// `POST /modules/{slug}/quiz`: grades a plain form submission, then redirects (303) to the
 /// module page, which shows the graded answers.
+#[tracing::instrument(skip_all, fields(module = %slug))]
 pub async fn quiz_form(
     State(state): State<AppState>,
     viewer: Option<SignedIn>,

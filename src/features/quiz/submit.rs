@@ -15,6 +15,7 @@ use chrono::Utc;
 /// Grades `answers` to `module`'s quiz and records the attempt of a signed-in `viewer`.
 /// Refused with 400 when the answers do not fit the quiz, 500 when the attempt could not be
 /// recorded.
+#[tracing::instrument(skip_all, fields(module = %module.id.as_str(), signed_in = viewer.is_some()))]
 pub async fn submit_quiz(
     state: &AppState,
     viewer: Option<&Viewer>,

@@ -27,6 +27,7 @@ async fn matrix_of(
 
 /// `GET /teams/{team}/skills.csv?role=…`: one row per person and skill: estimate, interval,
 /// target, gap, whether it is measured.
+#[tracing::instrument(skip_all, fields(team = access.team.id.0))]
 pub async fn team_skills_csv(
     State(state): State<AppState>,
     access: TeamAccess,
@@ -69,6 +70,7 @@ pub async fn team_skills_csv(
 /// `GET /teams/{team}/gaps.csv?role=…`: the gap report, one row per person and skill below
 /// target, largest weighted gap first, with the scarcity weight used (and whether it is the
 /// organisation's own), the exposure it carries and the module that closes it best.
+#[tracing::instrument(skip_all, fields(team = access.team.id.0))]
 pub async fn team_gaps_csv(
     State(state): State<AppState>,
     access: TeamAccess,
