@@ -6,6 +6,7 @@ mod common;
 mod courseware;
 mod curriculum;
 mod lint;
+mod pipeline;
 mod server;
 mod skills;
 mod store;

@@ -13,7 +13,7 @@ use crate::common::{enc, invite, join, setup_org, Client, TestApp, PW};
 use axum::http::StatusCode;
 use levelfield::domain::people::{OrgId, TeamId, UserId};
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
-use levelfield::server::account::prepare_setup;
+use levelfield::features::account::prepare_setup;
 use levelfield::server::auth::ts;
 use levelfield::server::estimates;
 use levelfield::store::Snapshot;
@@ -294,7 +294,10 @@ async fn kept_up_to_date(f: Fixture) {
     assert!(app
         .state
         .store
-        .stale_estimates(f.org, estimates::epoch_day(chrono::Utc::now()))
+        .stale_estimates(
+            f.org,
+            levelfield::domain::progress::epoch_day(chrono::Utc::now())
+        )
         .await
         .unwrap()
         .is_empty());
@@ -310,7 +313,10 @@ async fn kept_up_to_date(f: Fixture) {
     let stale = app
         .state
         .store
-        .stale_estimates(f.org, estimates::epoch_day(chrono::Utc::now()))
+        .stale_estimates(
+            f.org,
+            levelfield::domain::progress::epoch_day(chrono::Utc::now()),
+        )
         .await
         .unwrap();
     assert_eq!(
