@@ -71,6 +71,20 @@ const RULES: &[Rule] = &[
         why: "ui uses domain and error, never server or features",
     },
     Rule {
+        room: "error",
+        except: &[],
+        forbid: Forbid::Modules(&[
+            "courseware",
+            "store",
+            "server",
+            "ui",
+            "features",
+            "app",
+            "cli",
+        ]),
+        why: "error uses only domain",
+    },
+    Rule {
         room: "features",
         except: &[],
         forbid: Forbid::Modules(&["app", "cli"]),
