@@ -11,6 +11,7 @@ mod quiz;
 mod render;
 mod source;
 mod taxonomy;
+mod validate;
 pub mod watch;
 
 pub use load::{load, LoadOutcome};
