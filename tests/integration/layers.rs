@@ -248,7 +248,10 @@ fn island_names(toks: &[(Tok, usize)]) -> Vec<String> {
         if !is_island {
             continue;
         }
-        if let Some(f) = toks[i + close..].iter().position(|(t, _)| *t == ident("fn")) {
+        if let Some(f) = toks[i + close..]
+            .iter()
+            .position(|(t, _)| *t == ident("fn"))
+        {
             if let Some((Tok::Ident(name), _)) = toks.get(i + close + f + 1) {
                 out.push(name.clone());
             }
@@ -428,7 +431,13 @@ fn raw_hashes(c: &[char], i: usize) -> Option<usize> {
 /// Past the closing `"#…#` of a raw string whose body starts at `i`.
 fn skip_raw_string(c: &[char], mut i: usize, hashes: usize, line: &mut usize) -> usize {
     while i < c.len() {
-        if c[i] == '"' && c[i + 1..].iter().take(hashes).filter(|&&h| h == '#').count() == hashes
+        if c[i] == '"'
+            && c[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&h| h == '#')
+                .count()
+                == hashes
         {
             return i + 1 + hashes;
         }
@@ -680,9 +689,18 @@ fn m(path: &str) -> Vec<String> {
 }
 
 fn deps() -> BTreeSet<String> {
-    ["std", "core", "alloc", "serde", "chrono", "thiserror", "leptos", "sqlx"]
-        .map(String::from)
-        .into()
+    [
+        "std",
+        "core",
+        "alloc",
+        "serde",
+        "chrono",
+        "thiserror",
+        "leptos",
+        "sqlx",
+    ]
+    .map(String::from)
+    .into()
 }
 
 fn violations(module: &str, text: &str) -> Vec<String> {
@@ -776,7 +794,9 @@ fn scanner_lets_a_feature_use_another_features_island_only() {
     assert!(found[0].starts_with("f.rs:3: `crate::features::quiz::answers_from_form`"));
     assert!(found[1].starts_with("f.rs:5: `crate::features::teams::trend_chart`"));
     assert_eq!(
-        island_names(&tokens("#[island]\npub fn Quiz() {}\n#[component]\nfn Page() {}")),
+        island_names(&tokens(
+            "#[island]\npub fn Quiz() {}\n#[component]\nfn Page() {}"
+        )),
         vec!["Quiz".to_string()]
     );
 }
@@ -809,5 +829,8 @@ fn scanner_skips_literals_and_lifetimes() {
                }\n";
     let found = violations("ui::chart", src);
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].starts_with("f.rs:7: `crate::app::real`"), "{found:?}");
+    assert!(
+        found[0].starts_with("f.rs:7: `crate::app::real`"),
+        "{found:?}"
+    );
 }
