@@ -1,5 +1,5 @@
 # Levelfield: the commands in README.md and CONTRIBUTING.md. Each one installs what it needs first.
-.PHONY: run test test-rust test-sqlite e2e check setup check-content measure fmt lint demo
+.PHONY: run test test-rust test-sqlite e2e e2e-run check setup check-content measure fmt lint demo
 
 # Run the app on SQLite with the shipped content at http://127.0.0.1:3000.
 run: setup
