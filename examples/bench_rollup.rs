@@ -9,10 +9,11 @@
 //! DATABASE_URL=sqlite:///tmp/l.db cargo run --features ssr --example bench_rollup
 //! ```
 
+use levelfield::domain::matrix::people;
 use levelfield::domain::matrix::{build, estimates_of, rollup_of};
 use levelfield::domain::people::MemberRole;
 use levelfield::server::config::Config;
-use levelfield::server::estimates::{current, people, refresh, snapshot_today, weights};
+use levelfield::server::estimates::{current, refresh, snapshot_today, weights};
 use levelfield::server::router::build_state;
 use std::error::Error;
 use std::time::Instant;

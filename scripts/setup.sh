@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Levelfield needs to build, run and test, skipping whatever is already there.
 #   scripts/setup.sh          toolchain for building and running
-#   scripts/setup.sh --test   plus Chromium and the end-to-end test packages
+#   scripts/setup.sh --test   plus Chromium and the end-to-end test packages (and starts PostgreSQL)
+#   scripts/setup.sh --toolchain   only the Rust target and components `make check` and
+#                                  `make lint` need (seconds; no cargo-leptos)
 # Only crates.io, Debian packages and the npm registry are used: nothing downloads binaries
 # from elsewhere (cargo-leptos would otherwise fetch wasm-bindgen, wasm-opt and sass).
 set -euo pipefail
@@ -13,6 +15,18 @@ step() { printf '\n==> %s\n' "$*"; }
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   step "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# clippy and rustfmt for `make lint` (a minimal rustup profile leaves them out).
+for component in clippy rustfmt; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    step "adding the $component component"
+    rustup component add "$component"
+  fi
+done
+
+if [ "${1:-}" = "--toolchain" ]; then
+  exit 0
 fi
 
 if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then

@@ -1,14 +1,15 @@
 //! The HTML shell and the route table. Server only: pages are rendered on the server, and the
-//! browser hydrates just the islands.
+//! browser hydrates just the islands. A composition root: it may import every feature.
 
 use crate::features::account::{AccountPage, JoinPage, LoginPage, SetupPage};
 use crate::features::admin::{AdminPage, OrgSkillsPage, ScarcityPage};
 use crate::features::catalogue::CataloguePage;
-use crate::features::learning::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
+use crate::features::me::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
 use crate::features::skills::{SkillPage, SkillsPage};
 use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamsPage};
-use crate::ui::{NotFound, SiteFooter, SiteHeader};
+use crate::server::ctx;
+use crate::ui::{Account, NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -39,11 +40,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let account = ctx::viewer().map(|v| Account {
+        admin: v.is_admin(),
+        manager: !v.manages.is_empty(),
+        name: v.name,
+    });
     view! {
         <Title formatter=|t: String| if t.is_empty() { "Levelfield".to_string() } else { format!("{t} · Levelfield") } />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <SiteHeader />
+            <SiteHeader account=account />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=CataloguePage />

@@ -1,9 +1,15 @@
-//! The one error type that crosses the wire.
+//! The errors a person may see, shared by the server and the browser: [`AppError`] (the one
+//! error type that crosses the wire, from the quiz's server function) and [`ErrorCode`] (the
+//! short codes form handlers put in `?error=`, and the sentence each stands for).
 //!
 //! Policy: every layer has its own `thiserror` enum (`courseware::ContentError`,
-//! `store::StoreError`, `domain::quiz::GradeError`, …). At the edge, server functions and
-//! handlers map them into [`AppError`], which carries an HTTP status and a sentence a person can
-//! act on. Internals (SQL, file paths of the server) are logged, never shown.
+//! `store::StoreError`, `domain::quiz::GradeError`, …). At the edge, handlers map them into a
+//! `server::refusal::Refusal` (forms and pages) or an [`AppError`] (the server function), each
+//! carrying an HTTP status and a sentence a person can act on. Internals (SQL, file paths of the
+//! server) are logged once with [`log_internal`], never shown.
+//!
+//! May use: serde, thiserror, leptos' server-function error traits. Nothing of the server's
+//! (this module is compiled for the browser too).
 
 use serde::{Deserialize, Serialize};
 
@@ -47,20 +53,6 @@ impl AppError {
         }
     }
 
-    /// Logs an internal cause and returns the user-facing [`AppError::Internal`].
-    #[cfg(feature = "ssr")]
-    pub fn internal(cause: &dyn std::error::Error) -> Self {
-        let mut chain = cause.to_string();
-        let mut source = cause.source();
-        while let Some(s) = source {
-            chain.push_str(": ");
-            chain.push_str(&s.to_string());
-            source = s.source();
-        }
-        tracing::error!(error = %chain, "internal error");
-        AppError::Internal
-    }
-
     /// Sets the HTTP status of the current server-function response to match this error.
     #[cfg(feature = "ssr")]
     pub fn with_status(self) -> Self {
@@ -70,6 +62,146 @@ impl AppError {
             }
         }
         self
+    }
+}
+
+/// An error's message followed by those of its causes: `outer: inner: innermost`.
+pub fn chain(cause: &dyn std::error::Error) -> String {
+    let mut chain = cause.to_string();
+    let mut source = cause.source();
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    chain
+}
+
+/// Logs a failure the person cannot act on (the database, hashing, a background task), once,
+/// with its whole cause chain. What they see instead is decided by the caller.
+#[cfg(feature = "ssr")]
+pub fn log_internal(cause: &dyn std::error::Error) {
+    tracing::error!(error = %chain(cause), "internal error");
+}
+
+/// Why a form was refused, as it travels in a redirect's `?error=<code>`: codes travel in URLs,
+/// sentences never do (so no text from a URL reaches a page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    InvalidLogin,
+    Throttled,
+    Missing,
+    Mismatch,
+    PasswordShort,
+    PasswordLong,
+    PasswordCommon,
+    Email,
+    EmailTaken,
+    Token,
+    WrongPassword,
+    NameTaken,
+    NotFound,
+    OwnAdmin,
+    Role,
+    Rating,
+    Weight,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 18] = [
+        ErrorCode::InvalidLogin,
+        ErrorCode::Throttled,
+        ErrorCode::Missing,
+        ErrorCode::Mismatch,
+        ErrorCode::PasswordShort,
+        ErrorCode::PasswordLong,
+        ErrorCode::PasswordCommon,
+        ErrorCode::Email,
+        ErrorCode::EmailTaken,
+        ErrorCode::Token,
+        ErrorCode::WrongPassword,
+        ErrorCode::NameTaken,
+        ErrorCode::NotFound,
+        ErrorCode::OwnAdmin,
+        ErrorCode::Role,
+        ErrorCode::Rating,
+        ErrorCode::Weight,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as it appears in `?error=`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidLogin => "invalid-login",
+            ErrorCode::Throttled => "throttled",
+            ErrorCode::Missing => "missing",
+            ErrorCode::Mismatch => "mismatch",
+            ErrorCode::PasswordShort => "short",
+            ErrorCode::PasswordLong => "long",
+            ErrorCode::PasswordCommon => "common",
+            ErrorCode::Email => "email",
+            ErrorCode::EmailTaken => "email-taken",
+            ErrorCode::Token => "token",
+            ErrorCode::WrongPassword => "wrong-password",
+            ErrorCode::NameTaken => "name-taken",
+            ErrorCode::NotFound => "not-found",
+            ErrorCode::OwnAdmin => "self",
+            ErrorCode::Role => "role",
+            ErrorCode::Rating => "rating",
+            ErrorCode::Weight => "weight",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The code of `?error=<code>`; `None` for a code this version does not know.
+    pub fn parse(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// The sentence shown for this code.
+    pub fn message(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidLogin => "That email and password do not match an account.",
+            ErrorCode::Throttled => {
+                "Too many failed attempts from your address. Wait a few minutes and try again."
+            }
+            ErrorCode::Missing => "Please fill in every field.",
+            ErrorCode::Mismatch => "The two passwords are not the same.",
+            ErrorCode::PasswordShort => "Use at least 8 characters for your password.",
+            ErrorCode::PasswordLong => "Use at most 128 characters for your password.",
+            ErrorCode::PasswordCommon => {
+                "That password is one of the most common ones; choose another."
+            }
+            ErrorCode::Email => "Enter a valid email address.",
+            ErrorCode::EmailTaken => "An account with that email already exists. Sign in instead.",
+            ErrorCode::Token => {
+                "That link has expired or has already been used. Ask for a new one."
+            }
+            ErrorCode::WrongPassword => "Your current password is not right.",
+            ErrorCode::NameTaken => "A team with that name already exists.",
+            ErrorCode::NotFound => "That no longer exists.",
+            ErrorCode::OwnAdmin => "You cannot remove yourself or your own admin role.",
+            ErrorCode::Role => "That role profile does not exist in the content.",
+            ErrorCode::Rating => "A self-rating is a level from 0 to 4, or blank for no rating.",
+            ErrorCode::Weight => {
+                "A scarcity weight is a number from 0 to 1, with a note (up to 200 characters) on where it comes from."
+            }
+            ErrorCode::Internal => "Something went wrong. Please try again.",
+        }
+    }
+
+    /// The sentence for a code read from a URL: an unknown code reads as [`ErrorCode::Internal`].
+    pub fn message_for(code: &str) -> &'static str {
+        ErrorCode::parse(code)
+            .unwrap_or(ErrorCode::Internal)
+            .message()
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -83,5 +215,33 @@ impl FromServerFnError for AppError {
                 .with_status();
         }
         AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_unknown_codes_read_as_internal() {
+        for c in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(c.as_str()), Some(c), "{c}");
+            assert!(!c.message().is_empty());
+        }
+        assert_eq!(ErrorCode::parse("nonsense"), None);
+        assert_eq!(
+            ErrorCode::message_for("nonsense"),
+            ErrorCode::Internal.message()
+        );
+        assert_eq!(ErrorCode::OwnAdmin.as_str(), "self");
+    }
+
+    #[test]
+    fn chains_name_every_cause() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("outer")]
+        struct Outer(#[source] std::io::Error);
+        let e = Outer(std::io::Error::other("inner"));
+        assert_eq!(chain(&e), "outer: inner");
     }
 }

@@ -1,11 +1,15 @@
 //! Levelfield: a self-hosted AI-skills platform.
 //!
-//! - `domain`: the pure core (catalogue types, levels, quiz grading).
-//! - `features`: one folder per user-facing feature (views, server functions, islands).
+//! - `domain`: the pure core (catalogue types, levels, quiz grading, matrices and gaps).
+//! - `error`: the errors a person may see (`AppError`, `ErrorCode`), shared with the browser.
+//! - `features`: one folder per user-facing feature (pages, form handlers, data loading,
+//!   islands).
 //! - `courseware` (server): loading, validating and rendering `content/`.
 //! - `store` (server): the database behind one trait.
-//! - `server` (server): configuration, state, router, handlers.
-//! - `app`, `ui` (server): the HTML shell, the route table, shared page parts.
+//! - `server` (server): configuration, state, sessions, the request pipeline, the router.
+//! - `ui` (server): shared page parts and widgets.
+//! - `app` (server): the HTML shell and the route table.
+//! - `cli` (server): the demo and synthetic-data generators behind the binary's commands.
 //!
 //! In the browser only the islands (see `features::quiz`) run; everything else is rendered on
 //! the server.
@@ -17,6 +21,8 @@ pub mod features;
 
 #[cfg(feature = "ssr")]
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod courseware;
 #[cfg(feature = "ssr")]

@@ -68,7 +68,7 @@ async fn demo() -> ExitCode {
     let Some(state) = cli_state().await else {
         return ExitCode::FAILURE;
     };
-    match levelfield::server::seed::demo(&state).await {
+    match levelfield::cli::demo::demo(&state).await {
         Ok(logins) => {
             println!("Demo organisation \"Demo Analytics\" created. Sign in at /login with:");
             for l in logins {
@@ -84,7 +84,7 @@ async fn demo() -> ExitCode {
 }
 
 async fn seed(size: &str) -> ExitCode {
-    let Some(size) = levelfield::server::seed::Size::parse(size) else {
+    let Some(size) = levelfield::cli::seed::Size::parse(size) else {
         eprintln!("--size takes S, M, L or XL");
         return ExitCode::from(2);
     };
@@ -104,7 +104,7 @@ async fn seed(size: &str) -> ExitCode {
             );
         }
     };
-    match levelfield::server::seed::synthetic(&state, size, bar).await {
+    match levelfield::cli::seed::synthetic(&state, size, bar).await {
         Ok(org) => {
             eprintln!();
             println!(
@@ -212,13 +212,7 @@ async fn serve() -> ExitCode {
     let state = match build_state(config, options).await {
         Ok(s) => s,
         Err(e) => {
-            let mut msg = e.to_string();
-            let mut src = std::error::Error::source(&e);
-            while let Some(s) = src {
-                msg.push_str(&format!(": {s}"));
-                src = s.source();
-            }
-            tracing::error!("{msg}");
+            tracing::error!("{}", levelfield::error::chain(&e));
             return ExitCode::FAILURE;
         }
     };
@@ -230,7 +224,7 @@ async fn serve() -> ExitCode {
         std::time::Duration::from_secs(3600),
     ));
 
-    match levelfield::server::account::prepare_setup(&state).await {
+    match levelfield::features::account::prepare_setup(&state).await {
         Ok(Some(token)) => {
             let line = format!("First run: open http://{addr}/setup?token={token} to create your organisation (the link works once, for {} minutes).", state.config.setup_token_minutes);
             println!("{line}");

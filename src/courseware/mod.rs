@@ -4,6 +4,9 @@
 //! between them; renders each module's markdown once, sanitized; and reports every problem as a
 //! [`ContentError`] (`path:line:col: message`). Invalid modules are left out of the library; the
 //! rest are served. Server only: nothing here is compiled into the browser bundle.
+//!
+//! `load` runs the phases in order; `validate` holds the checks across files. Uses only
+//! `domain`; never `store`, `server`, `features` or `ui` (ARCHITECTURE.md).
 
 mod front_matter;
 pub mod lint;
@@ -12,6 +15,7 @@ mod quiz;
 mod render;
 mod source;
 mod taxonomy;
+mod validate;
 pub mod watch;
 
 pub use load::{load, LoadOutcome};

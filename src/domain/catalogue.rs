@@ -227,6 +227,21 @@ impl Module {
             .all(|w| self.search_text.contains(&w.to_lowercase()))
     }
 
+    /// The sections progress is counted in: the module's level-2 headings (at least one).
+    pub fn sections(&self) -> u32 {
+        (self.toc.iter().filter(|t| t.level == 2).count() as u32).max(1)
+    }
+
+    /// The anchor of section `n` (counted from 1), to resume reading at.
+    pub fn section_anchor(&self, n: u32) -> Option<&str> {
+        let index = usize::try_from(n).ok()?.checked_sub(1)?;
+        self.toc
+            .iter()
+            .filter(|t| t.level == 2)
+            .nth(index)
+            .map(|t| t.anchor.as_str())
+    }
+
     pub fn teaches(&self, skill: &SkillId) -> Option<Level> {
         self.skills
             .iter()

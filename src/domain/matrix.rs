@@ -1,11 +1,12 @@
 //! Skill matrices: each person's estimate against their target role, per skill, with the
-//! roll-up per skill and the daily snapshot rows behind the trend charts. Built from records
-//! or cached estimates already loaded; pure.
+//! roll-up per skill, the per-group roll-ups behind the daily snapshots and trend charts, and
+//! the exposure breakdown by factor and challenge. Built from records or cached estimates
+//! already loaded; pure.
 
 use super::catalogue::{Library, Role};
 use super::gaps::{Gap, Weights};
 use super::ids::SkillId;
-use super::people::{Member, TeamId, UserId};
+use super::people::{Member, MemberRole, Team, TeamId, UserId};
 use super::proficiency::{estimate, evidence_by_skill, Estimate};
 use super::progress::{Attempt, ModuleProgress};
 use std::collections::{BTreeMap, HashMap};
@@ -281,6 +282,123 @@ pub struct Snapshot {
     pub unmeasured: u32,
     pub mean_gap: f64,
     pub exposure: f64,
+}
+
+/// Each of `members` with the role they are measured against (their own, else that of the
+/// first of `teams` they belong to that has one).
+pub fn people<'a>(lib: &'a Library, members: &'a [Member], teams: &'a [Team]) -> Vec<Person<'a>> {
+    members
+        .iter()
+        .map(|m| Person {
+            member: m,
+            role: m
+                .effective_role(teams)
+                .and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r)),
+        })
+        .collect()
+}
+
+/// One group's roll-up in one skill: the whole organisation's learners (`team: None`) or one
+/// team's. What a day's snapshot records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupRollup {
+    pub team: Option<TeamId>,
+    pub rollup: Rollup,
+}
+
+/// The roll-ups of every group, per skill: the organisation's learners as a whole and each
+/// team's, every person against their assigned role.
+pub fn group_rollups(
+    lib: &Library,
+    w: &Weights,
+    members: &[Member],
+    teams: &[Team],
+    estimates: &Estimates,
+) -> Vec<GroupRollup> {
+    let learners: Vec<Member> = members
+        .iter()
+        .filter(|m| m.has(MemberRole::Learner))
+        .cloned()
+        .collect();
+    let everyone = people(lib, &learners, teams);
+    let mut out = Vec::new();
+    // People grouped by team in one pass (a person may be in several teams).
+    let mut by_team: HashMap<TeamId, Vec<Person<'_>>> = HashMap::new();
+    for p in &everyone {
+        for t in &p.member.teams {
+            by_team.entry(*t).or_default().push(*p);
+        }
+    }
+    let mut groups: Vec<(Option<TeamId>, Vec<Person<'_>>)> = vec![(None, everyone.clone())];
+    groups.extend(
+        teams
+            .iter()
+            .map(|t| (Some(t.id), by_team.remove(&t.id).unwrap_or_default())),
+    );
+    for (team, group) in groups {
+        let m = build(lib, w, &group, estimates, false);
+        out.extend(
+            m.rollup
+                .into_iter()
+                .map(|rollup| GroupRollup { team, rollup }),
+        );
+    }
+    out
+}
+
+/// Exposure summed over the skills of one seed factor or challenge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExposureGroup {
+    /// "Factor: …" or "Challenge: …".
+    pub label: String,
+    pub exposure: f64,
+    /// The (up to two) skills that drive it most, by name; "—" when none does.
+    pub drivers: String,
+}
+
+/// Exposure summed by seed factor, then by seed challenge, each with the (up to two) skills that
+/// drive it most.
+pub fn exposure_breakdown(lib: &Library, rollup: &[Rollup]) -> Vec<ExposureGroup> {
+    use super::catalogue::{Challenge, Factor, Skill};
+    let group = |label: String, keep: &dyn Fn(&Skill) -> bool| {
+        let mut parts: Vec<(f64, String)> = rollup
+            .iter()
+            .filter_map(|r| {
+                lib.skill(r.skill.as_str())
+                    .filter(|s| keep(s))
+                    .map(|s| (r.exposure, s.name.clone()))
+            })
+            .collect();
+        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let exposure = parts.iter().fold(0.0, |acc, p| acc + p.0);
+        let drivers = parts
+            .iter()
+            .filter(|p| p.0 > 0.0)
+            .take(2)
+            .map(|p| p.1.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let drivers = if drivers.is_empty() {
+            "—".to_string()
+        } else {
+            drivers
+        };
+        ExposureGroup {
+            label,
+            exposure,
+            drivers,
+        }
+    };
+    let mut out: Vec<_> = Factor::ALL
+        .iter()
+        .map(|f| group(format!("Factor: {}", f.label()), &|s| s.factor == *f))
+        .collect();
+    out.extend(Challenge::ALL.iter().map(|c| {
+        group(format!("Challenge: {}", c.label()), &|s| {
+            s.challenges.contains(c)
+        })
+    }));
+    out
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! A learner's progress: how far they read, what they completed, and their quiz attempts.
+//! A learner's progress: how far they read, what they completed, and their quiz attempts, and
+//! the records as they stood on an earlier day (to replay history).
 
 use super::people::{AttemptId, UserId};
 use chrono::{DateTime, Utc};
@@ -66,9 +67,82 @@ pub struct Attempt {
     pub submitted_at: DateTime<Utc>,
 }
 
+/// Days since 1970-01-01 (UTC) of `t`: the day number estimate caches are dated with.
+pub fn epoch_day(t: DateTime<Utc>) -> i64 {
+    t.timestamp().div_euclid(86_400)
+}
+
+/// The records as they stood at `as_of`: attempts submitted by then, completions made by then.
+pub fn as_of_records(
+    progress: &[ModuleProgress],
+    attempts: &[Attempt],
+    as_of: DateTime<Utc>,
+) -> (Vec<ModuleProgress>, Vec<Attempt>) {
+    let by = |t: DateTime<Utc>| t <= as_of;
+    let p = progress
+        .iter()
+        .filter(|p| by(p.started_at))
+        .map(|p| {
+            let mut p = p.clone();
+            if p.completed_at.is_some_and(|c| !by(c)) {
+                p.completed_at = None;
+            }
+            p
+        })
+        .collect();
+    let a = attempts
+        .iter()
+        .filter(|a| by(a.submitted_at))
+        .cloned()
+        .collect();
+    (p, a)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_count_from_the_epoch_in_utc() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(epoch_day(t("1970-01-01T23:59:59Z")), 0);
+        assert_eq!(epoch_day(t("1970-01-02T00:00:00Z")), 1);
+        assert_eq!(epoch_day(t("1969-12-31T12:00:00Z")), -1);
+    }
+
+    #[test]
+    fn records_as_of_a_day_drop_later_attempts_and_completions() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let progress = ModuleProgress {
+            user: UserId(1),
+            module: "m".into(),
+            sections_reached: 1,
+            sections_total: 1,
+            resume_anchor: None,
+            started_at: at("2026-01-01T00:00:00Z"),
+            updated_at: at("2026-03-01T00:00:00Z"),
+            completed_at: Some(at("2026-03-01T00:00:00Z")),
+        };
+        let attempt = Attempt {
+            id: AttemptId(1),
+            user: UserId(1),
+            module: "m".into(),
+            score: 1,
+            total: 1,
+            answers: Vec::new(),
+            submitted_at: at("2026-03-01T00:00:00Z"),
+        };
+        let (p, a) = as_of_records(
+            std::slice::from_ref(&progress),
+            std::slice::from_ref(&attempt),
+            at("2026-02-01T00:00:00Z"),
+        );
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].completed_at, None, "completed later");
+        assert!(a.is_empty(), "submitted later");
+        let (p, a) = as_of_records(&[progress], &[attempt], at("2025-12-01T00:00:00Z"));
+        assert!(p.is_empty() && a.is_empty(), "not started yet");
+    }
 
     #[test]
     fn percent_is_bounded_and_complete_is_full() {

@@ -88,6 +88,54 @@ pub struct QuizOutcome {
     pub questions: Vec<QuestionOutcome>,
 }
 
+impl QuizOutcome {
+    /// Whether the quiz counts as passed (see [`passes`]).
+    pub fn passed(&self) -> bool {
+        passes(self.score, self.total)
+    }
+}
+
+/// The pass mark: three quarters of the questions right (an empty quiz is never passed).
+pub fn passes(score: u32, total: u32) -> bool {
+    total > 0 && score * 4 >= total * 3
+}
+
+/// The form field of a question: `answer.<question id>`, value the choice's index.
+pub const FIELD_PREFIX: &str = "answer.";
+
+/// Why a plain form submission could not be read as answers. Each names the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormAnswerError {
+    #[error("unexpected form field `{0}`")]
+    UnexpectedField(String),
+    #[error("field `{field}`: `{value}` is not a choice number")]
+    NotAChoice { field: String, value: String },
+}
+
+/// Reads answers from form fields (`answer.<question id>` = choice index, repeated for
+/// "select all" questions), keeping the order questions first appear in.
+pub fn answers_from_form(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> Result<Vec<Answer>, FormAnswerError> {
+    let mut answers: Vec<Answer> = Vec::new();
+    for (key, value) in pairs {
+        let Some(question) = key.strip_prefix(FIELD_PREFIX) else {
+            return Err(FormAnswerError::UnexpectedField(key));
+        };
+        let Ok(choice) = value.parse::<u8>() else {
+            return Err(FormAnswerError::NotAChoice { field: key, value });
+        };
+        match answers.iter_mut().find(|a| a.question == question) {
+            Some(a) => a.selected.push(choice),
+            None => answers.push(Answer {
+                question: question.to_string(),
+                selected: vec![choice],
+            }),
+        }
+    }
+    Ok(answers)
+}
+
 /// Why a submission could not be graded. Each names the offending field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GradeError {
@@ -292,6 +340,45 @@ mod tests {
 
     fn serde_json_like(v: &QuestionView) -> String {
         format!("{v:?}")
+    }
+
+    #[test]
+    fn passing_takes_three_quarters() {
+        let outcome = |score, total| QuizOutcome {
+            score,
+            total,
+            questions: Vec::new(),
+        };
+        assert!(outcome(3, 4).passed());
+        assert!(!outcome(2, 4).passed());
+        assert!(outcome(2, 2).passed());
+        assert!(!outcome(0, 0).passed(), "an empty quiz is never passed");
+    }
+
+    fn p(k: &str, v: &str) -> (String, String) {
+        (k.to_string(), v.to_string())
+    }
+
+    #[test]
+    fn groups_repeated_fields() {
+        let a = answers_from_form([
+            p("answer.q1", "2"),
+            p("answer.q2", "0"),
+            p("answer.q2", "1"),
+        ])
+        .unwrap();
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[1].selected, vec![0, 1]);
+    }
+
+    #[test]
+    fn rejects_unknown_fields_and_bad_numbers() {
+        assert!(
+            matches!(answers_from_form([p("evil", "1")]), Err(e) if e.to_string().contains("`evil`"))
+        );
+        assert!(
+            matches!(answers_from_form([p("answer.q1", "x")]), Err(e) if e.to_string().contains("answer.q1"))
+        );
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //!
 //! Sessions live in the database (so several app servers share them); the cookie holds a random
 //! id whose SHA-256 is the key, so a leaked database holds no usable session.
+//!
+//! May use: domain, store, server state. Who may do what per request is checked by the
+//! extractors in `server::extract`, built on [`Viewer`].
 
 use super::state::AppState;
 use crate::domain::people::{Member, MemberRole, OrgId, TeamId, UserId};
@@ -29,6 +32,17 @@ pub enum PasswordError {
     TooLong,
     #[error("That password is one of the most common ones; choose another.")]
     TooCommon,
+}
+
+impl From<PasswordError> for crate::error::ErrorCode {
+    fn from(e: PasswordError) -> Self {
+        use crate::error::ErrorCode;
+        match e {
+            PasswordError::TooShort => ErrorCode::PasswordShort,
+            PasswordError::TooLong => ErrorCode::PasswordLong,
+            PasswordError::TooCommon => ErrorCode::PasswordCommon,
+        }
+    }
 }
 
 /// Whether `password` may be used: 8 to 128 characters (any Unicode), not a very common one.
@@ -223,6 +237,10 @@ pub async fn load_viewer(State(state): State<AppState>, mut req: Request, next: 
                 }
                 match state.store.member_by_user(session.user).await {
                     Ok(member) => {
+                        // The request's span (see `server::trace`) names who asked.
+                        let span = tracing::Span::current();
+                        span.record("user", member.user.0);
+                        span.record("org", member.org.0);
                         req.extensions_mut()
                             .insert(Viewer::from_member(member, id_hash));
                     }

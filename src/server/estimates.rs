@@ -5,26 +5,25 @@
 //!
 //! A person's own page and a manager's drill-down compute live from the raw evidence; the
 //! organisation roll-up reads the cache after refreshing whoever is behind.
+//!
+//! Only the I/O lives here; the computations are pure and live in `domain::matrix` and
+//! `domain::progress`. May use: domain, store, server state.
 
 use super::state::AppState;
 use crate::domain::catalogue::Library;
 use crate::domain::gaps::Weights;
 use crate::domain::ids::SkillId;
 use crate::domain::matrix::Snapshot;
-use crate::domain::matrix::{build, estimates_of, Estimates, Person};
-use crate::domain::people::{Member, MemberRole, OrgId, Team};
-use crate::domain::progress::{Attempt, ModuleProgress};
+use crate::domain::matrix::{estimates_of, group_rollups, Estimates, GroupRollup};
+use crate::domain::people::{Member, OrgId, Team};
+use crate::domain::progress::{as_of_records, epoch_day};
 use crate::store::{ComputedEstimates, StoreError};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use std::time::Duration;
-
-/// Days since 1970-01-01 (UTC) of `t`.
-pub fn epoch_day(t: DateTime<Utc>) -> i64 {
-    t.timestamp().div_euclid(86_400)
-}
 
 /// Recomputes the cached estimates of everyone in `org` whose cache is behind their evidence
 /// or older than `max_age_days`. Returns how many people were recomputed.
+#[tracing::instrument(skip_all, fields(org = org.0, max_age_days = max_age_days))]
 pub async fn refresh(state: &AppState, org: OrgId, max_age_days: i64) -> Result<usize, StoreError> {
     let now = Utc::now();
     let cutoff = epoch_day(now) - max_age_days;
@@ -79,23 +78,8 @@ pub async fn weights(state: &AppState, org: OrgId) -> Result<Weights, StoreError
     ))
 }
 
-/// Each of `members` with the role they are measured against (their own, else that of the
-/// first of `teams` they belong to that has one).
-pub fn people<'a>(lib: &'a Library, members: &'a [Member], teams: &'a [Team]) -> Vec<Person<'a>> {
-    members
-        .iter()
-        .map(|m| Person {
-            member: m,
-            role: m
-                .effective_role(teams)
-                .and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r)),
-        })
-        .collect()
-}
-
-/// The snapshot rows of one day: per skill, for the whole organisation and for each team,
-/// against everyone's assigned role.
-pub fn snapshot_rows(
+/// The snapshot rows of one day (the storage shape of [`group_rollups`]).
+fn snapshot_rows(
     lib: &Library,
     w: &Weights,
     members: &[Member],
@@ -103,30 +87,10 @@ pub fn snapshot_rows(
     estimates: &Estimates,
     day: NaiveDate,
 ) -> Vec<Snapshot> {
-    let learners: Vec<Member> = members
-        .iter()
-        .filter(|m| m.has(MemberRole::Learner))
-        .cloned()
-        .collect();
-    let everyone = people(lib, &learners, teams);
-    let mut out = Vec::new();
-    // People grouped by team in one pass (a person may be in several teams).
-    let mut by_team: std::collections::HashMap<_, Vec<Person<'_>>> = Default::default();
-    for p in &everyone {
-        for t in &p.member.teams {
-            by_team.entry(*t).or_default().push(*p);
-        }
-    }
-    let mut groups: Vec<(Option<&Team>, Vec<Person<'_>>)> = vec![(None, everyone.clone())];
-    groups.extend(
-        teams
-            .iter()
-            .map(|t| (Some(t), by_team.remove(&t.id).unwrap_or_default())),
-    );
-    for (team, group) in groups {
-        let m = build(lib, w, &group, estimates, false);
-        out.extend(m.rollup.into_iter().map(|r| Snapshot {
-            team: team.map(|t| t.id),
+    group_rollups(lib, w, members, teams, estimates)
+        .into_iter()
+        .map(|GroupRollup { team, rollup: r }| Snapshot {
+            team,
             skill: r.skill.0,
             day,
             people: u32::try_from(r.people).unwrap_or(u32::MAX),
@@ -134,12 +98,12 @@ pub fn snapshot_rows(
             unmeasured: u32::try_from(r.unmeasured).unwrap_or(u32::MAX),
             mean_gap: r.mean_gap,
             exposure: r.exposure,
-        }));
-    }
-    out
+        })
+        .collect()
 }
 
 /// Records today's snapshot of `org` from its current estimates.
+#[tracing::instrument(skip_all, fields(org = org.0))]
 pub async fn snapshot_today(state: &AppState, org: OrgId) -> Result<(), StoreError> {
     let estimates = current(state, org).await?;
     let (members, teams, w) = (
@@ -156,6 +120,7 @@ pub async fn snapshot_today(state: &AppState, org: OrgId) -> Result<(), StoreErr
 /// Fills in weekly snapshots for the past `weeks` weeks by replaying the evidence as it stood
 /// at the end of each of those days (for a freshly seeded organisation), then today's.
 /// `on_step` is called with (steps done, steps in all).
+#[tracing::instrument(skip_all, fields(org = org.0, weeks = weeks))]
 pub async fn backfill(
     state: &AppState,
     org: OrgId,
@@ -183,32 +148,6 @@ pub async fn backfill(
     snapshot_today(state, org).await?;
     on_step(weeks as usize + 1, weeks as usize + 1);
     Ok(())
-}
-
-/// The records as they stood at `as_of`: attempts submitted by then, completions made by then.
-fn as_of_records(
-    progress: &[ModuleProgress],
-    attempts: &[Attempt],
-    as_of: DateTime<Utc>,
-) -> (Vec<ModuleProgress>, Vec<Attempt>) {
-    let by = |t: DateTime<Utc>| t <= as_of;
-    let p = progress
-        .iter()
-        .filter(|p| by(p.started_at))
-        .map(|p| {
-            let mut p = p.clone();
-            if p.completed_at.is_some_and(|c| !by(c)) {
-                p.completed_at = None;
-            }
-            p
-        })
-        .collect();
-    let a = attempts
-        .iter()
-        .filter(|a| by(a.submitted_at))
-        .cloned()
-        .collect();
-    (p, a)
 }
 
 /// Runs forever: every `every`, refreshes each organisation's estimates that are a day old

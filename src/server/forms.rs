@@ -1,12 +1,27 @@
 //! Plain HTML form handling: reading `application/x-www-form-urlencoded` bodies (repeated keys
-//! included), redirects after POST, and the short error codes pages turn into sentences.
+//! included) as the [`Form`] extractor, and the checks of common fields (emails, the `next`
+//! path after login). Redirects and error codes are in `server::refusal` and `crate::error`.
+//!
+//! May use: axum. Nothing of `features` or `ui`.
 
 use axum::body::Bytes;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 
-/// A parsed form: every field in order, repeated keys kept.
+/// A parsed form: every field in order, repeated keys kept. As an extractor it reads the
+/// request body (within the router's size limit).
 pub struct Form(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Form::parse(&body))
+    }
+}
 
 impl Form {
     pub fn parse(body: &Bytes) -> Self {
@@ -31,6 +46,10 @@ impl Form {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
     }
+    /// Every field, in order.
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        self.0
+    }
     /// Every value of `key`.
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0
@@ -38,59 +57,6 @@ impl Form {
             .filter(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
             .collect()
-    }
-}
-
-/// 303 See Other to `to`, optionally setting a cookie.
-pub fn see_other(to: &str, cookie: Option<HeaderValue>) -> Response {
-    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response();
-    if let Some(c) = cookie {
-        res.headers_mut().insert(header::SET_COOKIE, c);
-    }
-    res
-}
-
-/// Adds `error=<code>` to a path's query.
-pub fn with_error(path: &str, code: &str) -> String {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    format!("{path}{sep}error={code}")
-}
-
-/// The sentence for a form error code (codes travel in URLs; text never does).
-pub fn error_message(code: &str) -> &'static str {
-    match code {
-        "invalid-login" => "That email and password do not match an account.",
-        "throttled" => {
-            "Too many failed attempts from your address. Wait a few minutes and try again."
-        }
-        "missing" => "Please fill in every field.",
-        "mismatch" => "The two passwords are not the same.",
-        "short" => "Use at least 8 characters for your password.",
-        "long" => "Use at most 128 characters for your password.",
-        "common" => "That password is one of the most common ones; choose another.",
-        "email" => "Enter a valid email address.",
-        "email-taken" => "An account with that email already exists. Sign in instead.",
-        "token" => "That link has expired or has already been used. Ask for a new one.",
-        "wrong-password" => "Your current password is not right.",
-        "name-taken" => "A team with that name already exists.",
-        "not-found" => "That no longer exists.",
-        "self" => "You cannot remove yourself or your own admin role.",
-        "role" => "That role profile does not exist in the content.",
-        "rating" => "A self-rating is a level from 0 to 4, or blank for no rating.",
-        "weight" => {
-            "A scarcity weight is a number from 0 to 1, with a note (up to 200 characters) on where it comes from."
-        }
-
-        _ => "Something went wrong. Please try again.",
-    }
-}
-
-/// The code for a password-policy failure.
-pub fn password_code(e: &super::auth::PasswordError) -> &'static str {
-    match e {
-        super::auth::PasswordError::TooShort => "short",
-        super::auth::PasswordError::TooLong => "long",
-        super::auth::PasswordError::TooCommon => "common",
     }
 }
 

@@ -1,13 +1,17 @@
-//! Building the application: content, store, state and the axum router.
+//! Building the application: content, store, state and the axum router. The composition root:
+//! the one file of `server` that imports `features` (each route's handler) and `app` (the
+//! pages), as `main.rs` does.
 
 use super::config::Config;
-use super::handlers;
 use super::security::same_origin_only;
 use super::state::{AppState, LibraryHandle};
 use crate::app::{shell, App};
 use crate::courseware;
+use crate::features::{account, admin, me, module, quiz, teams};
 use crate::store::{self, ConnectError, ModuleRecord, Store, StoreError};
-use axum::http::{header, HeaderValue};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::LeptosOptions;
@@ -108,38 +112,41 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let max_body = state.config.max_body_bytes;
     let options = state.leptos_options.clone();
-    Router::new()
-        .route("/modules/{slug}/quiz", post(handlers::quiz_form))
-        .route("/content/{*path}", get(handlers::content_asset))
+    let app = Router::new()
+        .route("/healthz", get(health))
+        .route("/content/{*path}", get(module::assets::content_asset))
+        .route("/modules/{slug}/quiz", post(quiz::form::quiz_form))
         .route(
             "/modules/{slug}/progress",
-            post(super::progress::record_reading),
+            post(module::actions::record_reading),
         )
-        .route("/healthz", get(handlers::health))
-        .route("/setup", post(super::account::setup))
-        .route("/login", post(super::account::login))
-        .route("/logout", post(super::account::logout))
-        .route("/join", post(super::account::join))
-        .route("/account/password", post(super::account::change_password))
-        .route("/admin/teams", post(super::admin::create_team))
+        .route("/setup", post(account::actions::setup))
+        .route("/login", post(account::actions::login))
+        .route("/logout", post(account::actions::logout))
+        .route("/join", post(account::actions::join))
+        .route("/account/password", post(account::actions::change_password))
+        .route("/me/ratings", post(me::actions::save_ratings))
+        .route("/admin/teams", post(admin::actions::create_team))
         .route(
-            "/teams/{team}/skills.csv",
-            get(super::export::team_skills_csv),
+            "/admin/invitations",
+            post(admin::actions::create_invitation),
         )
-        .route("/admin/invitations", post(super::admin::create_invitation))
-        .route("/admin/members/{user}", post(super::admin::assign))
-        .route("/admin/members/{user}/remove", post(super::admin::remove))
+        .route("/admin/members/{user}", post(admin::actions::assign))
+        .route("/admin/members/{user}/remove", post(admin::actions::remove))
         .route(
             "/admin/members/{user}/target-role",
-            post(super::admin::set_member_role),
+            post(admin::actions::set_member_role),
         )
         .route(
             "/admin/teams/{team}/target-role",
-            post(super::admin::set_team_role),
+            post(admin::actions::set_team_role),
         )
-        .route("/org/scarcity", post(super::skills::set_scarcity))
-        .route("/me/ratings", post(super::skills::save_ratings))
-        .route("/teams/{team}/gaps.csv", get(super::export::team_gaps_csv))
+        .route("/org/scarcity", post(admin::actions::set_scarcity))
+        .route(
+            "/teams/{team}/skills.csv",
+            get(teams::export::team_skills_csv),
+        )
+        .route("/teams/{team}/gaps.csv", get(teams::export::team_gaps_csv))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
@@ -161,5 +168,17 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .with_state(state)
+        .with_state(state);
+    super::trace::wrap(app)
+}
+
+/// `GET /healthz`: 200 when the database answers.
+async fn health(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
 }

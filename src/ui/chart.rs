@@ -1,7 +1,11 @@
 //! Charts drawn on the server as SVG: readable without JavaScript, with an accessible title and
 //! description, a distinct marker and dash per series (never colour alone), a `<title>` on every
 //! point, and the same figures as a table for screen readers and for reading exact values.
+//!
+//! May use: domain, store records, leptos.
 
+use crate::domain::catalogue::Library;
+use crate::domain::matrix::Snapshot;
 use leptos::prelude::*;
 
 /// One line: a label and its points, (day, value), oldest first.
@@ -208,4 +212,56 @@ pub fn line_chart(
             </details>
         </figure>
     }
+}
+
+/// The trend of the mean gap of a group, per skill, for the (up to five) first of `skills` (the
+/// ones with the most exposure now), from the group's daily snapshots.
+pub fn trend_chart(
+    lib: &Library,
+    id: &str,
+    group: &str,
+    history: &[Snapshot],
+    skills: &[String],
+) -> AnyView {
+    let series: Vec<Series> = skills
+        .iter()
+        .take(5)
+        .map(|skill| Series {
+            label: lib
+                .skill(skill)
+                .map(|s| s.name.clone())
+                .unwrap_or_else(|| skill.clone()),
+            points: history
+                .iter()
+                .filter(|s| &s.skill == skill)
+                .map(|s| (s.day, s.mean_gap))
+                .collect(),
+        })
+        .filter(|s| !s.points.is_empty())
+        .collect();
+    let days = {
+        let mut d: Vec<NaiveDate> = history.iter().map(|s| s.day).collect();
+        d.sort();
+        d.dedup();
+        d.len()
+    };
+    if series.is_empty() || days < 2 {
+        return view! {
+            <p data-testid="trend-empty">"The trend appears once the daily roll-up has been recorded on two days or more."</p>
+        }
+        .into_any();
+    }
+    let description = format!(
+        "Mean gap in levels against each person's assigned role, per day, for {} over {} recorded days. The same figures are in the table below the chart.",
+        series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", "),
+        days
+    );
+    line_chart(
+        id,
+        format!("{group}: mean gap over time"),
+        description,
+        "mean gap (levels)",
+        series,
+    )
+    .into_any()
 }

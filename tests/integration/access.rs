@@ -3,7 +3,7 @@
 
 use crate::common::{enc, invite, join, setup_org, Client, TestApp, PW};
 use axum::http::StatusCode;
-use levelfield::server::account::prepare_setup;
+use levelfield::features::account::prepare_setup;
 use levelfield::server::auth::{hash_token, new_token};
 use levelfield::store::SessionRecord;
 
@@ -754,7 +754,7 @@ async fn team_heatmap_plan_and_safe_csv() {
 #[tokio::test]
 async fn demo_organisation_is_populated_and_its_logins_work() {
     let app = TestApp::new("content").await;
-    let logins = levelfield::server::seed::demo(&app.state).await.unwrap();
+    let logins = levelfield::cli::demo::demo(&app.state).await.unwrap();
     let roles: Vec<&str> = logins.iter().map(|l| l.role).collect();
     assert_eq!(roles, ["admin", "manager", "learner"]);
     let manager = &logins[1];

@@ -1,11 +1,17 @@
 //! The one integration-test binary: courseware over fixture trees, the store on a real SQLite
-//! database, and the whole app through the real router.
+//! database, the whole app through the real router, and the layering rules over `src/`.
+
+// Test code may unwrap: a panic is a failed test. (clippy.toml allows it inside `#[cfg(test)]`
+// and `#[test]` only; this binary's helpers are test code too.)
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
 mod common;
 mod courseware;
 mod curriculum;
+mod layers;
 mod lint;
+mod pipeline;
 mod server;
 mod skills;
 mod store;

@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use levelfield::domain::matrix::Snapshot;
 use levelfield::domain::people::{OrgId, TeamId, UserId};
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
-use levelfield::server::account::prepare_setup;
+use levelfield::features::account::prepare_setup;
 use levelfield::server::estimates;
 
 struct Fixture {
@@ -293,7 +293,10 @@ async fn kept_up_to_date(f: Fixture) {
     assert!(app
         .state
         .store
-        .stale_estimates(f.org, estimates::epoch_day(chrono::Utc::now()))
+        .stale_estimates(
+            f.org,
+            levelfield::domain::progress::epoch_day(chrono::Utc::now())
+        )
         .await
         .unwrap()
         .is_empty());
@@ -309,7 +312,10 @@ async fn kept_up_to_date(f: Fixture) {
     let stale = app
         .state
         .store
-        .stale_estimates(f.org, estimates::epoch_day(chrono::Utc::now()))
+        .stale_estimates(
+            f.org,
+            levelfield::domain::progress::epoch_day(chrono::Utc::now()),
+        )
         .await
         .unwrap();
     assert_eq!(

@@ -1,16 +1,19 @@
 //! Account pages: sign in, first-run setup, joining by invitation, changing one's password.
-//! The forms post to the handlers in `server::account`.
+//! The forms post to the handlers in `actions`; `data` holds what the pages load.
+//!
+//! May use: domain, error, server (ctx, extract, refusal, auth, state), store records, ui.
 
-use crate::server::auth::hash_token;
-use crate::server::state::AppState;
-use crate::ui::{redirect_to_login, viewer, FormError};
+pub mod actions;
+mod data;
+pub use actions::prepare_setup;
+
+use crate::error::ErrorCode;
+use crate::server::ctx;
+use crate::server::ctx::query;
+use crate::server::refusal::Refusal;
+use crate::ui::FormError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
-
-fn query(key: &str) -> Option<String> {
-    use_query_map().get_untracked().get(key)
-}
 
 #[component]
 fn PasswordFields() -> impl IntoView {
@@ -43,87 +46,95 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
+    ctx::page(setup())
+}
+
+fn setup() -> Result<impl IntoView, Refusal> {
+    let state = ctx::state()?;
     let token = query("token").unwrap_or_default();
-    let state = use_context::<AppState>();
-    view! {
+    Ok(view! {
         <Title text="Set up Levelfield" />
         <h1>"Set up your organisation"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
-                let count = match &state {
-                    Some(s) => s.store.organisation_count().await.unwrap_or(1),
-                    None => 1,
-                };
-                if count > 0 {
-                    return view! { <p>"Levelfield is already set up. " <a href="/login">"Sign in"</a> "."</p> }.into_any();
-                }
-                view! {
-                    <p>"Create the first organisation and your admin account. This link works once."</p>
-                    <FormError />
-                    <form method="post" action="/setup" class="stack">
-                        <input type="hidden" name="token" value=token.clone() />
-                        <label for="organisation">"Organisation name"</label>
-                        <input id="organisation" name="organisation" type="text" required maxlength="120" />
-                        <label for="name">"Your name"</label>
-                        <input id="name" name="name" type="text" autocomplete="name" required maxlength="120" />
-                        <label for="email">"Your email"</label>
-                        <input id="email" name="email" type="email" autocomplete="email" required />
-                        <PasswordFields />
-                        <button type="submit" class="button">"Create organisation"</button>
-                    </form>
-                }
+                let open = ctx::load(data::setup_open(&state), "Levelfield could not check whether it is set up.").await;
+                ctx::page(open.map(|open| {
+                    if !open {
+                        return view! { <p>"Levelfield is already set up. " <a href="/login">"Sign in"</a> "."</p> }.into_any();
+                    }
+                    view! {
+                        <p>"Create the first organisation and your admin account. This link works once."</p>
+                        <FormError />
+                        <form method="post" action="/setup" class="stack">
+                            <input type="hidden" name="token" value=token.clone() />
+                            <label for="organisation">"Organisation name"</label>
+                            <input id="organisation" name="organisation" type="text" required maxlength="120" />
+                            <label for="name">"Your name"</label>
+                            <input id="name" name="name" type="text" autocomplete="name" required maxlength="120" />
+                            <label for="email">"Your email"</label>
+                            <input id="email" name="email" type="email" autocomplete="email" required />
+                            <PasswordFields />
+                            <button type="submit" class="button">"Create organisation"</button>
+                        </form>
+                    }
                     .into_any()
+                }))
             })}
         </Suspense>
-    }
+    })
 }
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
+    ctx::page(join())
+}
+
+fn join() -> Result<impl IntoView, Refusal> {
+    let state = ctx::state()?;
     let token = query("token").unwrap_or_default();
-    let state = use_context::<AppState>();
-    view! {
+    Ok(view! {
         <Title text="Join" />
         <h1>"Join your organisation"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
-                let Some(state) = state else { return ().into_any() };
-                let now = chrono::Utc::now();
-                let invitation = state.store.invitation(&hash_token(&token)).await.ok().flatten();
-                let Some(inv) = invitation.filter(|i| i.used_at.is_none() && i.expires_at > now) else {
-                    return view! {
-                        <p class="error" role="alert">{crate::server::forms::error_message("token")}</p>
-                    }
+                let invitation = data::invitation_for(&state, &token, chrono::Utc::now());
+                let invitation = ctx::load(invitation, "The invitation could not be loaded.").await;
+                ctx::page(invitation.map(|invitation| {
+                    let Some(inv) = invitation else {
+                        return view! {
+                            <p class="error" role="alert">{ErrorCode::Token.message()}</p>
+                        }
                         .into_any();
-                };
-                let org = state.store.organisation(inv.org).await.map(|o| o.name).unwrap_or_default();
-                view! {
-                    <p>{format!("You are invited to {org} as {}.", inv.role.label().to_lowercase())}</p>
-                    <FormError />
-                    <form method="post" action="/join" class="stack">
-                        <input type="hidden" name="token" value=token.clone() />
-                        <label for="name">"Your name"</label>
-                        <input id="name" name="name" type="text" autocomplete="name" required maxlength="120" />
-                        <label for="email">"Your email"</label>
-                        <input id="email" name="email" type="email" autocomplete="email" required value=inv.email.unwrap_or_default() />
-                        <PasswordFields />
-                        <button type="submit" class="button">"Create my account"</button>
-                    </form>
-                }
+                    };
+                    view! {
+                        <p>{format!("You are invited to {} as {}.", inv.organisation, inv.role.label().to_lowercase())}</p>
+                        <FormError />
+                        <form method="post" action="/join" class="stack">
+                            <input type="hidden" name="token" value=token.clone() />
+                            <label for="name">"Your name"</label>
+                            <input id="name" name="name" type="text" autocomplete="name" required maxlength="120" />
+                            <label for="email">"Your email"</label>
+                            <input id="email" name="email" type="email" autocomplete="email" required value=inv.email.unwrap_or_default() />
+                            <PasswordFields />
+                            <button type="submit" class="button">"Create my account"</button>
+                        </form>
+                    }
                     .into_any()
+                }))
             })}
         </Suspense>
-    }
+    })
 }
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let Some(v) = viewer() else {
-        redirect_to_login("/account");
-        return ().into_any();
-    };
+    ctx::page(account())
+}
+
+fn account() -> Result<impl IntoView, Refusal> {
+    let v = ctx::signed_in()?;
     let done = query("done").is_some();
-    view! {
+    Ok(view! {
         <Title text="Your account" />
         <h1>"Your account"</h1>
         <p>{format!("{} · {}", v.name, v.email)}</p>
@@ -137,6 +148,5 @@ pub fn AccountPage() -> impl IntoView {
             <PasswordFields />
             <button type="submit" class="button">"Change password"</button>
         </form>
-    }
-    .into_any()
+    })
 }

@@ -1,51 +1,43 @@
-//! The organisation admin's page: teams, invitations and members. Forms post to
-//! `server::admin`, which checks the admin role again.
+//! The organisation admin's pages: teams, invitations and members (here), the organisation's
+//! skills roll-up (`org_skills`) and its scarcity weights (`scarcity`). The forms post to the
+//! handlers in `actions`, which take an `Admin` again; `data` holds what the pages load.
+//!
+//! May use: domain, error, server (ctx, extract, refusal, auth, state, estimates), store
+//! records, ui.
 
+pub mod actions;
+mod data;
 mod org_skills;
 mod scarcity;
 pub use org_skills::OrgSkillsPage;
 pub use scarcity::ScarcityPage;
 
+use crate::domain::catalogue::Library;
 use crate::domain::people::{Member, MemberRole, Team};
-use crate::server::state::AppState;
-use crate::ui::{redirect_to_login, viewer, Forbidden, FormError};
+use crate::server::ctx;
+use crate::server::refusal::Refusal;
+use crate::ui::FormError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let Some(v) = viewer() else {
-        redirect_to_login("/admin");
-        return ().into_any();
-    };
-    if !v.is_admin() {
-        return view! { <Forbidden /> }.into_any();
-    }
-    let invited = use_query_map().get_untracked().get("invited");
-    let state = use_context::<AppState>();
-    view! {
+    ctx::page(admin_page())
+}
+
+fn admin_page() -> Result<impl IntoView, Refusal> {
+    let (state, v) = (ctx::state()?, ctx::admin()?);
+    let invited = ctx::query("invited");
+    Ok(view! {
         <Title text="Organisation" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
-                let Some(state) = state else { return ().into_any() };
-                let now = chrono::Utc::now();
-                let loaded = async {
-                    Ok::<_, crate::store::StoreError>((
-                        state.store.organisation(v.org).await?,
-                        state.store.teams(v.org).await?,
-                        state.store.members(v.org).await?,
-                        state.store.invitations(v.org, now).await?,
-                    ))
-                }
-                .await;
-                let (org, teams, members, invitations) = match loaded {
+                let loaded = ctx::load(data::overview(&state, v.org), "The organisation could not be loaded.").await;
+                let data::Overview { organisation: org, teams, members, invitations } = match loaded {
                     Ok(x) => x,
-                    Err(e) => {
-                        let _ = crate::error::AppError::internal(&e);
-                        return view! { <p class="error" role="alert">"The organisation could not be loaded."</p> }.into_any();
-                    }
+                    Err(refusal) => return refusal.view(),
                 };
+                let lib = state.library.current();
                 let team_name = {
                     let teams = teams.clone();
                     move |id| teams.iter().find(|t: &&Team| t.id == id).map(|t| t.name.clone()).unwrap_or_default()
@@ -70,7 +62,7 @@ pub fn AdminPage() -> impl IntoView {
                                         <a href=format!("/teams/{}", t.id)>{t.name.clone()}</a>
                                         <form method="post" action=format!("/admin/teams/{}/target-role", t.id) class="inline-form">
                                             <label for=select_id.clone()>{format!("Target role of {}", t.name)}</label>
-                                            <select id=select_id name="role">{role_options(t.target_role.as_deref(), "No target role")}</select>
+                                            <select id=select_id name="role">{role_options(&lib, t.target_role.as_deref(), "No target role")}</select>
                                             <button type="submit" class="button">"Set"</button>
                                         </form>
                                     </li>
@@ -124,17 +116,21 @@ pub fn AdminPage() -> impl IntoView {
                     </section>
                     <section id="members" aria-labelledby="members-title">
                         <h2 id="members-title">"People"</h2>
-                        {members.into_iter().map(|m| member_row(m, &teams, v.user)).collect_view()}
+                        {members.into_iter().map(|m| member_row(&lib, m, &teams, v.user)).collect_view()}
                     </section>
                 }
                     .into_any()
             })}
         </Suspense>
-    }
-    .into_any()
+    })
 }
 
-fn member_row(m: Member, teams: &[Team], me: crate::domain::people::UserId) -> impl IntoView {
+fn member_row(
+    lib: &Library,
+    m: Member,
+    teams: &[Team],
+    me: crate::domain::people::UserId,
+) -> impl IntoView {
     let id = m.user.0;
     let checks = |key: &'static str, selected: &[crate::domain::people::TeamId]| {
         teams
@@ -174,7 +170,7 @@ fn member_row(m: Member, teams: &[Team], me: crate::domain::people::UserId) -> i
             </form>
             <form method="post" action=format!("/admin/members/{id}/target-role") class="inline-form">
                 <label for=format!("m{id}-target")>{format!("Role profile of {}", m.name)}</label>
-                <select id=format!("m{id}-target") name="role">{role_options(m.target_role.as_deref(), "The team's target role")}</select>
+                <select id=format!("m{id}-target") name="role">{role_options(lib, m.target_role.as_deref(), "The team's target role")}</select>
                 <button type="submit" class="button">"Set role profile"</button>
             </form>
             {(m.user != me).then(|| view! {
@@ -187,8 +183,7 @@ fn member_row(m: Member, teams: &[Team], me: crate::domain::people::UserId) -> i
 }
 
 /// The content's role profiles as options, `current` selected; the empty option means `none`.
-fn role_options(current: Option<&str>, none: &'static str) -> impl IntoView {
-    let lib = crate::ui::library();
+fn role_options(lib: &Library, current: Option<&str>, none: &'static str) -> impl IntoView {
     let options = lib
         .roles()
         .iter()

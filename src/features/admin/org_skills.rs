@@ -4,56 +4,38 @@
 //! tens of thousands of learners. Groups smaller than the minimum group size are hidden, so no
 //! individual can be singled out through an aggregate.
 
-use crate::domain::matrix::{build, rollup_of, Rollup};
+use super::data;
+use crate::domain::matrix::{build, exposure_breakdown, people, rollup_of, Rollup};
 use crate::domain::people::MemberRole;
-use crate::server::estimates::{current, people, weights};
-use crate::server::state::AppState;
-use crate::ui::{library, redirect_to_login, viewer, Forbidden};
+use crate::server::ctx;
+use crate::server::refusal::Refusal;
+use crate::ui::chart::trend_chart;
+use crate::ui::tables::breakdown_table;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn OrgSkillsPage() -> impl IntoView {
-    let Some(v) = viewer() else {
-        redirect_to_login("/org/skills");
-        return ().into_any();
-    };
-    if !v.is_admin() {
-        return view! { <Forbidden /> }.into_any();
-    }
-    let role_param = use_query_map()
-        .get_untracked()
-        .get("role")
-        .filter(|r| !r.is_empty());
-    let state = use_context::<AppState>();
-    view! {
+    ctx::page(org_skills())
+}
+
+fn org_skills() -> Result<impl IntoView, Refusal> {
+    let (state, v) = (ctx::state()?, ctx::admin()?);
+    let role_param = ctx::choice("role");
+    Ok(view! {
         <Title text="Organisation skills" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
-                let Some(state) = state else { return ().into_any() };
-                let lib = library();
+                let lib = state.library.current();
                 let compare = role_param
                     .as_deref()
                     .and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r))
                     .cloned();
                 let since = (chrono::Utc::now() - chrono::Duration::weeks(13)).date_naive();
-                let loaded = async {
-                    Ok::<_, crate::store::StoreError>((
-                        state.store.teams(v.org).await?,
-                        state.store.members(v.org).await?,
-                        current(&state, v.org).await?,
-                        weights(&state, v.org).await?,
-                        state.store.snapshots(v.org, None, since).await?,
-                    ))
-                }
-                .await;
-                let (teams, members, estimates, w, history) = match loaded {
+                let loaded = ctx::load(data::org_skills(&state, v.org, since), "The organisation could not be loaded.").await;
+                let data::OrgSkills { teams, members, estimates, weights: w, history } = match loaded {
                     Ok(x) => x,
-                    Err(e) => {
-                        let _ = crate::error::AppError::internal(&e);
-                        return view! { <p class="error" role="alert">"The organisation could not be loaded."</p> }.into_any();
-                    }
+                    Err(refusal) => return refusal.view(),
                 };
                 let min = usize::try_from(state.config.min_group_size).unwrap_or(5);
                 let learners: Vec<_> = members.iter().filter(|m| m.has(MemberRole::Learner)).cloned().collect();
@@ -158,7 +140,7 @@ pub fn OrgSkillsPage() -> impl IntoView {
                     view! {
                         <h2>"By factor and challenge of the AI divide"</h2>
                         <p>"A skill that addresses several challenges counts toward each of them."</p>
-                        {crate::features::teams::breakdown_table(crate::features::teams::exposure_breakdown(&lib, &shown))}
+                        {breakdown_table(exposure_breakdown(&lib, &shown))}
                     }
                     .into_any()
                 };
@@ -166,7 +148,7 @@ pub fn OrgSkillsPage() -> impl IntoView {
                     ().into_any()
                 } else {
                     let skills: Vec<String> = whole.rollup.iter().map(|r| r.skill.0.clone()).collect();
-                    crate::features::teams::trend_chart("org-trend", "All learners", &history, &skills)
+                    trend_chart(&lib, "org-trend", "All learners", &history, &skills)
                 };
                 view! {
                     <h1>{heading}</h1>
@@ -199,6 +181,5 @@ pub fn OrgSkillsPage() -> impl IntoView {
                     .into_any()
             })}
         </Suspense>
-    }
-    .into_any()
+    })
 }

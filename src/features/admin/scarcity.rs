@@ -2,38 +2,32 @@
 //! editorial estimate is labelled as one), and the organisation's own override with the admin's
 //! note on where it comes from. Overrides change exposure figures only for this organisation.
 
-use crate::server::state::AppState;
-use crate::ui::{library, redirect_to_login, viewer, Forbidden, FormError};
+use crate::server::ctx;
+use crate::server::refusal::Refusal;
+use crate::ui::FormError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn ScarcityPage() -> impl IntoView {
-    let Some(v) = viewer() else {
-        redirect_to_login("/org/scarcity");
-        return ().into_any();
-    };
-    if !v.is_admin() {
-        return view! { <Forbidden /> }.into_any();
-    }
-    let state = use_context::<AppState>();
-    view! {
+    ctx::page(scarcity())
+}
+
+fn scarcity() -> Result<impl IntoView, Refusal> {
+    let (state, v) = (ctx::state()?, ctx::admin()?);
+    let lib = state.library.current();
+    Ok(view! {
         <Title text="Scarcity weights" />
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/org/skills">"Organisation skills"</a> " / scarcity weights"</nav>
         <h1>"Scarcity weights"</h1>
-        <FormError />
+        <FormError library=lib.clone() />
         <p>"Talent-shortage exposure weights each gap by how scarce the skill is to hire, from 0 (easy to find) to 1 (very hard). Where no published figure was at hand the taxonomy's weight is an editorial estimate and says so. If you know your market better, set your organisation's own weight and say where it comes from; it replaces the taxonomy's in your organisation's views only."</p>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
-                let Some(state) = state else { return ().into_any() };
-                let overrides = match state.store.scarcity_overrides(v.org).await {
+                let overrides = match ctx::load(state.store.scarcity_overrides(v.org), "The weights could not be loaded.").await {
                     Ok(o) => o,
-                    Err(e) => {
-                        let _ = crate::error::AppError::internal(&e);
-                        return view! { <p class="error" role="alert">"The weights could not be loaded."</p> }.into_any();
-                    }
+                    Err(refusal) => return refusal.view(),
                 };
-                let lib = library();
                 let rows = lib
                     .skills()
                     .iter()
@@ -85,6 +79,5 @@ pub fn ScarcityPage() -> impl IntoView {
                     .into_any()
             })}
         </Suspense>
-    }
-    .into_any()
+    })
 }

@@ -3,18 +3,21 @@
 
 use crate::domain::catalogue::{CatalogueFilter, Difficulty, Module};
 use crate::domain::ids::SkillId;
-use crate::ui::library;
+use crate::server::ctx;
+use crate::server::refusal::Refusal;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn CataloguePage() -> impl IntoView {
-    let lib = library();
-    let query = use_query_map().get_untracked();
-    let text = query.get("q").unwrap_or_default();
-    let skill = query.get("skill").filter(|s| !s.is_empty());
-    let level = query.get("level").filter(|s| !s.is_empty());
+    ctx::page(catalogue())
+}
+
+fn catalogue() -> Result<impl IntoView, Refusal> {
+    let lib = ctx::library()?;
+    let text = ctx::query("q").unwrap_or_default();
+    let skill = ctx::choice("skill");
+    let level = ctx::choice("level");
     let filter = CatalogueFilter {
         text: Some(text.clone()).filter(|t| !t.trim().is_empty()),
         skill: skill.clone().map(SkillId::new),
@@ -44,7 +47,7 @@ pub fn CataloguePage() -> impl IntoView {
         .collect_view();
     let filtered = filter != CatalogueFilter::default();
 
-    view! {
+    Ok(view! {
         <Title text="Modules" />
         <section class="intro">
             <h1>"Learn the AI skills your organisation is missing"</h1>
@@ -89,7 +92,7 @@ pub fn CataloguePage() -> impl IntoView {
             }
                 .into_any()
         }}
-    }
+    })
 }
 
 /// What a catalogue card shows of a module.

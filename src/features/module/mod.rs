@@ -1,34 +1,40 @@
 //! The module page: the rendered reading (built once at load), its facts, its table of contents,
-//! previous/next, and the quiz island.
+//! previous/next, the reading-progress form (`actions`) and the quiz island (`features::quiz`,
+//! the one island a feature imports from another). `assets` serves the content's images.
+//!
+//! May use: domain, server (ctx, extract, refusal, state), ui, the quiz island.
+
+pub mod actions;
+pub mod assets;
 
 use crate::domain::quiz::{decode_answers, grade, QuestionView};
 use crate::features::quiz::Quiz;
-use crate::ui::{library, set_not_found, LevelBadge};
+use crate::server::ctx;
+use crate::server::refusal::Refusal;
+use crate::ui::{set_not_found, LevelBadge};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ModulePage() -> impl IntoView {
-    let lib = library();
-    let slug = use_params_map()
-        .get_untracked()
-        .get("slug")
-        .unwrap_or_default();
+    ctx::page(module_page())
+}
+
+fn module_page() -> Result<impl IntoView, Refusal> {
+    let lib = ctx::library()?;
+    let slug = ctx::param("slug").unwrap_or_default();
     let Some(m) = lib.module_by_slug(&slug) else {
         set_not_found();
-        return view! {
+        return Ok(view! {
             <Title text="Module not found" />
             <h1>"Module not found"</h1>
             <p>"No module has this address. " <a href="/">"Browse the catalogue"</a> "."</p>
         }
-        .into_any();
+        .into_any());
     };
 
     // A graded no-JavaScript submission comes back as `?answers=…`.
-    let outcome = use_query_map()
-        .get_untracked()
-        .get("answers")
+    let outcome = ctx::query("answers")
         .and_then(|a| decode_answers(&a))
         .and_then(|answers| grade(&m.quiz, &answers).ok());
 
@@ -82,11 +88,11 @@ pub fn ModulePage() -> impl IntoView {
     let prev = prev.map(|p| (p.slug.clone(), p.title.clone()));
     let next = next.map(|n| (n.slug.clone(), n.title.clone()));
     let questions: Vec<QuestionView> = m.quiz.iter().map(|q| q.view()).collect();
-    let signed_in = crate::ui::viewer().is_some();
-    let saved = use_query_map().get_untracked().get("saved").is_some();
-    let sections = crate::server::progress::sections(m);
+    let signed_in = ctx::viewer().is_some();
+    let saved = ctx::query("saved").is_some();
+    let sections = m.sections();
 
-    view! {
+    Ok(view! {
         <Title text=m.title.clone() />
         <Meta name="description" content=m.summary.clone() />
         <nav class="breadcrumb" aria-label="Breadcrumb">
@@ -181,5 +187,5 @@ pub fn ModulePage() -> impl IntoView {
             </nav>
         </article>
     }
-    .into_any()
+    .into_any())
 }

@@ -3,8 +3,7 @@
 //! Without JavaScript it is a plain `<form method="post">` to `/modules/{slug}/quiz`; hydrated,
 //! it submits through the `grade_quiz` server function and shows the result in place.
 
-use super::api::FIELD_PREFIX;
-use crate::domain::quiz::{Answer, QuestionOutcome, QuestionView, QuizOutcome};
+use crate::domain::quiz::{Answer, QuestionOutcome, QuestionView, QuizOutcome, FIELD_PREFIX};
 use leptos::prelude::*;
 
 /// A module's quiz. `outcome` is set when the page shows a graded submission.

@@ -3,14 +3,19 @@
 
 use crate::domain::catalogue::Factor;
 use crate::domain::level::Level;
-use crate::ui::{library, set_not_found, LevelBadge};
+use crate::server::ctx;
+use crate::server::refusal::Refusal;
+use crate::ui::{set_not_found, LevelBadge};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn SkillsPage() -> impl IntoView {
-    let lib = library();
+    ctx::page(skills())
+}
+
+fn skills() -> Result<impl IntoView, Refusal> {
+    let lib = ctx::library()?;
     let groups = Factor::ALL
         .iter()
         .map(|f| {
@@ -40,29 +45,30 @@ pub fn SkillsPage() -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
+    Ok(view! {
         <Title text="Skills" />
         <h1>"Skills"</h1>
         <p>"The skills Levelfield teaches, grouped by the factor of the AI divide they address."</p>
         {groups}
-    }
+    })
 }
 
 #[component]
 pub fn SkillPage() -> impl IntoView {
-    let lib = library();
-    let id = use_params_map()
-        .get_untracked()
-        .get("id")
-        .unwrap_or_default();
+    ctx::page(skill_page())
+}
+
+fn skill_page() -> Result<impl IntoView, Refusal> {
+    let lib = ctx::library()?;
+    let id = ctx::param("id").unwrap_or_default();
     let Some(skill) = lib.skill(&id) else {
         set_not_found();
-        return view! {
+        return Ok(view! {
             <Title text="Skill not found" />
             <h1>"Skill not found"</h1>
             <p><a href="/skills">"See all skills"</a></p>
         }
-        .into_any();
+        .into_any());
     };
     let levels = Level::all()
         .map(|l| {
@@ -98,7 +104,7 @@ pub fn SkillPage() -> impl IntoView {
         })
         .collect_view();
     let has_refs = !skill.references.is_empty();
-    view! {
+    Ok(view! {
         <Title text=skill.name.clone() />
         <nav class="breadcrumb" aria-label="Breadcrumb">
             <a href="/skills">"Skills"</a>
@@ -133,5 +139,5 @@ pub fn SkillPage() -> impl IntoView {
         }}
         {has_refs.then(|| view! { <h2>"References"</h2><ul class="references">{references}</ul> })}
     }
-    .into_any()
+    .into_any())
 }

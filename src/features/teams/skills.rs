@@ -2,183 +2,73 @@
 //! roll-up per skill with talent-shortage exposure, and the training plan that closes the gaps
 //! with the fewest learning hours. Readable without colour: every cell is text.
 
-use crate::domain::catalogue::Role;
-use crate::domain::gaps::{team_plan, Weights};
+use super::data::{self, TeamMatrix};
+use crate::domain::catalogue::Library;
+use crate::domain::gaps::team_plan;
+use crate::domain::matrix::exposure_breakdown;
 use crate::domain::matrix::Snapshot;
-use crate::domain::matrix::{build, estimates_of, Matrix};
 use crate::domain::people::TeamId;
 use crate::server::auth::Viewer;
-use crate::server::estimates::{people, weights};
+use crate::server::ctx;
+use crate::server::refusal::Refusal;
 use crate::server::state::AppState;
-use crate::store::StoreError;
-use crate::ui::chart::{line_chart, Series};
-use crate::ui::{library, redirect_to_login, set_not_found, viewer, Forbidden};
+use crate::ui::chart::trend_chart;
+use crate::ui::tables::breakdown_table;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// A team's matrix and what it was built against.
-pub struct TeamMatrix {
-    pub name: String,
-    /// `None`: each person against their assigned role; `Some`: everyone against this one.
-    pub compare: Option<Role>,
-    pub matrix: Matrix,
-    pub weights: Weights,
-}
-
-/// Loads a visible team's matrix, live from its people's evidence: against each person's
-/// assigned role (their own, else the team's), or against `role` for everyone. `None` when the
-/// team is not the viewer's to see or does not exist in their organisation.
-pub async fn team_matrix(
-    state: &AppState,
-    v: &Viewer,
-    team: TeamId,
-    role: Option<&str>,
-    sort_by_gap: bool,
-) -> Result<Option<TeamMatrix>, StoreError> {
-    if !v.can_see_team(team) {
-        return Ok(None);
-    }
-    let lib = state.library.current();
-    let compare = role.and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r).cloned());
-    let teams = state.store.teams(v.org).await?;
-    let Some(t) = teams.iter().find(|t| t.id == team) else {
-        return Ok(None);
-    };
-    let members: Vec<_> = state
-        .store
-        .members(v.org)
-        .await?
-        .into_iter()
-        .filter(|m| m.teams.contains(&team))
-        .collect();
-    let progress = state.store.team_progress(v.org, team).await?;
-    let attempts = state.store.team_attempts(v.org, team).await?;
-    let w = weights(state, v.org).await?;
-    let estimates = estimates_of(&lib, &progress, &attempts, chrono::Utc::now());
-    // A person's own role comes first; the team's when they have none.
-    let team_first: Vec<_> = std::iter::once(t.clone())
-        .chain(teams.iter().filter(|x| x.id != team).cloned())
-        .collect();
-    let mut group = people(&lib, &members, &team_first);
-    if let Some(r) = &compare {
-        for p in &mut group {
-            p.role = Some(r);
-        }
-    }
-    let matrix = build(&lib, &w, &group, &estimates, sort_by_gap);
-    Ok(Some(TeamMatrix {
-        name: t.name.clone(),
-        compare,
-        matrix,
-        weights: w,
-    }))
-}
 
 #[component]
 pub fn TeamSkillsPage() -> impl IntoView {
-    let Some(v) = viewer() else {
-        redirect_to_login("/teams");
-        return ().into_any();
-    };
-    let Some(team) = use_params_map()
-        .get_untracked()
-        .get("team")
-        .and_then(|t| t.parse().ok())
-        .map(TeamId)
-    else {
-        set_not_found();
-        return ().into_any();
-    };
-    if !v.can_see_team(team) {
-        return view! { <Forbidden /> }.into_any();
-    }
-    let query = use_query_map().get_untracked();
-    let role = query.get("role").filter(|r| !r.is_empty());
-    let sort = query.get("sort").is_some_and(|s| s == "gap");
-    let state = use_context::<AppState>();
-    view! {
+    ctx::page(team_skills())
+}
+
+fn team_skills() -> Result<impl IntoView, Refusal> {
+    let (state, v, team) = (ctx::state()?, ctx::signed_in()?, ctx::team_param()?);
+    let role = ctx::choice("role");
+    let sort = ctx::query("sort").is_some_and(|s| s == "gap");
+    Ok(view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {Suspend::new(async move {
-                let Some(state) = state else { return ().into_any() };
-                let since = (chrono::Utc::now() - chrono::Duration::weeks(13)).date_naive();
-                let loaded = async {
-                    let m = team_matrix(&state, &v, team, role.as_deref(), sort).await?;
-                    let history = state.store.snapshots(v.org, Some(team), since).await?;
-                    Ok::<_, StoreError>((m, history))
-                }
-                .await;
-                match loaded {
-                    Ok((Some(m), history)) => render(team, m, history, sort).into_any(),
-                    Ok((None, _)) => {
-                        set_not_found();
-                        view! { <h1>"Team not found"</h1> }.into_any()
-                    }
-                    Err(e) => {
-                        let _ = crate::error::AppError::internal(&e);
-                        view! { <p class="error" role="alert">"The team's skills could not be loaded."</p> }.into_any()
-                    }
-                }
-            })}
+            {Suspend::new(async move { ctx::page(load_and_render(state, v, team, role, sort).await) })}
         </Suspense>
-    }
-    .into_any()
+    })
 }
 
-/// The trend of the mean gap, per skill, for the skills with the most exposure now.
-pub fn trend_chart(id: &str, group: &str, history: &[Snapshot], skills: &[String]) -> AnyView {
-    let lib = library();
-    let series: Vec<Series> = skills
-        .iter()
-        .take(5)
-        .map(|skill| Series {
-            label: lib
-                .skill(skill)
-                .map(|s| s.name.clone())
-                .unwrap_or_else(|| skill.clone()),
-            points: history
-                .iter()
-                .filter(|s| &s.skill == skill)
-                .map(|s| (s.day, s.mean_gap))
-                .collect(),
-        })
-        .filter(|s| !s.points.is_empty())
-        .collect();
-    let days = {
-        let mut d: Vec<chrono::NaiveDate> = history.iter().map(|s| s.day).collect();
-        d.sort();
-        d.dedup();
-        d.len()
-    };
-    if series.is_empty() || days < 2 {
-        return view! {
-            <p data-testid="trend-empty">"The trend appears once the daily roll-up has been recorded on two days or more."</p>
-        }
-        .into_any();
-    }
-    let description = format!(
-        "Mean gap in levels against each person's assigned role, per day, for {} over {} recorded days. The same figures are in the table below the chart.",
-        series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", "),
-        days
-    );
-    line_chart(
-        id,
-        format!("{group}: mean gap over time"),
-        description,
-        "mean gap (levels)",
-        series,
+async fn load_and_render(
+    state: AppState,
+    v: Viewer,
+    team: TeamId,
+    role: Option<String>,
+    sort: bool,
+) -> Result<impl IntoView, Refusal> {
+    let access = ctx::team_access(&state, v, team).await?;
+    let since = (chrono::Utc::now() - chrono::Duration::weeks(13)).date_naive();
+    let (m, history) = ctx::load(
+        data::team_skills(&state, &access, role.as_deref(), sort, since),
+        "The team's skills could not be loaded.",
     )
-    .into_any()
+    .await?;
+    Ok(render(
+        &state.library.current(),
+        access.team.id,
+        m,
+        history,
+        sort,
+    ))
 }
 
-fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> impl IntoView {
+fn render(
+    lib: &Library,
+    team: TeamId,
+    tm: TeamMatrix,
+    history: Vec<Snapshot>,
+    sort: bool,
+) -> impl IntoView {
     let TeamMatrix {
         name,
         compare,
         matrix,
         weights: w,
     } = tm;
-    let lib = library();
     let skill_name = |id: &str| {
         lib.skill(id)
             .map(|s| s.name.clone())
@@ -265,7 +155,7 @@ fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> i
             }
         })
         .collect_view();
-    let (mut plan, untaught) = team_plan(&lib, &w, &matrix.gaps());
+    let (mut plan, untaught) = team_plan(lib, &w, &matrix.gaps());
     // Shown in learning order, so prerequisites come before the modules that need them.
     let position = |id: &crate::domain::ids::ModuleId| {
         lib.modules()
@@ -274,7 +164,7 @@ fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> i
             .unwrap_or(usize::MAX)
     };
     plan.sort_by_key(|s| position(&s.module));
-    let breakdown = exposure_breakdown(&lib, &matrix.rollup);
+    let breakdown = exposure_breakdown(lib, &matrix.rollup);
     let plan_hours: f64 = plan.iter().fold(0.0, |acc, s| acc + s.hours);
     let plan_removed: f64 = plan.iter().fold(0.0, |acc, s| acc + s.exposure_removed);
     let plan_items = plan
@@ -309,7 +199,7 @@ fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> i
         None => format!("{name}: skills against each person's role"),
     };
     let trend_skills: Vec<String> = matrix.rollup.iter().map(|r| r.skill.0.clone()).collect();
-    let trend = trend_chart("team-trend", &name, &history, &trend_skills);
+    let trend = trend_chart(lib, "team-trend", &name, &history, &trend_skills);
     view! {
         <Title text=format!("{name}: skills") />
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=format!("/teams/{team}")>{name.clone()}</a> " / skills"</nav>
@@ -373,66 +263,5 @@ fn render(team: TeamId, tm: TeamMatrix, history: Vec<Snapshot>, sort: bool) -> i
         {(!untaught.is_empty()).then(|| view! {
             <p class="notice">{format!("No module teaches {untaught_text} to the target: hire for it or partner with someone who has it.")}</p>
         })}
-    }
-}
-
-/// Exposure summed by seed factor, then by seed challenge, each with the (up to two) skills that
-/// drive it most.
-pub fn exposure_breakdown(
-    lib: &crate::domain::catalogue::Library,
-    rollup: &[crate::domain::matrix::Rollup],
-) -> Vec<(String, f64, String)> {
-    use crate::domain::catalogue::{Challenge, Factor};
-    let group = |label: String, keep: &dyn Fn(&crate::domain::catalogue::Skill) -> bool| {
-        let mut parts: Vec<(f64, String)> = rollup
-            .iter()
-            .filter_map(|r| {
-                lib.skill(r.skill.as_str())
-                    .filter(|s| keep(s))
-                    .map(|s| (r.exposure, s.name.clone()))
-            })
-            .collect();
-        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let total = parts.iter().fold(0.0, |acc, p| acc + p.0);
-        let drivers = parts
-            .iter()
-            .filter(|p| p.0 > 0.0)
-            .take(2)
-            .map(|p| p.1.clone())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let drivers = if drivers.is_empty() {
-            "—".to_string()
-        } else {
-            drivers
-        };
-        (label, total, drivers)
-    };
-    let mut out: Vec<_> = Factor::ALL
-        .iter()
-        .map(|f| group(format!("Factor: {}", f.label()), &|s| s.factor == *f))
-        .collect();
-    out.extend(Challenge::ALL.iter().map(|c| {
-        group(format!("Challenge: {}", c.label()), &|s| {
-            s.challenges.contains(c)
-        })
-    }));
-    out
-}
-
-/// The exposure breakdown as a table.
-pub fn breakdown_table(breakdown: Vec<(String, f64, String)>) -> impl IntoView {
-    view! {
-        <table class="data" data-testid="breakdown">
-            <thead><tr><th scope="col">"Factor or challenge"</th><th scope="col">"Exposure"</th><th scope="col">"Driven by"</th></tr></thead>
-            <tbody>
-                {breakdown
-                    .into_iter()
-                    .map(|(label, exposure, drivers)| view! {
-                        <tr><th scope="row">{label}</th><td>{format!("{exposure:.2}")}</td><td>{drivers}</td></tr>
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
     }
 }

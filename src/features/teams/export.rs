@@ -1,64 +1,40 @@
 //! CSV exports for managers: the team skill matrix, and the gap report with the scarcity weight
 //! (and its source) behind each gap's exposure. Safe against spreadsheet formula injection (see
-//! `domain::matrix::csv_safe`).
+//! `domain::matrix::csv_safe`). Only for a team the viewer may see ([`TeamAccess`]).
 
-use super::account::{forbidden, require_login};
-use super::auth::Viewer;
-use super::state::AppState;
+use super::data::{team_matrix, TeamMatrix};
 use crate::domain::gaps::Weights;
 use crate::domain::matrix::csv_safe;
-use crate::domain::people::TeamId;
-use crate::features::teams::{team_matrix, TeamMatrix};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use crate::server::extract::TeamAccess;
+use crate::server::refusal::{OrBack, Refusal};
+use crate::server::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use std::collections::HashMap;
 
-/// The matrix of a team the viewer may see (`?role=` as on the page), or the response saying
-/// why not.
-async fn visible_matrix(
+const FAILED: &str = "The export failed.";
+
+/// The team's matrix (`?role=` as on the page).
+async fn matrix_of(
     state: &AppState,
-    viewer: Option<Extension<Viewer>>,
-    team: i64,
+    access: &TeamAccess,
     query: &HashMap<String, String>,
-) -> Result<TeamMatrix, Response> {
-    let Some(Extension(v)) = viewer else {
-        return Err(require_login(&format!("/teams/{team}/skills")));
-    };
-    if !v.can_see_team(TeamId(team)) {
-        return Err(forbidden());
-    }
-    match team_matrix(
-        state,
-        &v,
-        TeamId(team),
-        query.get("role").map(String::as_str),
-        true,
-    )
-    .await
-    {
-        Ok(Some(m)) => Ok(m),
-        Ok(None) => Err((StatusCode::NOT_FOUND, "No such team.").into_response()),
-        Err(e) => {
-            let _ = crate::error::AppError::internal(&e);
-            Err((StatusCode::INTERNAL_SERVER_ERROR, "The export failed.").into_response())
-        }
-    }
+) -> Result<TeamMatrix, Refusal> {
+    let role = query.get("role").map(String::as_str);
+    team_matrix(state, access, role, true).await.or_fail(FAILED)
 }
 
 /// `GET /teams/{team}/skills.csv?role=…`: one row per person and skill: estimate, interval,
 /// target, gap, whether it is measured.
+#[tracing::instrument(skip_all, fields(team = access.team.id.0))]
 pub async fn team_skills_csv(
     State(state): State<AppState>,
-    viewer: Option<Extension<Viewer>>,
-    Path(team): Path<i64>,
+    access: TeamAccess,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let tm = match visible_matrix(&state, viewer, team, &query).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+) -> Result<Response, Refusal> {
+    let team = access.team.id;
+    let tm = matrix_of(&state, &access, &query).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let header_row = [
         "team", "role", "person", "skill", "estimate", "low", "high", "target", "gap", "measured",
@@ -86,29 +62,25 @@ pub async fn team_skills_csv(
         }
     }
     match (ok, out.into_inner()) {
-        (true, Ok(bytes)) => csv_response(bytes, &format!("team-{team}-skills.csv")),
-        _ => (StatusCode::INTERNAL_SERVER_ERROR, "The export failed.").into_response(),
+        (true, Ok(bytes)) => Ok(csv_response(bytes, &format!("team-{team}-skills.csv"))),
+        _ => Err(Refusal::Failed(FAILED)),
     }
 }
 
 /// `GET /teams/{team}/gaps.csv?role=…`: the gap report, one row per person and skill below
 /// target, largest weighted gap first, with the scarcity weight used (and whether it is the
 /// organisation's own), the exposure it carries and the module that closes it best.
+#[tracing::instrument(skip_all, fields(team = access.team.id.0))]
 pub async fn team_gaps_csv(
     State(state): State<AppState>,
-    viewer: Option<Extension<Viewer>>,
-    Path(team): Path<i64>,
+    access: TeamAccess,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let tm = match visible_matrix(&state, viewer, team, &query).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
-    let body = match gap_report(&state, &tm.weights, &tm.name, &tm.matrix) {
-        Some(b) => b,
-        None => return (StatusCode::INTERNAL_SERVER_ERROR, "The export failed.").into_response(),
-    };
-    csv_response(body, &format!("team-{team}-gaps.csv"))
+) -> Result<Response, Refusal> {
+    let team = access.team.id;
+    let tm = matrix_of(&state, &access, &query).await?;
+    let body =
+        gap_report(&state, &tm.weights, &tm.name, &tm.matrix).ok_or(Refusal::Failed(FAILED))?;
+    Ok(csv_response(body, &format!("team-{team}-gaps.csv")))
 }
 
 fn gap_report(

@@ -1,14 +1,16 @@
-//! Demo and synthetic data: a small demo organisation with realistic evidence (for a first
-//! look), and generated organisations at Moodle's test-site sizes (for measuring).
+//! Synthetic organisations at Moodle's test-site sizes (for measuring), and the building blocks
+//! the demo shares: organisations, members and simulated evidence, written through the store.
 //!
 //! Evidence is simulated from a hidden ability per person and skill: each quiz answer is right
 //! with the probability the proficiency model itself assumes, so estimates land near the truth.
 
-use super::auth::{hash_password, hash_token, new_token, AuthError};
-use super::state::AppState;
 use crate::domain::catalogue::Library;
 use crate::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use crate::domain::progress::{AnswerRecord, NewAttempt};
+use crate::domain::quiz::passes;
+use crate::server::auth::{hash_password, hash_token, new_token, AuthError};
+use crate::server::estimates;
+use crate::server::state::AppState;
 use crate::store::{Invitation, NewUser, StoreError};
 use chrono::{Duration, Utc};
 
@@ -52,7 +54,7 @@ impl Size {
 }
 
 /// A deterministic generator (seeded), so a seeded organisation is reproducible.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -62,26 +64,19 @@ impl Rng {
             .wrapping_add(1442695040888963407);
         self.0 >> 11
     }
-    fn unit(&mut self) -> f64 {
+    pub(super) fn unit(&mut self) -> f64 {
         (self.next() % 1_000_000) as f64 / 1_000_000.0
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }
 
-/// A login printed for the demo.
-#[derive(Debug, Clone)]
-pub struct Login {
-    pub role: &'static str,
-    pub email: String,
-    pub password: &'static str,
-}
-
-pub const DEMO_PASSWORD: &str = "levelfield demo";
+/// The password of every seeded account.
+pub const PASSWORD: &str = "levelfield demo";
 
 #[allow(clippy::too_many_arguments)] // one call site per kind of member; a struct would only rename the list
-async fn add_member(
+pub(super) async fn add_member(
     state: &AppState,
     org: OrgId,
     admin: UserId,
@@ -124,7 +119,7 @@ async fn add_member(
 }
 
 /// Simulated quiz attempts for one learner: about `events` answers over the last 300 days.
-async fn simulate(
+pub(super) async fn simulate(
     state: &AppState,
     lib: &Library,
     user: UserId,
@@ -194,17 +189,24 @@ async fn simulate(
                 submitted_at: at,
             })
             .await?;
-        let sections = (m.toc.iter().filter(|t| t.level == 2).count() as u32).max(1);
-        let passed = score * 4 >= total * 3;
+        let sections = m.sections();
         state
             .store
-            .record_progress(user, m.id.as_str(), sections, sections, None, passed, at)
+            .record_progress(
+                user,
+                m.id.as_str(),
+                sections,
+                sections,
+                None,
+                passes(score, total),
+                at,
+            )
             .await?;
     }
     Ok(())
 }
 
-async fn organisation(
+pub(super) async fn organisation(
     state: &AppState,
     name: &str,
     admin_email: &str,
@@ -226,104 +228,6 @@ async fn organisation(
         .await?)
 }
 
-/// Seeds the demo organisation and returns the logins to print.
-pub async fn demo(state: &AppState) -> Result<Vec<Login>, SeedError> {
-    let lib = state.library.current();
-    let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
-    let suffix = &new_token()[..6];
-    let domain = format!("demo-{suffix}.levelfield.test");
-    let (org, admin) =
-        organisation(state, "Demo Analytics", &format!("admin@{domain}"), &hash).await?;
-    let mut rng = Rng(42);
-    let mut logins = vec![Login {
-        role: "admin",
-        email: format!("admin@{domain}"),
-        password: DEMO_PASSWORD,
-    }];
-    let names = [
-        "Ada Okafor",
-        "Ben Larsen",
-        "Chen Wei",
-        "Dana Cohen",
-        "Eli Moreau",
-        "Farah Haddad",
-        "Gus Silva",
-        "Hana Sato",
-        "Ivan Petrov",
-        "Jo Mensah",
-        "Kim Novak",
-        "Lea Fischer",
-    ];
-    let team_roles = ["data-engineer", "ml-engineer"];
-    for (t, team_name) in ["Data platform", "Product analytics"].iter().enumerate() {
-        let team = state.store.create_team(org, team_name).await?;
-        state
-            .store
-            .set_team_target_role(org, team, Some(team_roles[t]))
-            .await?;
-        let manager_email = format!("manager{}@{domain}", t + 1);
-        add_member(
-            state,
-            org,
-            admin,
-            MemberRole::Manager,
-            Some(team),
-            manager_email.clone(),
-            format!("Morgan Manager {}", t + 1),
-            &hash,
-        )
-        .await?;
-        if t == 0 {
-            logins.push(Login {
-                role: "manager",
-                email: manager_email,
-                password: DEMO_PASSWORD,
-            });
-        }
-        for (i, name) in names.iter().enumerate().filter(|(i, _)| i % 2 == t) {
-            let email = format!("learner{}@{domain}", i + 1);
-            let user = add_member(
-                state,
-                org,
-                admin,
-                MemberRole::Learner,
-                Some(team),
-                email.clone(),
-                name.to_string(),
-                &hash,
-            )
-            .await?;
-            simulate(state, &lib, user, 40 + rng.below(60), &mut rng).await?;
-            // Some people have a role of their own, and rate themselves in a few skills.
-            if i % 5 == 4 {
-                state
-                    .store
-                    .set_target_role(org, user, Some("ai-leader"))
-                    .await?;
-            }
-            let ratings: Vec<(String, Option<u8>)> = lib
-                .skills()
-                .iter()
-                .step_by(3)
-                .map(|s| (s.id.0.clone(), Some(rng.below(5) as u8)))
-                .collect();
-            state
-                .store
-                .set_self_ratings(org, user, &ratings, Utc::now())
-                .await?;
-            if logins.iter().all(|l| l.role != "learner") {
-                logins.push(Login {
-                    role: "learner",
-                    email,
-                    password: DEMO_PASSWORD,
-                });
-            }
-        }
-    }
-    super::estimates::backfill(state, org, 12, |_, _| {}).await?;
-    Ok(logins)
-}
-
 /// Generates a synthetic organisation of `size` learners in teams of 20, with about 100
 /// evidence events each, then weeks of roll-up history. `progress` is called with what is being
 /// made ("learners", "weeks of history"), done and total.
@@ -333,7 +237,7 @@ pub async fn synthetic(
     progress: impl Fn(&str, usize, usize),
 ) -> Result<OrgId, SeedError> {
     let lib = state.library.current();
-    let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
+    let hash = hash_password(PASSWORD.to_string()).await?;
     let suffix = &new_token()[..6];
     let (org, admin) = organisation(
         state,
@@ -389,7 +293,7 @@ pub async fn synthetic(
     // Weekly history for the trend charts: replaying evidence costs a full pass per week, so
     // the largest sizes get fewer weeks.
     let weeks = if total > 5_000 { 4 } else { 12 };
-    super::estimates::backfill(state, org, weeks, |done, all| {
+    estimates::backfill(state, org, weeks, |done, all| {
         progress("weeks of history", done, all)
     })
     .await?;

@@ -1,25 +1,32 @@
-//! "My learning": the signed-in learner's modules in progress (with where to resume), completed
-//! modules and quiz results. Shows only the viewer's own records.
+//! "My learning", the pages under `/me`: the signed-in learner's modules in progress (with where
+//! to resume), completed modules and quiz results (here); their skills and self-ratings
+//! (`skills`); who can see their records (`privacy`). Shows only the viewer's own records.
+//!
+//! `actions` holds the form handler (self-ratings), `data` what the pages load (server only).
+//! May use: domain, server (ctx, extract, refusal, state, estimates), store records, ui.
 
+pub mod actions;
+mod data;
 mod privacy;
 mod skills;
 pub use privacy::PrivacyPage;
-pub use skills::{render as skills_view, MySkillsPage, ProficiencyDocPage, SkillsView};
+pub use skills::{MySkillsPage, ProficiencyDocPage};
 
+use crate::domain::catalogue::Library;
 use crate::domain::progress::{Attempt, ModuleProgress};
-use crate::server::state::AppState;
-use crate::ui::{library, redirect_to_login, viewer};
+use crate::server::ctx;
+use crate::server::refusal::Refusal;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn MyLearningPage() -> impl IntoView {
-    let Some(v) = viewer() else {
-        redirect_to_login("/me");
-        return ().into_any();
-    };
-    let state = use_context::<AppState>();
-    view! {
+    ctx::page(my_learning())
+}
+
+fn my_learning() -> Result<impl IntoView, Refusal> {
+    let (state, v) = (ctx::state()?, ctx::signed_in()?);
+    Ok(view! {
         <Title text="My learning" />
         <h1>"My learning"</h1>
         <p>
@@ -30,23 +37,14 @@ pub fn MyLearningPage() -> impl IntoView {
 
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
-                let Some(state) = state else { return ().into_any() };
-                let loaded = async { Ok::<_, crate::store::StoreError>((state.store.progress(v.user).await?, state.store.attempts(v.user).await?)) }.await;
-                match loaded {
-                    Ok((progress, attempts)) => render(progress, attempts).into_any(),
-                    Err(e) => {
-                        let _ = crate::error::AppError::internal(&e);
-                        view! { <p class="error" role="alert">"Your progress could not be loaded."</p> }.into_any()
-                    }
-                }
+                let loaded = ctx::load(data::my_records(&state, &v), "Your progress could not be loaded.").await;
+                ctx::page(loaded.map(|(progress, attempts)| render(&state.library.current(), progress, attempts)))
             })}
         </Suspense>
-    }
-    .into_any()
+    })
 }
 
-fn render(progress: Vec<ModuleProgress>, attempts: Vec<Attempt>) -> impl IntoView {
-    let lib = library();
+fn render(lib: &Library, progress: Vec<ModuleProgress>, attempts: Vec<Attempt>) -> impl IntoView {
     let title = |id: &str| lib.module(id).map(|m| (m.slug.clone(), m.title.clone()));
     let (done, going): (Vec<_>, Vec<_>) =
         progress.into_iter().partition(|p| p.completed_at.is_some());

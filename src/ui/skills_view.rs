@@ -1,71 +1,18 @@
-//! "My skills": the learner's estimated level per skill with its uncertainty and the evidence
-//! behind it, compared with a role's targets, and the modules that close the largest gaps.
+//! A person's skills: the estimated level per skill with its uncertainty and the evidence
+//! behind it, their self-ratings, the comparison with a role's targets, and the modules that
+//! close the largest gaps. Shown to the learner ("My skills", editable) and to their manager
+//! (the drill-down, read-only).
+//!
+//! May use: domain, store records, leptos.
 
+use crate::domain::catalogue::Library;
 use crate::domain::gaps::{recommend, Gap, Weights};
 use crate::domain::ids::{ModuleId, SkillId};
 use crate::domain::proficiency::{estimate, evidence_by_skill, EvidenceKind};
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::domain::skills::SelfRating;
-use crate::server::state::AppState;
-use crate::ui::{library, redirect_to_login, viewer, FormError};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use std::collections::{BTreeMap, HashSet};
-
-#[component]
-pub fn MySkillsPage() -> impl IntoView {
-    let Some(v) = viewer() else {
-        redirect_to_login("/me/skills");
-        return ().into_any();
-    };
-    let role = use_query_map()
-        .get_untracked()
-        .get("role")
-        .filter(|r| !r.is_empty());
-    let state = use_context::<AppState>();
-    view! {
-        <Title text="My skills" />
-        <h1>"My skills"</h1>
-        <FormError />
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {Suspend::new(async move {
-                let Some(state) = state else { return ().into_any() };
-                let loaded = async {
-                    Ok::<_, crate::store::StoreError>((
-                        state.store.progress(v.user).await?,
-                        state.store.attempts(v.user).await?,
-                        state.store.self_ratings(v.org, v.user).await?,
-                        crate::server::estimates::weights(&state, v.org).await?,
-                        state.store.member(v.org, v.user).await?,
-                        state.store.teams(v.org).await?,
-                    ))
-                }
-                .await;
-                let (progress, attempts, ratings, weights, me, teams) = match loaded {
-                    Ok(x) => x,
-                    Err(e) => {
-                        let _ = crate::error::AppError::internal(&e);
-                        return view! { <p class="error" role="alert">"Your skills could not be loaded."</p> }.into_any();
-                    }
-                };
-                let assigned = me.effective_role(&teams).map(str::to_string);
-                render(SkillsView {
-                    progress,
-                    attempts,
-                    ratings,
-                    weights,
-                    role,
-                    assigned,
-                    action: "/me/skills".into(),
-                    editable: true,
-                })
-                .into_any()
-            })}
-        </Suspense>
-    }
-    .into_any()
-}
 
 /// What a person's skills view shows.
 pub struct SkillsView {
@@ -85,7 +32,7 @@ pub struct SkillsView {
 
 /// A person's skills table with its evidence and self-ratings, the comparison with a role
 /// (the chosen one, else their assigned one), and the modules that close the largest gaps.
-pub fn render(input: SkillsView) -> impl IntoView {
+pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
     let SkillsView {
         progress,
         attempts,
@@ -96,8 +43,7 @@ pub fn render(input: SkillsView) -> impl IntoView {
         action,
         editable,
     } = input;
-    let lib = library();
-    let evidence = evidence_by_skill(&lib, &attempts, &progress, chrono::Utc::now());
+    let evidence = evidence_by_skill(lib, &attempts, &progress, chrono::Utc::now());
     let chosen = role.or(assigned.clone());
     let role = chosen.and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r).cloned());
     let is_assigned = role
@@ -215,7 +161,7 @@ pub fn render(input: SkillsView) -> impl IntoView {
         .filter(|p| p.completed_at.is_some())
         .map(|p| ModuleId::new(p.module.clone()))
         .collect();
-    let recs = recommend(&lib, &weights, &gaps, &completed);
+    let recs = recommend(lib, &weights, &gaps, &completed);
     let role_options = lib
         .roles()
         .iter()
@@ -295,18 +241,5 @@ pub fn render(input: SkillsView) -> impl IntoView {
                 }}
             </section>
         })}
-    }
-}
-
-/// `docs/proficiency.md`, rendered once.
-#[component]
-pub fn ProficiencyDocPage() -> impl IntoView {
-    static HTML: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let html = HTML.get_or_init(|| {
-        crate::courseware::render_document(include_str!("../../../docs/proficiency.md"))
-    });
-    view! {
-        <Title text="How proficiency is estimated" />
-        <div class="prose" inner_html=html.clone()></div>
     }
 }

@@ -1,0 +1,231 @@
+//! Organisation administration as form POSTs: teams, invitations, roles, the role profiles
+//! people and teams are measured against, removal, and the organisation's own scarcity weights.
+//! Every handler takes an [`Admin`] (so only an admin of the organisation gets this far), and
+//! every store call is scoped to that organisation, so ids guessed from another one find nothing.
+
+use crate::domain::people::{MemberRole, TeamId, UserId};
+use crate::error::ErrorCode;
+use crate::server::auth::{hash_token, new_token};
+use crate::server::extract::Admin;
+use crate::server::forms::{valid_email, Form};
+use crate::server::refusal::{Action, OrBack, Refusal, SeeOther};
+use crate::server::state::AppState;
+use crate::store::{Assignment, Invitation};
+use axum::extract::{Path, State};
+use chrono::{Duration, Utc};
+
+/// Where every admin form comes from.
+const ADMIN: &str = "/admin";
+
+/// `POST /admin/teams`: a new team.
+#[tracing::instrument(skip_all)]
+pub async fn create_team(State(state): State<AppState>, Admin(v): Admin, form: Form) -> Action {
+    let name = form
+        .get("name")
+        .ok_or_else(|| Refusal::back(ADMIN, ErrorCode::Missing))?;
+    state
+        .store
+        .create_team(v.org, &name.chars().take(80).collect::<String>())
+        .await
+        .or_back(ADMIN)?;
+    Ok(SeeOther::to("/admin#teams"))
+}
+
+/// `POST /admin/invitations`: a single-use, expiring invitation bound to a role and team. The
+/// link is shown once, on the page the admin is sent to.
+#[tracing::instrument(skip_all)]
+pub async fn create_invitation(
+    State(state): State<AppState>,
+    Admin(v): Admin,
+    form: Form,
+) -> Action {
+    let role = form
+        .get("role")
+        .as_deref()
+        .and_then(MemberRole::parse)
+        .ok_or_else(|| Refusal::back(ADMIN, ErrorCode::Missing))?;
+    let email = form.get("email").map(|e| e.to_lowercase());
+    if email.as_deref().is_some_and(|e| !valid_email(e)) {
+        return Err(Refusal::back(ADMIN, ErrorCode::Email));
+    }
+    let team = match form.get("team") {
+        None => None,
+        Some(t) => {
+            let id = t
+                .parse::<i64>()
+                .map_err(|_| Refusal::back(ADMIN, ErrorCode::NotFound))?;
+            let teams = state.store.teams(v.org).await.or_back(ADMIN)?;
+            if !teams.iter().any(|t| t.id.0 == id) {
+                return Err(Refusal::back(ADMIN, ErrorCode::NotFound));
+            }
+            Some(TeamId(id))
+        }
+    };
+    let days: i64 = form
+        .get("days")
+        .and_then(|d| d.parse().ok())
+        .filter(|d| (1..=30).contains(d))
+        .unwrap_or(7);
+    let token = new_token();
+    let now = Utc::now();
+    let invitation = Invitation {
+        id: 0,
+        org: v.org,
+        token_hash: hash_token(&token),
+        email,
+        role,
+        team,
+        created_by: v.user,
+        created_at: now,
+        expires_at: now + Duration::days(days),
+        used_at: None,
+    };
+    state
+        .store
+        .create_invitation(&invitation)
+        .await
+        .or_back(ADMIN)?;
+    Ok(SeeOther::to(format!("/admin?invited={token}#invitations")))
+}
+
+/// `POST /admin/members/{user}`: replaces a member's roles and teams.
+#[tracing::instrument(skip_all, fields(member = user))]
+pub async fn assign(
+    State(state): State<AppState>,
+    Admin(v): Admin,
+    Path(user): Path<i64>,
+    form: Form,
+) -> Action {
+    let roles: Vec<MemberRole> = form
+        .all("role")
+        .iter()
+        .filter_map(|r| MemberRole::parse(r))
+        .collect();
+    if UserId(user) == v.user && !roles.contains(&MemberRole::Admin) {
+        return Err(Refusal::back(ADMIN, ErrorCode::OwnAdmin));
+    }
+    let ids = |key: &str| -> Vec<TeamId> {
+        form.all(key)
+            .iter()
+            .filter_map(|t| t.parse().ok())
+            .map(TeamId)
+            .collect()
+    };
+    let assignment = Assignment {
+        roles,
+        teams: ids("team"),
+        manages: ids("manages"),
+    };
+    state
+        .store
+        .assign(v.org, UserId(user), &assignment)
+        .await
+        .or_back(ADMIN)?;
+    Ok(SeeOther::to(format!("/admin#member-{user}")))
+}
+
+/// `POST /admin/members/{user}/remove`: removes a member and their records.
+#[tracing::instrument(skip_all, fields(member = user))]
+pub async fn remove(
+    State(state): State<AppState>,
+    Admin(v): Admin,
+    Path(user): Path<i64>,
+) -> Action {
+    if UserId(user) == v.user {
+        return Err(Refusal::back(ADMIN, ErrorCode::OwnAdmin));
+    }
+    state
+        .store
+        .remove_member(v.org, UserId(user))
+        .await
+        .or_back(ADMIN)?;
+    Ok(SeeOther::to("/admin#members"))
+}
+
+/// The role profile of a form (`None` for "none"), if the content defines it.
+fn role_profile(state: &AppState, form: &Form) -> Result<Option<String>, Refusal> {
+    match form.get("role") {
+        None => Ok(None),
+        Some(r) if state.library.current().roles().iter().any(|x| x.id.0 == r) => Ok(Some(r)),
+        Some(_) => Err(Refusal::back(ADMIN, ErrorCode::Role)),
+    }
+}
+
+/// `POST /admin/members/{user}/target-role`: the role profile a person is measured against.
+#[tracing::instrument(skip_all, fields(member = user))]
+pub async fn set_member_role(
+    State(state): State<AppState>,
+    Admin(v): Admin,
+    Path(user): Path<i64>,
+    form: Form,
+) -> Action {
+    let role = role_profile(&state, &form)?;
+    state
+        .store
+        .set_target_role(v.org, UserId(user), role.as_deref())
+        .await
+        .or_back(ADMIN)?;
+    Ok(SeeOther::to(format!("/admin#member-{user}")))
+}
+
+/// `POST /admin/teams/{team}/target-role`: the role profile a team's people are measured
+/// against when they have none of their own.
+#[tracing::instrument(skip_all, fields(team = team))]
+pub async fn set_team_role(
+    State(state): State<AppState>,
+    Admin(v): Admin,
+    Path(team): Path<i64>,
+    form: Form,
+) -> Action {
+    let role = role_profile(&state, &form)?;
+    state
+        .store
+        .set_team_target_role(v.org, TeamId(team), role.as_deref())
+        .await
+        .or_back(ADMIN)?;
+    Ok(SeeOther::to("/admin#teams"))
+}
+
+/// `POST /org/scarcity`: sets (`weight` 0–1 and a `note` on its source) or clears (`clear`)
+/// the organisation's own scarcity weight for `skill`.
+#[tracing::instrument(skip_all)]
+pub async fn set_scarcity(State(state): State<AppState>, Admin(v): Admin, form: Form) -> Action {
+    let back = "/org/scarcity";
+    let lib = state.library.current();
+    let skill = form
+        .get("skill")
+        .filter(|s| lib.skill(s).is_some())
+        .ok_or_else(|| Refusal::back(back, ErrorCode::NotFound))?;
+    let value = if form.get("clear").is_some() {
+        None
+    } else {
+        let weight = form
+            .get("weight")
+            .and_then(|w| w.trim().parse::<f64>().ok())
+            .filter(|w| w.is_finite() && (0.0..=1.0).contains(w));
+        let note = form
+            .get("note")
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty() && n.chars().count() <= 200);
+        match (weight, note) {
+            (Some(w), Some(n)) => Some((w, n)),
+            _ => {
+                return Err(Refusal::back(back, ErrorCode::Weight)
+                    .with_param("skill", skill.clone())
+                    .with_anchor(format!("skill-{skill}")))
+            }
+        }
+    };
+    state
+        .store
+        .set_scarcity_override(
+            v.org,
+            &skill,
+            value.as_ref().map(|(w, n)| (*w, n.as_str())),
+            v.user,
+            Utc::now(),
+        )
+        .await
+        .or_back(back)?;
+    Ok(SeeOther::to(format!("{back}#skill-{skill}")))
+}

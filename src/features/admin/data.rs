@@ -1,0 +1,52 @@
+//! What the organisation admin's pages load. Server only; no markup.
+
+use crate::domain::gaps::Weights;
+use crate::domain::matrix::Estimates;
+use crate::domain::matrix::Snapshot;
+use crate::domain::people::{Member, OrgId, Organisation, Team};
+use crate::server::estimates::{current, weights};
+use crate::server::state::AppState;
+use crate::store::{Invitation, StoreError};
+use chrono::{NaiveDate, Utc};
+
+/// The admin page: the organisation, its teams, people and pending invitations.
+pub struct Overview {
+    pub organisation: Organisation,
+    pub teams: Vec<Team>,
+    pub members: Vec<Member>,
+    pub invitations: Vec<Invitation>,
+}
+
+pub async fn overview(state: &AppState, org: OrgId) -> Result<Overview, StoreError> {
+    let now = Utc::now();
+    Ok(Overview {
+        organisation: state.store.organisation(org).await?,
+        teams: state.store.teams(org).await?,
+        members: state.store.members(org).await?,
+        invitations: state.store.invitations(org, now).await?,
+    })
+}
+
+/// The organisation roll-up's inputs: everyone's cached estimates (refreshed for whoever is
+/// behind) and the recorded daily roll-ups since day `since`.
+pub struct OrgSkills {
+    pub teams: Vec<Team>,
+    pub members: Vec<Member>,
+    pub estimates: Estimates,
+    pub weights: Weights,
+    pub history: Vec<Snapshot>,
+}
+
+pub async fn org_skills(
+    state: &AppState,
+    org: OrgId,
+    since: NaiveDate,
+) -> Result<OrgSkills, StoreError> {
+    Ok(OrgSkills {
+        teams: state.store.teams(org).await?,
+        members: state.store.members(org).await?,
+        estimates: current(state, org).await?,
+        weights: weights(state, org).await?,
+        history: state.store.snapshots(org, None, since).await?,
+    })
+}
