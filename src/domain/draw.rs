@@ -87,6 +87,9 @@ pub struct BankItem {
     pub difficulty: u8,
 }
 
+/// One skill's candidates by difficulty, each as (times seen, random tie-break, bank index).
+type Cells = BTreeMap<u8, Vec<(u32, u64, usize)>>;
+
 /// Draws up to `n` questions from `bank` for one attempt.
 ///
 /// Balanced: skills take turns, and within a skill difficulties take turns, so an attempt of 5
@@ -102,8 +105,7 @@ pub fn draw(
     seed: u64,
 ) -> Vec<QuestionId> {
     let mut rng = SplitMix::new(seed);
-    // Cells (skill → difficulty → items), each item with (times seen, random tie-break).
-    let mut cells: BTreeMap<&SkillId, BTreeMap<u8, Vec<(u32, u64, usize)>>> = BTreeMap::new();
+    let mut cells: BTreeMap<&SkillId, Cells> = BTreeMap::new();
     for (i, item) in bank.iter().enumerate() {
         let times = seen.get(&item.id).copied().unwrap_or(0);
         cells
