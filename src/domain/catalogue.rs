@@ -2,6 +2,7 @@
 //! already rendered. A [`Library`] is immutable once built; the courseware loader builds a new
 //! one when content changes.
 
+use super::draw::QuizPolicy;
 use super::ids::{ModuleId, RoleId, SkillId};
 use super::level::Level;
 use super::quiz::Question;
@@ -173,7 +174,10 @@ pub struct Module {
     /// The reading, rendered once at load and sanitized.
     pub body_html: String,
     pub toc: Vec<TocEntry>,
+    /// The quiz's bank of questions, in authored order.
     pub quiz: Vec<Question>,
+    /// How many of them an attempt draws, and when keyed answers are revealed.
+    pub quiz_policy: QuizPolicy,
     /// Words of reading (code excluded, quiz excluded).
     pub word_count: usize,
     /// A hash of the source file, to notice changed content.
@@ -214,10 +218,25 @@ impl Module {
             body_html,
             toc,
             quiz,
+            quiz_policy: QuizPolicy::default(),
             word_count,
             content_hash,
             search_text,
         }
+    }
+
+    /// The same module with its quiz given under `policy` (the default shows the whole bank
+    /// and reveals keyed answers after a pass).
+    pub fn with_quiz_policy(self, policy: QuizPolicy) -> Self {
+        Module {
+            quiz_policy: policy,
+            ..self
+        }
+    }
+
+    /// How many questions one attempt at the quiz shows.
+    pub fn draw_size(&self) -> usize {
+        self.quiz_policy.draw_size(self.quiz.len())
     }
 
     /// Whether every word of `query` occurs in the title or summary (case-insensitive).

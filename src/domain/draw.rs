@@ -38,8 +38,8 @@ impl SplitMix {
     }
 }
 
-/// FNV-1a of a string: mixes a question id into the attempt's seed.
-fn fnv1a(s: &str) -> u64 {
+/// FNV-1a of a string: mixes a question id (or a module id) into a seed.
+pub(super) fn fnv1a(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -209,6 +209,35 @@ impl Reveal {
             Reveal::Never => false,
         }
     }
+
+    /// Why a wrong question's keyed answer is not shown, in a sentence for the learner.
+    pub fn withheld_note(self) -> &'static str {
+        match self {
+            Reveal::AfterPass | Reveal::Always => {
+                "The right answer is shown once you pass this quiz."
+            }
+            Reveal::Never => {
+                "This quiz does not show its right answers: read the explanation and try again."
+            }
+        }
+    }
+}
+
+/// How a module's quiz is given: how many questions an attempt draws from the bank, and when
+/// the keyed answer of a wrong question is revealed (frontmatter `quiz: { draw: 5, reveal:
+/// after-pass }`; both optional).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QuizPolicy {
+    /// Questions per attempt; `None` shows the whole bank.
+    pub draw: Option<usize>,
+    pub reveal: Reveal,
+}
+
+impl QuizPolicy {
+    /// Questions an attempt shows from a bank of `bank` questions.
+    pub fn draw_size(&self, bank: usize) -> usize {
+        self.draw.map_or(bank, |d| d.min(bank))
+    }
 }
 
 #[cfg(test)]
@@ -339,5 +368,20 @@ mod tests {
         assert!(Reveal::AfterPass.shows_key(true));
         assert!(Reveal::Always.shows_key(false));
         assert!(!Reveal::Never.shows_key(true));
+        for r in [Reveal::AfterPass, Reveal::Always, Reveal::Never] {
+            assert_eq!(Reveal::parse(r.as_str()), Some(r));
+        }
+    }
+
+    #[test]
+    fn a_policy_draws_at_most_the_bank() {
+        let whole = QuizPolicy::default();
+        assert_eq!(whole.draw_size(8), 8);
+        let four = QuizPolicy {
+            draw: Some(4),
+            ..QuizPolicy::default()
+        };
+        assert_eq!(four.draw_size(8), 4);
+        assert_eq!(four.draw_size(3), 3);
     }
 }

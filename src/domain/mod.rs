@@ -1,4 +1,4 @@
-//! The pure core: catalogue types, ids, the level scale and quiz grading.
+//! The pure core: catalogue types, ids, the level scale, quiz grading, draws and papers.
 //!
 //! Nothing here does I/O or knows about Leptos, axum or sqlx; everything is plain data and
 //! functions over it, unit-tested where it lives.
@@ -16,6 +16,8 @@ pub mod ids;
 pub mod level;
 #[cfg(feature = "ssr")]
 pub mod matrix;
+#[cfg(feature = "ssr")]
+pub mod paper;
 #[cfg(feature = "ssr")]
 pub mod people;
 #[cfg(feature = "ssr")]

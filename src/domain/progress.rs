@@ -53,6 +53,10 @@ pub struct NewAttempt {
     pub total: u32,
     pub answers: Vec<AnswerRecord>,
     pub submitted_at: DateTime<Utc>,
+    /// The seed the attempt's questions and choice order were drawn with (`None` for attempts
+    /// recorded before draws, or not through the quiz). At most one attempt per learner, module
+    /// and seed is stored.
+    pub seed: Option<u64>,
 }
 
 /// A recorded quiz attempt.
@@ -65,6 +69,8 @@ pub struct Attempt {
     pub total: u32,
     pub answers: Vec<AnswerRecord>,
     pub submitted_at: DateTime<Utc>,
+    /// See [`NewAttempt::seed`].
+    pub seed: Option<u64>,
 }
 
 /// Days since 1970-01-01 (UTC) of `t`: the day number estimate caches are dated with.
@@ -131,6 +137,7 @@ mod tests {
             total: 1,
             answers: Vec::new(),
             submitted_at: at("2026-03-01T00:00:00Z"),
+            seed: None,
         };
         let (p, a) = as_of_records(
             std::slice::from_ref(&progress),

@@ -1,5 +1,8 @@
 //! Quizzes: the full question (with its answers, server only), what a learner's browser may see
-//! before submitting ([`QuestionView`]), and grading ([`grade`]), which is pure.
+//! before submitting ([`QuestionView`]), reading a submission ([`submission_from_form`]) and
+//! grading ([`grade`]), which is pure. Which questions an attempt shows and in what order is
+//! decided on the server (`draw`, `paper`); choice numbers here are authored indices unless a
+//! comment says "shown".
 
 use super::ids::{QuestionId, SkillId};
 use serde::{Deserialize, Serialize};
@@ -53,7 +56,8 @@ impl Question {
     }
 }
 
-/// What the learner's browser sees of a question before submitting: no correct answers.
+/// What the learner's browser sees of a question before submitting: no correct answers. Its
+/// choices stand in the order of the attempt (shuffled on the server).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuestionView {
     pub id: String,
@@ -62,7 +66,8 @@ pub struct QuestionView {
     pub choices: Vec<String>,
 }
 
-/// A learner's answer to one question: the indices of the choices they selected.
+/// A learner's answer to one question: the indices of the choices they selected (as sent by the
+/// page: shown positions; once mapped back on the server: authored indices).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
     pub question: String,
@@ -76,8 +81,14 @@ pub struct QuestionOutcome {
     pub correct: bool,
     pub answered: bool,
     pub selected: Vec<u8>,
+    /// The keyed choices. Empty (and absent from the JSON) for a wrong question whose key the
+    /// module's reveal policy withholds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub correct_choices: Vec<u8>,
     pub explanation_html: String,
+    /// Why the keyed answer is not shown, when it is withheld.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_note: Option<String>,
 }
 
 /// The graded result of a whole quiz.
@@ -103,6 +114,14 @@ pub fn passes(score: u32, total: u32) -> bool {
 /// The form field of a question: `answer.<question id>`, value the choice's index.
 pub const FIELD_PREFIX: &str = "answer.";
 
+/// The form field carrying the attempt's number (how many attempts the learner had recorded
+/// for this module when the page was drawn).
+pub const ATTEMPT_FIELD: &str = "attempt";
+
+/// The form field carrying the attempt's seed (decimal): the draw and choice order of an
+/// anonymous visitor's attempt, and a check for a signed-in learner's.
+pub const SEED_FIELD: &str = "seed";
+
 /// Why a plain form submission could not be read as answers. Each names the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormAnswerError {
@@ -110,6 +129,41 @@ pub enum FormAnswerError {
     UnexpectedField(String),
     #[error("field `{field}`: `{value}` is not a choice number")]
     NotAChoice { field: String, value: String },
+    #[error("field `{field}`: `{value}` is not a number")]
+    NotANumber { field: String, value: String },
+}
+
+/// A submitted attempt as the page sends it: which attempt it was drawn for, and the answers
+/// by shown position. The server recomputes the attempt's questions and choice order itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Submission {
+    pub attempt: Option<u32>,
+    pub seed: Option<u64>,
+    pub answers: Vec<Answer>,
+}
+
+/// Reads a plain form submission: `attempt`, `seed` and the answers (see
+/// [`answers_from_form`]).
+pub fn submission_from_form(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> Result<Submission, FormAnswerError> {
+    fn number<T: std::str::FromStr>(field: String, value: String) -> Result<T, FormAnswerError> {
+        value
+            .trim()
+            .parse()
+            .map_err(|_| FormAnswerError::NotANumber { field, value })
+    }
+    let mut submission = Submission::default();
+    let mut rest = Vec::new();
+    for (key, value) in pairs {
+        match key.as_str() {
+            ATTEMPT_FIELD => submission.attempt = Some(number(key, value)?),
+            SEED_FIELD => submission.seed = Some(number(key, value)?),
+            _ => rest.push((key, value)),
+        }
+    }
+    submission.answers = answers_from_form(rest)?;
+    Ok(submission)
 }
 
 /// Reads answers from form fields (`answer.<question id>` = choice index, repeated for
@@ -149,19 +203,24 @@ pub enum GradeError {
     TooManyAnswers(String),
     #[error("question `{0}` lists the same choice twice")]
     DuplicateChoice(String),
+    #[error("question `{0}` was not part of this attempt")]
+    NotOnPaper(String),
 }
 
 /// Grades `answers` against `questions`. Unanswered questions count as wrong; anything that
 /// does not fit the quiz (an unknown question or choice, two answers to a single-choice
 /// question) is rejected as a whole rather than silently dropped.
-pub fn grade(questions: &[Question], answers: &[Answer]) -> Result<QuizOutcome, GradeError> {
+pub fn grade<Q: std::borrow::Borrow<Question>>(
+    questions: &[Q],
+    answers: &[Answer],
+) -> Result<QuizOutcome, GradeError> {
     let mut given: Vec<Option<&Answer>> = vec![None; questions.len()];
     for answer in answers {
         let idx = questions
             .iter()
-            .position(|q| q.id.0 == answer.question)
+            .position(|q| q.borrow().id.0 == answer.question)
             .ok_or_else(|| GradeError::UnknownQuestion(answer.question.clone()))?;
-        let q = &questions[idx];
+        let q = questions[idx].borrow();
         if given[idx].is_some() {
             return Err(GradeError::DuplicateQuestion(answer.question.clone()));
         }
@@ -191,6 +250,7 @@ pub fn grade(questions: &[Question], answers: &[Answer]) -> Result<QuizOutcome, 
         .iter()
         .zip(given)
         .map(|(q, a)| {
+            let q = q.borrow();
             let correct_choices = q.correct_indices();
             let mut selected = a.map(|a| a.selected.clone()).unwrap_or_default();
             selected.sort_unstable();
@@ -201,6 +261,7 @@ pub fn grade(questions: &[Question], answers: &[Answer]) -> Result<QuizOutcome, 
                 selected,
                 correct_choices,
                 explanation_html: q.explanation_html.clone(),
+                key_note: None,
             }
         })
         .collect();
@@ -369,6 +430,24 @@ mod tests {
         .unwrap();
         assert_eq!(a.len(), 2);
         assert_eq!(a[1].selected, vec![0, 1]);
+    }
+
+    #[test]
+    fn a_submission_carries_its_attempt_and_seed() {
+        let s = submission_from_form([
+            p("attempt", "3"),
+            p("seed", "18446744073709551615"),
+            p("answer.q1", "2"),
+        ])
+        .unwrap();
+        assert_eq!(s.attempt, Some(3));
+        assert_eq!(s.seed, Some(u64::MAX));
+        assert_eq!(s.answers, vec![a("q1", &[2])]);
+        let s = submission_from_form([p("answer.q1", "0")]).unwrap();
+        assert_eq!((s.attempt, s.seed), (None, None));
+        assert!(
+            matches!(submission_from_form([p("attempt", "x")]), Err(e) if e.to_string().contains("attempt"))
+        );
     }
 
     #[test]
