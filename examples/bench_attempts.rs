@@ -213,5 +213,6 @@ fn attempt(user: UserId, i: usize) -> NewAttempt {
         total: ANSWERS as u32,
         answers,
         submitted_at: Utc::now(),
+        seed: None,
     }
 }

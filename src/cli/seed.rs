@@ -187,6 +187,8 @@ pub(super) async fn simulate(
                 total,
                 answers,
                 submitted_at: at,
+                // Synthetic: every question of the bank, as attempts before draws.
+                seed: None,
             })
             .await?;
         let sections = m.sections();

@@ -55,6 +55,9 @@ pub enum StoreError {
     EmailTaken,
     #[error("a team with that name already exists")]
     NameTaken,
+    /// The same thing was recorded already (a quiz attempt submitted twice).
+    #[error("already recorded")]
+    Duplicate,
     #[error("database error")]
     Database(#[from] sqlx::Error),
 }
@@ -218,7 +221,8 @@ pub trait Progress {
     /// Every module `user` has started, most recently updated first.
     async fn progress(&self, user: UserId) -> Result<Vec<ModuleProgress>>;
 
-    /// Stores a graded attempt with all its answers, in one transaction.
+    /// Stores a graded attempt with all its answers, in one transaction. `Duplicate` if the
+    /// learner has an attempt at the module with the same seed already.
     async fn record_attempt(&self, attempt: &NewAttempt) -> Result<AttemptId>;
 
     /// `user`'s attempts, newest first (answers included; two queries in all).

@@ -286,6 +286,8 @@ pub(super) struct AttemptRow {
     #[sqlx(try_from = "i64")]
     total: u32,
     submitted_at: DbTime,
+    /// A u64 stored with the same bits as an i64.
+    seed: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -327,6 +329,7 @@ pub(super) fn attempts(
             total: r.total,
             answers: by_attempt.remove(&r.id).unwrap_or_default(),
             submitted_at: r.submitted_at.utc(),
+            seed: r.seed.map(|s| s as u64),
         })
         .collect())
 }

@@ -111,6 +111,7 @@ async fn fixture(app: TestApp) -> Fixture {
                 total: a.len() as u32,
                 answers: a,
                 submitted_at: now,
+                seed: None,
             })
             .await
             .unwrap();
@@ -304,9 +305,9 @@ async fn kept_up_to_date(f: Fixture) {
     // and the next roll-up has Cy measured.
     let mut cy = Client::new(app);
     cy.login("cy@a.test", PW).await;
-    cy.post_form(
-        "/modules/evaluating-models/quiz",
-        "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+    cy.take_quiz(
+        "evaluating-models",
+        &[("q-choose", vec![1]), ("q-leak", vec![0, 1])],
     )
     .await;
     let stale = app

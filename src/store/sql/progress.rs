@@ -30,7 +30,7 @@ pub fn progress(filter: &str) -> String {
 /// Quiz attempts, newest first, of the users `filter` (on `q.user_id`) selects.
 pub fn attempts(filter: &str) -> String {
     format!(
-        "SELECT id, user_id, module_id, score, total, submitted_at FROM quiz_attempts q
+        "SELECT id, user_id, module_id, score, total, submitted_at, seed FROM quiz_attempts q
          WHERE {filter} ORDER BY submitted_at DESC, id DESC"
     )
 }

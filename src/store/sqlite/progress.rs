@@ -7,7 +7,7 @@ use crate::store::rows::{self, ModuleRow};
 use crate::store::sql::{progress as sql, RecordsOf};
 use crate::store::time::DbTime;
 use crate::store::{encode_selected, map_write_error, ModuleRecord, Progress};
-use crate::store::{shared, Result};
+use crate::store::{shared, Result, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite};
@@ -100,17 +100,18 @@ impl Progress for SqliteStore {
         // IMMEDIATE transaction (PostgreSQL does it in one statement).
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO quiz_attempts (user_id, module_id, score, total, submitted_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO quiz_attempts (user_id, module_id, score, total, submitted_at, seed)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(attempt.user.0)
         .bind(&attempt.module)
         .bind(i64::from(attempt.score))
         .bind(i64::from(attempt.total))
         .bind(submitted_at)
+        .bind(attempt.seed.map(|s| s as i64))
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| map_write_error(e, None))?;
+        .map_err(|e| map_write_error(e, Some(StoreError::Duplicate)))?;
         for (n, answers) in attempt.answers.chunks(ANSWERS_PER_INSERT).enumerate() {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO quiz_answers

@@ -246,6 +246,7 @@ fn attempt(
         total: answers.len() as u32,
         answers,
         submitted_at: at(minutes),
+        seed: None,
     }
 }
 

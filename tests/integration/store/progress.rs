@@ -5,6 +5,7 @@ use super::*;
 parity!(
     progress_never_moves_backwards,
     attempts_round_trip,
+    attempt_seeds_round_trip_and_each_is_recorded_once,
     team_records,
     registry_is_in_byte_order_of_ids,
 );
@@ -87,6 +88,71 @@ async fn progress_never_moves_backwards(store: &dyn Store) {
         .record_progress(UserId(user.0 + 1000), "intro", 1, 2, None, false, at(1))
         .await;
     assert!(matches!(ghost, Err(StoreError::NotFound)), "{ghost:?}");
+}
+
+/// An attempt's seed (all 64 bits) comes back as stored; a learner's second attempt at a module
+/// with the same seed is refused as `Duplicate` and stores nothing, while the same seed for
+/// another module or learner, and attempts without a seed, are stored.
+async fn attempt_seeds_round_trip_and_each_is_recorded_once(store: &dyn Store) {
+    let (org, admin) = new_org(store, "Acme", "seed@acme.test").await;
+    let other = join(
+        store,
+        org,
+        admin,
+        MemberRole::Learner,
+        None,
+        "seed-o@acme.test",
+        "O",
+    )
+    .await;
+    let seeded = |user, module: &str, seed: Option<u64>, minutes| NewAttempt {
+        seed,
+        ..attempt(
+            user,
+            module,
+            1,
+            vec![answer("q1", "prompting", 1, &[2], true)],
+            minutes,
+        )
+    };
+    let big = u64::MAX - 6;
+    store
+        .record_attempt(&seeded(admin, "intro", Some(big), 1))
+        .await
+        .unwrap();
+    store
+        .record_attempt(&seeded(admin, "intro", Some(7), 2))
+        .await
+        .unwrap();
+    let again = store
+        .record_attempt(&seeded(admin, "intro", Some(big), 3))
+        .await;
+    assert!(matches!(again, Err(StoreError::Duplicate)), "{again:?}");
+    assert_eq!(
+        store.attempt_count().await.unwrap(),
+        2,
+        "nothing of it stored"
+    );
+    for a in [
+        seeded(admin, "other-module", Some(big), 4),
+        seeded(other, "intro", Some(big), 5),
+        seeded(admin, "intro", None, 6),
+        seeded(admin, "intro", None, 7),
+    ] {
+        store.record_attempt(&a).await.unwrap();
+    }
+    assert_eq!(store.attempt_count().await.unwrap(), 6);
+    let mut seeds: Vec<Option<u64>> = store
+        .attempts(admin)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|a| a.module == "intro")
+        .map(|a| a.seed)
+        .collect();
+    seeds.sort();
+    assert_eq!(seeds, [None, None, Some(7), Some(big)]);
+    assert_eq!(store.attempts(other).await.unwrap()[0].seed, Some(big));
 }
 
 async fn attempts_round_trip(store: &dyn Store) {
