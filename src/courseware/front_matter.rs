@@ -1,9 +1,10 @@
 //! A module's frontmatter: split it from the body, then read every field, collecting every
 //! problem with its position rather than stopping at the first.
 
-use super::source::{key_position, token_position};
+use super::source::{key_position, nested_key_position, token_position};
 use super::Diagnostics;
 use crate::domain::catalogue::Difficulty;
+use crate::domain::draw::{QuizPolicy, Reveal};
 use crate::domain::ids::{is_valid_id, ModuleId, SkillId};
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::HashSet;
@@ -82,13 +83,18 @@ pub struct ModuleMeta {
     pub difficulty: Difficulty,
     pub status: Status,
     pub authors: Vec<String>,
+    /// How the quiz is given (`quiz: { draw: 5, reveal: after-pass }`; default: the whole bank,
+    /// keys after a pass).
+    pub quiz_policy: QuizPolicy,
+    /// Where `draw` is written, to report a draw larger than the quiz once it is read.
+    pub draw_pos: (usize, usize),
     /// Positions of the `id`, `slug` and `prerequisites` keys.
     pub id_pos: (usize, usize),
     pub slug_pos: (usize, usize),
     pub prerequisites_pos: (usize, usize),
 }
 
-const FIELDS: [&str; 10] = [
+const FIELDS: [&str; 11] = [
     "id",
     "slug",
     "title",
@@ -99,6 +105,7 @@ const FIELDS: [&str; 10] = [
     "difficulty",
     "status",
     "authors",
+    "quiz",
 ];
 
 /// Reads the frontmatter YAML. Returns `None` if any field is unusable; every problem has been
@@ -152,7 +159,7 @@ pub fn parse_meta(
         match map.get(name) {
             Some(v) => Some((v, at(key_position(fm, name)))),
             None => {
-                if name != "prerequisites" {
+                if name != "prerequisites" && name != "quiz" {
                     diag.error((1, 1), format!("missing required field `{name}`"));
                 }
                 None
@@ -169,6 +176,7 @@ pub fn parse_meta(
     let difficulty = field("difficulty");
     let status = field("status");
     let authors = field("authors");
+    let quiz = field("quiz");
 
     let id_pos = id.map(|(_, p)| p).unwrap_or((1, 1));
     let id = id
@@ -276,6 +284,18 @@ pub fn parse_meta(
         }
     });
 
+    let quiz_at = quiz.map(|(_, p)| p).unwrap_or((1, 1));
+    let draw_pos = at(nested_key_position(fm, quiz_at.0 - base, "draw")).max(quiz_at);
+    let quiz_policy = match quiz {
+        None => Some(QuizPolicy::default()),
+        Some((v, p)) => quiz_policy(
+            v,
+            p,
+            |key| at(nested_key_position(fm, p.0 - base, key)),
+            diag,
+        ),
+    };
+
     if diag.count() > before {
         return None;
     }
@@ -290,10 +310,69 @@ pub fn parse_meta(
         difficulty: difficulty?,
         status: status?,
         authors: authors?,
+        quiz_policy: quiz_policy?,
+        draw_pos,
         id_pos,
         slug_pos,
         prerequisites_pos,
     })
+}
+
+/// Reads `quiz: { draw: <n>, reveal: after-pass | always | never }` (both keys optional),
+/// reporting each problem at its key. `key_at` finds a key's position under `quiz`.
+fn quiz_policy(
+    v: &Value,
+    pos: (usize, usize),
+    key_at: impl Fn(&str) -> (usize, usize),
+    diag: &mut Diagnostics<'_>,
+) -> Option<QuizPolicy> {
+    let Some(map) = v.as_mapping() else {
+        diag.error(
+            pos,
+            "`quiz` must be a mapping such as `{ draw: 5, reveal: after-pass }`",
+        );
+        return None;
+    };
+    let mut ok = true;
+    for key in map.keys() {
+        let name = key.as_str().unwrap_or("?");
+        if name != "draw" && name != "reveal" {
+            ok = false;
+            diag.error(
+                key_at(name).max(pos),
+                format!("unknown `quiz` setting `{name}` (expected draw, reveal)"),
+            );
+        }
+    }
+    let draw = match map.get("draw") {
+        None => None,
+        Some(d) => match d.as_u64().and_then(|n| usize::try_from(n).ok()) {
+            Some(n) if n >= 1 => Some(n),
+            _ => {
+                ok = false;
+                diag.error(
+                    key_at("draw").max(pos),
+                    "`draw` must be a whole number of questions, at least 1",
+                );
+                None
+            }
+        },
+    };
+    let reveal = match map.get("reveal") {
+        None => Reveal::default(),
+        Some(r) => match r.as_str().and_then(Reveal::parse) {
+            Some(r) => r,
+            None => {
+                ok = false;
+                diag.error(
+                    key_at("reveal").max(pos),
+                    "`reveal` must be one of: after-pass, always, never",
+                );
+                Reveal::default()
+            }
+        },
+    };
+    ok.then_some(QuizPolicy { draw, reveal })
 }
 
 fn id_value(

@@ -283,6 +283,16 @@ fn render_module(
         Some((qe, pos)) => parse_quiz(qe, pos, &taught, &mut render, diag),
         None => Vec::new(),
     };
+    if let Some(draw) = meta.quiz_policy.draw.filter(|&d| d > quiz.len()) {
+        diag.error(
+            meta.draw_pos,
+            format!(
+                "`draw` is {draw} but the quiz has {} question{}: draw at most that many",
+                quiz.len(),
+                if quiz.len() == 1 { "" } else { "s" }
+            ),
+        );
+    }
     let has_errors = diag.count() > 0;
     let module = Module::new(
         meta.id.clone(),
@@ -299,7 +309,8 @@ fn render_module(
         quiz,
         render.words,
         fnv1a(p.text.as_bytes()),
-    );
+    )
+    .with_quiz_policy(meta.quiz_policy);
     Rendered {
         index,
         module,

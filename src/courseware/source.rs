@@ -37,6 +37,27 @@ pub fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {
     })
 }
 
+/// The 1-based line and column of the first `key:` (a whole word followed by a colon, as in a
+/// nested or flow mapping) at or after 1-based line `from_line`.
+pub fn nested_key_position(yaml: &str, from_line: usize, key: &str) -> Option<(usize, usize)> {
+    if key.is_empty() {
+        return None;
+    }
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    for (i, line) in yaml.lines().enumerate().skip(from_line.saturating_sub(1)) {
+        for (at, _) in line.match_indices(key) {
+            let after = &line[at + key.len()..];
+            if !is_word(line[..at].chars().next_back())
+                && !is_word(after.chars().next())
+                && after.trim_start().starts_with(':')
+            {
+                return Some((i + 1, line[..at].chars().count() + 1));
+            }
+        }
+    }
+    None
+}
+
 /// The 1-based line and column of the first occurrence of `token` as a whole word at or after
 /// 1-based line `from_line`.
 pub fn token_position(text: &str, from_line: usize, token: &str) -> Option<(usize, usize)> {
@@ -81,5 +102,10 @@ mod tests {
         assert_eq!(token_position(y, 1, "data-quality"), Some((4, 9)));
         assert_eq!(token_position(y, 1, "data"), Some((3, 9)));
         assert_eq!(token_position(y, 4, "data"), None);
+        let f = "summary: draw a line\nquiz: { draw: 5, reveal: x }\nquiz2:\n  reveal: y\n";
+        assert_eq!(nested_key_position(f, 1, "draw"), Some((2, 9)));
+        assert_eq!(nested_key_position(f, 1, "reveal"), Some((2, 18)));
+        assert_eq!(nested_key_position(f, 3, "reveal"), Some((4, 3)));
+        assert_eq!(nested_key_position(f, 1, "missing"), None);
     }
 }

@@ -63,7 +63,7 @@ fn invalid_tree_reports_every_problem_with_its_position() {
         "tests/fixtures/invalid/modules/bad-front.md:7:9: unknown skill `teleportation` (not in skills.yaml)",
         "tests/fixtures/invalid/modules/bad-front.md:7:9: level 9 for skill `teleportation` is out of range: a module teaches a level from 1 to 4",
         "tests/fixtures/invalid/modules/bad-front.md:10:1: `difficulty` must be one of: beginner, intermediate, advanced",
-        "tests/fixtures/invalid/modules/bad-front.md:13:1: unknown field `colour` (expected one of: id, slug, title, summary, skills, estimated_minutes, prerequisites, difficulty, status, authors)",
+        "tests/fixtures/invalid/modules/bad-front.md:13:1: unknown field `colour` (expected one of: id, slug, title, summary, skills, estimated_minutes, prerequisites, difficulty, status, authors, quiz)",
         "tests/fixtures/invalid/modules/cycle-a.md:10:1: prerequisite cycle: cycle-a -> cycle-b -> cycle-a",
         "tests/fixtures/invalid/modules/cycle-a.md:16:5: broken link to `missing.md`: no such module",
         "tests/fixtures/invalid/modules/cycle-a.md:16:31: broken link: `cycle-b.md` has no heading with anchor `#nope`",
@@ -77,6 +77,10 @@ fn invalid_tree_reports_every_problem_with_its_position() {
         "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question evidences skill `data-quality`, which this module does not teach (it teaches: evaluation)",
         "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question difficulty `5` is out of range: use 1, 2 or 3",
         "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question has no explanation: add a `>` block quote after the choices",
+        "tests/fixtures/invalid/modules/quiz-draw.md:15:3: `draw` is 3 but the quiz has 2 questions: draw at most that many",
+        "tests/fixtures/invalid/modules/quiz-policy.md:13:9: `draw` must be a whole number of questions, at least 1",
+        "tests/fixtures/invalid/modules/quiz-policy.md:13:18: `reveal` must be one of: after-pass, always, never",
+        "tests/fixtures/invalid/modules/quiz-policy.md:13:37: unknown `quiz` setting `shuffle` (expected draw, reveal)",
         "tests/fixtures/invalid/modules/yaml-syntax.md:4:1: malformed frontmatter: did not find expected ',' or ']'",
         "tests/fixtures/invalid/roles.yaml:6:7: role `analyst`: target level `7` for `evaluation` is out of range 0-4",
         "tests/fixtures/invalid/roles.yaml:7:7: role `analyst` targets unknown skill `juggling`",
@@ -114,4 +118,42 @@ fn shipped_content_passes_the_check() {
     let errors: Vec<String> = out.errors.iter().map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     assert!(out.library.modules().len() >= 3);
+}
+
+#[test]
+fn quiz_settings_are_read_from_frontmatter() {
+    use levelfield::domain::draw::{QuizPolicy, Reveal};
+    let out = load(Path::new("tests/fixtures/bank"));
+    assert!(out.errors.is_empty(), "{:#?}", out.errors);
+    let policy = |slug: &str| {
+        let m = out.library.module_by_slug(slug).unwrap();
+        (m.quiz.len(), m.draw_size(), m.quiz_policy)
+    };
+    assert_eq!(
+        policy("bank"),
+        (
+            8,
+            4,
+            QuizPolicy {
+                draw: Some(4),
+                reveal: Reveal::AfterPass
+            }
+        )
+    );
+    assert_eq!(policy("always").2.reveal, Reveal::Always);
+    assert_eq!(
+        policy("never"),
+        (
+            2,
+            2,
+            QuizPolicy {
+                draw: None,
+                reveal: Reveal::Never
+            }
+        )
+    );
+    // Without settings: the whole bank, keys after a pass.
+    let valid = load(Path::new("tests/fixtures/valid"));
+    let m = valid.library.module_by_slug("evaluating-models").unwrap();
+    assert_eq!((m.draw_size(), m.quiz_policy), (2, QuizPolicy::default()));
 }
