@@ -32,6 +32,9 @@ pub enum AppError {
     /// The request itself is malformed; the message names the field.
     #[error("{0}")]
     BadRequest(String),
+    /// The request was made from a page that is out of date (a quiz attempt already submitted).
+    #[error("{0}")]
+    Conflict(String),
     /// Something failed on the server; details are in the server log.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -48,6 +51,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::BadRequest(_) => 400,
+            AppError::Conflict(_) => 409,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,
         }
@@ -105,11 +109,12 @@ pub enum ErrorCode {
     Role,
     Rating,
     Weight,
+    QuizStale,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::InvalidLogin,
         ErrorCode::Throttled,
         ErrorCode::Missing,
@@ -127,6 +132,7 @@ impl ErrorCode {
         ErrorCode::Role,
         ErrorCode::Rating,
         ErrorCode::Weight,
+        ErrorCode::QuizStale,
         ErrorCode::Internal,
     ];
 
@@ -150,6 +156,7 @@ impl ErrorCode {
             ErrorCode::Role => "role",
             ErrorCode::Rating => "rating",
             ErrorCode::Weight => "weight",
+            ErrorCode::QuizStale => "quiz-stale",
             ErrorCode::Internal => "internal",
         }
     }
@@ -186,6 +193,9 @@ impl ErrorCode {
             ErrorCode::Rating => "A self-rating is a level from 0 to 4, or blank for no rating.",
             ErrorCode::Weight => {
                 "A scarcity weight is a number from 0 to 1, with a note (up to 200 characters) on where it comes from."
+            }
+            ErrorCode::QuizStale => {
+                "Those answers were for a quiz page that is out of date: that attempt was already submitted (perhaps in another tab) or the quiz has changed. Here is a fresh set of questions."
             }
             ErrorCode::Internal => "Something went wrong. Please try again.",
         }

@@ -116,6 +116,11 @@ pub fn new_token() -> String {
     hex(&bytes)
 }
 
+/// A fresh random 64-bit number (an anonymous visitor's quiz seed).
+pub fn random_u64() -> u64 {
+    OsRng.next_u64()
+}
+
 /// The SHA-256 of a token, hex: what the database stores.
 pub fn hash_token(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))

@@ -242,6 +242,10 @@ impl IntoResponse for Refusal {
 impl From<Refusal> for AppError {
     fn from(r: Refusal) -> Self {
         match r {
+            Refusal::Back {
+                code: ErrorCode::QuizStale,
+                ..
+            } => AppError::Conflict(ErrorCode::QuizStale.message().to_string()),
             Refusal::Back { code, .. } => AppError::BadRequest(code.message().to_string()),
             Refusal::SignIn { .. } => AppError::Unauthorized,
             Refusal::Forbidden => AppError::Forbidden,
@@ -276,6 +280,7 @@ impl Coded for StoreError {
             StoreError::NameTaken => Some(ErrorCode::NameTaken),
             StoreError::EmailTaken => Some(ErrorCode::EmailTaken),
             StoreError::TokenInvalid => Some(ErrorCode::Token),
+            StoreError::Duplicate => Some(ErrorCode::QuizStale),
             _ => None,
         }
     }

@@ -302,9 +302,9 @@ async fn access_control_matrix(w: World) {
     // Lea takes a quiz: her attempt is recorded (she is signed in).
     let mut lea_client = learner;
     let (status, _) = lea_client
-        .post_form(
-            "/modules/evaluating-models/quiz",
-            "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+        .take_quiz(
+            "evaluating-models",
+            &[("q-choose", vec![1]), ("q-leak", vec![0, 1])],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -313,9 +313,11 @@ async fn access_control_matrix(w: World) {
     // An anonymous attempt is graded but stores nothing.
     let before = app.state.store.attempt_count().await.unwrap();
     let mut anon2 = Client::new(app);
-    anon2
-        .post_form("/modules/evaluating-models/quiz", "answer.q-choose=1")
+    let (status, location) = anon2
+        .take_quiz("evaluating-models", &[("q-choose", vec![1])])
         .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.unwrap().contains("seed="), "graded, not refused");
     assert_eq!(app.state.store.attempt_count().await.unwrap(), before);
 
     use StatusCode as S;
@@ -484,9 +486,9 @@ async fn reading_progress_is_recorded_for_the_signed_in_learner_only() {
         "resume link: {html}"
     );
     // The quiz, passed, completes it.
-    me.post_form(
-        "/modules/evaluating-models/quiz",
-        "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+    me.take_quiz(
+        "evaluating-models",
+        &[("q-choose", vec![1]), ("q-leak", vec![0, 1])],
     )
     .await;
     let (_, html, _) = me.get("/me").await;
@@ -509,9 +511,9 @@ async fn my_skills_explains_estimates_and_recommends_with_reasons() {
     assert!(html.contains("take first: Data basics"), "{html}");
 
     // Evidence moves the estimate, and each item is listed.
-    me.post_form(
-        "/modules/evaluating-models/quiz",
-        "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+    me.take_quiz(
+        "evaluating-models",
+        &[("q-choose", vec![1]), ("q-leak", vec![0, 1])],
     )
     .await;
     let (_, html, _) = me.get("/me/skills?role=analyst").await;
@@ -577,7 +579,7 @@ async fn concurrent_attempts(app: TestApp) {
                 .header("origin", "http://localhost")
                 .header("content-type", "application/json")
                 .header("cookie", format!("levelfield_session={cookie}"))
-                .body(axum::body::Body::from(r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[1]},{"question":"q-leak","selected":[0,1]}]}"#))
+                .body(axum::body::Body::from(r#"{"module":"evaluating","attempt":0,"answers":[{"question":"q-choose","selected":[1]},{"question":"q-leak","selected":[0,1]}]}"#))
                 .unwrap();
             router.oneshot(req).await.unwrap().status()
         });
@@ -633,9 +635,9 @@ async fn team_heatmap_plan_and_safe_csv() {
     let max = join(app, &t, "Max Manager", "max@a.test").await;
     let t = invite(&mut admin_a, "manager", Some(a2)).await;
     let mia = join(app, &t, "Mia Manager", "mia@a.test").await;
-    lea.post_form(
-        "/modules/evaluating-models/quiz",
-        "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
+    lea.take_quiz(
+        "evaluating-models",
+        &[("q-choose", vec![1]), ("q-leak", vec![0, 1])],
     )
     .await;
 

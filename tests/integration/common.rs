@@ -4,6 +4,7 @@ use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use levelfield::domain::catalogue::Module;
 use levelfield::domain::people::TeamId;
 use levelfield::server::config::Config;
 use levelfield::server::router::{build_state, router};
@@ -169,6 +170,19 @@ impl<'a> Client<'a> {
             .get("location")
             .map(|l| l.to_str().unwrap().to_string());
         (status, location)
+    }
+
+    /// A same-origin JSON POST (as the quiz island sends it). Returns status and body.
+    pub async fn post_json(&self, uri: &str, body: &str) -> (StatusCode, String) {
+        let req = self.with_peer(
+            self.request("POST", uri)
+                .header("origin", "http://localhost")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        );
+        let (status, res) = self.app.send(req).await;
+        (status, body_text(res).await)
     }
 
     pub async fn login(&mut self, email: &str, password: &str) -> (StatusCode, Option<String>) {
@@ -349,4 +363,185 @@ pub async fn setup_org<'a>(
         )
         .await;
     (status, location, c)
+}
+
+/// A quiz as a module page shows it: the attempt's number and seed (the hidden fields), and
+/// each question's choices in the order shown (their HTML, as in the labels).
+#[derive(Debug, Clone)]
+pub struct QuizPage {
+    pub attempt: u32,
+    pub seed: String,
+    pub questions: Vec<(String, Vec<String>)>,
+}
+
+/// The value of the first `name="<name>" … value="…"` input in `html`.
+fn hidden(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!(r#"name="{name}""#))
+        .unwrap_or_else(|| panic!("no `{name}` field in the page:\n{html}"));
+    let rest = &html[at..];
+    let v = rest.find(r#"value=""#).unwrap() + 7;
+    rest[v..v + rest[v..].find('"').unwrap()].to_string()
+}
+
+impl QuizPage {
+    /// Reads the quiz form of a rendered module page.
+    pub fn parse(html: &str) -> QuizPage {
+        let attempt = html
+            .find(r#"name="attempt""#)
+            .unwrap_or_else(|| panic!("no quiz form:\n{html}"));
+        let form = &html[html[..attempt].rfind("<form").unwrap()..];
+        let mut questions = Vec::new();
+        let mut rest = form;
+        while let Some(at) = rest.find(r#"<fieldset id="question-"#) {
+            let after = &rest[at + r#"<fieldset id="question-"#.len()..];
+            let id = after[..after.find('"').unwrap()].to_string();
+            let end = after.find("</fieldset>").unwrap();
+            let body = &after[..end];
+            let mut choices = Vec::new();
+            for i in 0.. {
+                let label = format!(r#"for="{id}-choice-{i}">"#);
+                let Some(l) = body.find(&label) else { break };
+                let text = &body[l + label.len()..];
+                choices.push(text[..text.find("</label>").unwrap()].to_string());
+            }
+            questions.push((id, choices));
+            rest = &after[end..];
+        }
+        QuizPage {
+            attempt: hidden(form, "attempt").parse().unwrap(),
+            seed: hidden(form, "seed"),
+            questions,
+        }
+    }
+
+    /// The questions shown, in order.
+    pub fn ids(&self) -> Vec<&str> {
+        self.questions.iter().map(|(id, _)| id.as_str()).collect()
+    }
+
+    /// Where authored choice `authored` of `question` stands on this page.
+    pub fn position(&self, module: &Module, question: &str, authored: usize) -> usize {
+        let q = module
+            .quiz
+            .iter()
+            .find(|q| q.id.as_str() == question)
+            .unwrap_or_else(|| panic!("no question {question} in {}", module.id));
+        let (_, shown) = self
+            .questions
+            .iter()
+            .find(|(id, _)| id == question)
+            .unwrap_or_else(|| panic!("{question} is not on this page: {:?}", self.ids()));
+        shown
+            .iter()
+            .position(|h| *h == q.choices[authored].html)
+            .unwrap_or_else(|| panic!("choice {authored} of {question} not shown: {shown:?}"))
+    }
+
+    /// The keyed (authored) choices of every question on the page.
+    pub fn keyed(&self, module: &Module) -> Vec<(String, Vec<usize>)> {
+        self.ids()
+            .into_iter()
+            .map(|id| {
+                let q = module.quiz.iter().find(|q| q.id.as_str() == id).unwrap();
+                let keyed = q
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.correct)
+                    .map(|(i, _)| i)
+                    .collect();
+                (id.to_string(), keyed)
+            })
+            .collect()
+    }
+
+    /// A wrong (authored) choice for every question on the page.
+    pub fn wrong(&self, module: &Module) -> Vec<(String, Vec<usize>)> {
+        self.ids()
+            .into_iter()
+            .map(|id| {
+                let q = module.quiz.iter().find(|q| q.id.as_str() == id).unwrap();
+                let wrong = q.choices.iter().position(|c| !c.correct).unwrap();
+                (id.to_string(), vec![wrong])
+            })
+            .collect()
+    }
+
+    /// The form body answering `picks` (question, authored choices) on this page.
+    pub fn form<S: AsRef<str>, C: AsRef<[usize]>>(
+        &self,
+        module: &Module,
+        picks: &[(S, C)],
+    ) -> String {
+        let mut fields = vec![
+            format!("attempt={}", self.attempt),
+            format!("seed={}", self.seed),
+        ];
+        for (q, choices) in picks {
+            for &c in choices.as_ref() {
+                let p = self.position(module, q.as_ref(), c);
+                fields.push(format!("answer.{}={p}", q.as_ref()));
+            }
+        }
+        fields.join("&")
+    }
+
+    /// The `grade_quiz` JSON answering `picks` (question, authored choices) on this page.
+    pub fn json<S: AsRef<str>, C: AsRef<[usize]>>(
+        &self,
+        module: &Module,
+        picks: &[(S, C)],
+    ) -> String {
+        let answers: Vec<serde_json::Value> = picks
+            .iter()
+            .map(|(q, choices)| {
+                let shown: Vec<usize> = choices
+                    .as_ref()
+                    .iter()
+                    .map(|&c| self.position(module, q.as_ref(), c))
+                    .collect();
+                serde_json::json!({ "question": q.as_ref(), "selected": shown })
+            })
+            .collect();
+        serde_json::json!({
+            "module": module.id.as_str(),
+            "attempt": self.attempt,
+            "seed": self.seed,
+            "answers": answers,
+        })
+        .to_string()
+    }
+}
+
+/// The module with slug `slug` in the app's library.
+pub fn module_of(app: &TestApp, slug: &str) -> Module {
+    app.state
+        .library
+        .current()
+        .module_by_slug(slug)
+        .unwrap_or_else(|| panic!("no module {slug}"))
+        .clone()
+}
+
+impl Client<'_> {
+    /// The quiz of module `slug` as this client's page shows it now.
+    pub async fn quiz_page(&self, slug: &str) -> QuizPage {
+        let (status, html, _) = self.get(&format!("/modules/{slug}")).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        QuizPage::parse(&html)
+    }
+
+    /// Opens module `slug`, answers its quiz with `picks` (question, authored choices) through
+    /// the plain form, and returns the status and Location.
+    pub async fn take_quiz<S: AsRef<str>, C: AsRef<[usize]>>(
+        &mut self,
+        slug: &str,
+        picks: &[(S, C)],
+    ) -> (StatusCode, Option<String>) {
+        let page = self.quiz_page(slug).await;
+        let body = page.form(&module_of(self.app, slug), picks);
+        self.post_form(&format!("/modules/{slug}/quiz"), &body)
+            .await
+    }
 }

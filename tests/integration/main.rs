@@ -12,6 +12,7 @@ mod curriculum;
 mod layers;
 mod lint;
 mod pipeline;
+mod quiz;
 mod server;
 mod skills;
 mod store;

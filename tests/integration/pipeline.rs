@@ -1,7 +1,7 @@
 //! The request pipeline through the real router: request ids, the login redirect's `next`, the
 //! refusal pages, and the one quiz use case behind both entry points.
 
-use crate::common::{body_text, invite, join, setup_org, Client, TestApp};
+use crate::common::{body_text, invite, join, module_of, setup_org, Client, TestApp};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use levelfield::features::account::prepare_setup;
@@ -99,12 +99,17 @@ async fn both_quiz_entry_points_record_a_signed_in_attempt() {
     let before = app.state.store.attempt_count().await.unwrap();
 
     let (status, _) = learner
-        .post_form("/modules/evaluating-models/quiz", "answer.q-choose=1")
+        .take_quiz("evaluating-models", &[("q-choose", vec![1])])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(app.state.store.attempt_count().await.unwrap(), before + 1);
 
-    let json = r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[1]},{"question":"q-leak","selected":[0,1]}]}"#;
+    let page = learner.quiz_page("evaluating-models").await;
+    assert_eq!(page.attempt, 1, "the next attempt");
+    let json = page.json(
+        &module_of(&app, "evaluating-models"),
+        &[("q-choose", vec![1]), ("q-leak", vec![0, 1])],
+    );
     let req = Request::post("/api/grade_quiz")
         .header("host", "localhost")
         .header("origin", "http://localhost")

@@ -1,13 +1,15 @@
 //! The module page: the rendered reading (built once at load), its facts, its table of contents,
 //! previous/next, the reading-progress form (`actions`) and the quiz island (`features::quiz`,
-//! the one island a feature imports from another). `assets` serves the content's images.
+//! the one island a feature imports from another), showing the attempt `data` draws for the
+//! viewer. `assets` serves the content's images.
 //!
-//! May use: domain, server (ctx, extract, refusal, state), ui, the quiz island.
+//! May use: domain, server (ctx, extract, refusal, state), store errors, ui, the quiz island.
 
 pub mod actions;
 pub mod assets;
+mod data;
 
-use crate::domain::quiz::{decode_answers, grade, QuestionView};
+use crate::error::ErrorCode;
 use crate::features::quiz::Quiz;
 use crate::server::ctx;
 use crate::server::refusal::Refusal;
@@ -33,10 +35,18 @@ fn module_page() -> Result<impl IntoView, Refusal> {
         .into_any());
     };
 
-    // A graded no-JavaScript submission comes back as `?answers=…`.
-    let outcome = ctx::query("answers")
-        .and_then(|a| decode_answers(&a))
-        .and_then(|answers| grade(&m.quiz, &answers).ok());
+    // A graded no-JavaScript submission comes back as `?attempt=…` (signed in) or
+    // `?seed=…&answers=…` (anonymous).
+    let result_query = data::ResultQuery {
+        attempt: ctx::choice("attempt").and_then(|a| a.parse().ok()),
+        seed: ctx::choice("seed").and_then(|s| s.parse().ok()),
+        answers: ctx::query("answers"),
+    };
+    let stale =
+        ctx::choice("error").and_then(|c| ErrorCode::parse(&c)) == Some(ErrorCode::QuizStale);
+    let state = ctx::state()?;
+    let viewer = ctx::viewer();
+    let module = m.clone();
 
     let skills = m
         .skills
@@ -87,8 +97,7 @@ fn module_page() -> Result<impl IntoView, Refusal> {
     let (prev, next) = lib.neighbours(&m.slug);
     let prev = prev.map(|p| (p.slug.clone(), p.title.clone()));
     let next = next.map(|n| (n.slug.clone(), n.title.clone()));
-    let questions: Vec<QuestionView> = m.quiz.iter().map(|q| q.view()).collect();
-    let signed_in = ctx::viewer().is_some();
+    let signed_in = viewer.is_some();
     let saved = ctx::query("saved").is_some();
     let sections = m.sections();
 
@@ -157,12 +166,31 @@ fn module_page() -> Result<impl IntoView, Refusal> {
                 })}
             {has_quiz
                 .then(|| {
-
+                    let intro = quiz_intro(&module);
                     view! {
                         <section class="quiz-section" id="quiz" aria-labelledby="quiz-title">
                             <h2 id="quiz-title">"Quiz"</h2>
-                            <p>"Check your understanding. Your answers are checked on the server; each question then shows why."</p>
-                            <Quiz module=m.id.0.clone() slug=m.slug.clone() questions=questions outcome=outcome />
+                            <p>{intro}</p>
+                            {stale.then(|| view! { <p class="error" role="alert">{ErrorCode::QuizStale.message()}</p> })}
+                            <Suspense fallback=|| view! { <p>"Loading the quiz…"</p> }>
+                                {Suspend::new(async move {
+                                    let loaded = ctx::load(
+                                        data::quiz_sitting(&state, viewer.as_ref(), &module, &result_query),
+                                        "The quiz could not be loaded.",
+                                    )
+                                    .await;
+                                    ctx::page(loaded.map(|s| view! {
+                                        <Quiz
+                                            module=module.id.0.clone()
+                                            slug=module.slug.clone()
+                                            attempt=s.attempt
+                                            seed=s.seed.to_string()
+                                            questions=s.questions
+                                            outcome=s.outcome
+                                        />
+                                    }))
+                                })}
+                            </Suspense>
                         </section>
                     }
                 })}
@@ -188,4 +216,25 @@ fn module_page() -> Result<impl IntoView, Refusal> {
         </article>
     }
     .into_any())
+}
+
+/// What the quiz section says before the questions: how answers are checked, how many questions
+/// an attempt draws, and when the right answers are shown.
+fn quiz_intro(m: &crate::domain::catalogue::Module) -> String {
+    use crate::domain::draw::Reveal;
+    let mut intro = String::from(
+        "Check your understanding. Your answers are checked on the server; each question then shows why.",
+    );
+    let (shown, bank) = (m.draw_size(), m.quiz.len());
+    if shown < bank {
+        intro.push_str(&format!(
+            " Each attempt shows {shown} of this module's {bank} questions; a retake shows ones you have not seen first."
+        ));
+    }
+    intro.push_str(match m.quiz_policy.reveal {
+        Reveal::AfterPass => " The right answer to a question you miss is shown once you pass.",
+        Reveal::Always => " The right answer to a question you miss is shown after each attempt.",
+        Reveal::Never => " The right answers are not shown; the explanations are.",
+    });
+    intro
 }

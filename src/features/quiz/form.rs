@@ -1,8 +1,10 @@
 //! The quiz without JavaScript: a plain form post, graded and answered with a redirect to the
-//! module page, which shows the graded answers (post/redirect/get). Server only.
+//! module page, which shows the graded answers (post/redirect/get): a signed-in learner's
+//! recorded attempt by its number (`?attempt=`), an anonymous visitor's by its seed and answers
+//! (`?seed=&answers=`, shown positions). Server only.
 
 use super::submit::submit_quiz;
-use crate::domain::quiz::{answers_from_form, encode_answers};
+use crate::domain::quiz::{encode_answers, submission_from_form};
 use crate::server::extract::SignedIn;
 use crate::server::forms::Form;
 use crate::server::refusal::{Action, Refusal, SeeOther};
@@ -23,15 +25,21 @@ pub async fn quiz_form(
     let module = library
         .module_by_slug(&slug)
         .ok_or(Refusal::NotFound("Module not found"))?;
-    let answers = answers_from_form(form.into_pairs()).map_err(|e| Refusal::BadRequest {
+    let submission = submission_from_form(form.into_pairs()).map_err(|e| Refusal::BadRequest {
         message: e.to_string(),
         back: format!("/modules/{slug}#quiz"),
     })?;
     let viewer = viewer.map(|SignedIn(v)| v);
-    submit_quiz(&state, viewer.as_ref(), module, &answers).await?;
-    let answers = encode_answers(&answers);
-    let encoded = utf8_percent_encode(&answers, NON_ALPHANUMERIC);
-    Ok(SeeOther::to(format!(
-        "/modules/{slug}?answers={encoded}#quiz-result"
-    )))
+    let graded = submit_quiz(&state, viewer.as_ref(), module, &submission).await?;
+    Ok(SeeOther::to(match graded.recorded {
+        Some(number) => format!("/modules/{slug}?attempt={number}#quiz-result"),
+        None => {
+            let answers = encode_answers(&submission.answers);
+            let encoded = utf8_percent_encode(&answers, NON_ALPHANUMERIC);
+            format!(
+                "/modules/{slug}?seed={}&answers={encoded}#quiz-result",
+                graded.seed
+            )
+        }
+    }))
 }

@@ -2,35 +2,55 @@
 //!
 //! Without JavaScript it is a plain `<form method="post">` to `/modules/{slug}/quiz`; hydrated,
 //! it submits through the `grade_quiz` server function and shows the result in place.
+//!
+//! The questions are one attempt's, drawn on the server, with their choices in that attempt's
+//! order; a choice's value is its shown position, and the form carries the attempt's number and
+//! seed so that the server can draw the same attempt again. The page never holds the key: it
+//! arrives with the graded outcome, and only as the module's reveal policy allows.
 
-use crate::domain::quiz::{Answer, QuestionOutcome, QuestionView, QuizOutcome, FIELD_PREFIX};
+use crate::domain::quiz::{
+    Answer, QuestionOutcome, QuestionView, QuizOutcome, ATTEMPT_FIELD, FIELD_PREFIX, SEED_FIELD,
+};
 use leptos::prelude::*;
 
-/// A module's quiz. `outcome` is set when the page shows a graded submission.
+/// A module's quiz: attempt `attempt`, drawn with `seed`. `outcome` is set when the page shows a
+/// graded submission.
 #[island]
 pub fn Quiz(
     module: String,
     slug: String,
+    attempt: u32,
+    seed: String,
     questions: Vec<QuestionView>,
     outcome: Option<QuizOutcome>,
 ) -> impl IntoView {
     let outcome = RwSignal::new(outcome);
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    // A page out of date (the attempt was already submitted): say so and offer a fresh quiz.
+    let stale = RwSignal::new(false);
+    let retake = format!("/modules/{slug}#quiz");
+    let retake_again = retake.clone();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
     let ids: Vec<String> = questions.iter().map(|q| q.id.clone()).collect();
+    let seed_sent = seed.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let answers = read_answers(&ev, &ids);
         let module = module.clone();
+        let seed = seed_sent.clone();
         pending.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match submit(module, answers).await {
+            match submit(module, attempt, seed, answers).await {
                 Ok(o) => outcome.set(Some(o)),
-                Err(e) => error.set(Some(e.to_string())),
+                Err(Failure::Stale(e)) => {
+                    stale.set(true);
+                    error.set(Some(e));
+                }
+                Err(Failure::Other(e)) => error.set(Some(e)),
             }
             pending.set(false);
         });
@@ -101,8 +121,13 @@ pub fn Quiz(
                         } else {
                             "Not answered."
                         };
+                        // The note is one of the server's fixed sentences; escaped all the same.
+                        let note = r
+                            .key_note
+                            .map(|n| format!("<p class=\"key-note\">{}</p>", escape(&n)))
+                            .unwrap_or_default();
                         format!(
-                            "<p class=\"verdict\"><strong>{verdict}</strong></p><div class=\"explanation\">{}</div>",
+                            "<p class=\"verdict\"><strong>{verdict}</strong></p><div class=\"explanation\">{}</div>{note}",
                             r.explanation_html
                         )
                     })
@@ -128,11 +153,28 @@ pub fn Quiz(
             on:submit=on_submit
             data-hydrated=move || if hydrated.get() { "true" } else { "false" }
         >
+            <input type="hidden" name=ATTEMPT_FIELD value=attempt.to_string() />
+            <input type="hidden" name=SEED_FIELD value=seed />
             {items}
             <div class="quiz-actions">
-                <button type="submit" class="button" disabled=move || pending.get()>
-                    "Check answers"
-                </button>
+                // Once graded, a retake is a new attempt with fresh questions: a new page.
+                {move || {
+                    if outcome.with(Option::is_some) {
+                        view! {
+                            <a class="button" href=retake.clone()>"Take the quiz again"</a>
+                            " "
+                            <span class="hint">"A new attempt draws questions you have not seen first."</span>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <button type="submit" class="button" disabled=move || pending.get()>
+                                "Check answers"
+                            </button>
+                        }
+                            .into_any()
+                    }
+                }}
             </div>
             <p class="score" id="quiz-result" aria-live="polite">
                 {move || {
@@ -141,9 +183,33 @@ pub fn Quiz(
                         .or_else(|| error.get())
                         .unwrap_or_default()
                 }}
+                {move || {
+                    stale
+                        .get()
+                        .then(|| view! { " " <a href=retake_again.clone()>"Start a fresh quiz"</a> })
+                }}
             </p>
         </form>
     }
+}
+
+/// Why a submission did not come back graded: a page out of date, or anything else.
+enum Failure {
+    Stale(String),
+    Other(String),
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Self {
+        Failure::Other(s)
+    }
+}
+
+/// Escapes text for the feedback's HTML.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Posts the answers to the `grade_quiz` server function.
@@ -151,7 +217,12 @@ pub fn Quiz(
 /// This is a plain `fetch` rather than the generated server-function client: the client and its
 /// codecs would add about a tenth to the browser bundle, and the page budget is 100 KB gzip.
 /// The wire format is the server function's own (JSON in, JSON out; errors as `AppError`).
-async fn submit(module: String, answers: Vec<Answer>) -> Result<QuizOutcome, String> {
+async fn submit(
+    module: String,
+    attempt: u32,
+    seed: String,
+    answers: Vec<Answer>,
+) -> Result<QuizOutcome, Failure> {
     use leptos::wasm_bindgen::JsCast;
     const FAILED: &str = "Your answers could not be sent. Check your connection and try again.";
     // Ids are lowercase letters, digits and hyphens (the content check enforces it), so the JSON
@@ -168,8 +239,9 @@ async fn submit(module: String, answers: Vec<Answer>) -> Result<QuizOutcome, Str
         })
         .collect();
     let body = format!(
-        r#"{{"module":"{}","answers":[{}]}}"#,
+        r#"{{"module":"{}","attempt":{attempt},"seed":"{}","answers":[{}]}}"#,
         json_safe(&module),
+        json_safe(&seed),
         picks.join(",")
     );
     let init = web_sys::RequestInit::new();
@@ -194,10 +266,15 @@ async fn submit(module: String, answers: Vec<Answer>) -> Result<QuizOutcome, Str
             .as_string()
             .unwrap_or_default();
     match response.status() {
-        200 => leptos::serde_json::from_str(&text).map_err(|_| FAILED.to_string()),
-        400 => Err("Your answers could not be read. Reload the page and try again.".into()),
-        404 => Err("This module no longer exists.".into()),
-        _ => Err(FAILED.to_string()),
+        200 => leptos::serde_json::from_str(&text).map_err(|_| FAILED.to_string().into()),
+        400 => Err("Your answers could not be read. Reload the page and try again."
+            .to_string()
+            .into()),
+        404 => Err("This module no longer exists.".to_string().into()),
+        409 => Err(Failure::Stale(
+            "This quiz page is out of date: that attempt was already submitted, perhaps in another tab.".into(),
+        )),
+        _ => Err(FAILED.to_string().into()),
     }
 }
 

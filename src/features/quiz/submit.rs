@@ -1,50 +1,120 @@
 //! Submitting a quiz: the one use case behind both entry points (the no-JavaScript form in
-//! `form` and the island's `grade_quiz` server function in `api`). Graded on the server; a
-//! signed-in learner's attempt is recorded with every answer, and a passed quiz completes the
-//! module. Anonymous visitors are graded too; nothing of theirs is stored. Server only.
+//! `form` and the island's `grade_quiz` server function in `api`). Graded on the server.
+//!
+//! A signed-in learner's attempt is drawn again here from their stored attempts (its number,
+//! seed, questions and choice order: `domain::paper`); a page drawn for another attempt number or
+//! seed is refused as stale, and the attempt is recorded with every drawn question (unanswered
+//! ones as wrong) and its seed; a passed quiz completes the module. An anonymous visitor's
+//! attempt is drawn from the seed the page carries; nothing of theirs is stored. Either way the
+//! answers arrive by shown position and are graded by authored index. Server only.
 
 use crate::domain::catalogue::Module;
+use crate::domain::paper::{next_paper, History, Paper};
 use crate::domain::progress::{AnswerRecord, NewAttempt};
-use crate::domain::quiz::{grade, Answer, QuizOutcome};
+use crate::domain::quiz::{GradeError, QuizOutcome, Submission};
+use crate::error::ErrorCode;
 use crate::server::auth::Viewer;
 use crate::server::refusal::{OrBack, Refusal};
 use crate::server::state::AppState;
 use crate::store::StoreError;
 use chrono::Utc;
+use std::collections::HashMap;
 
-/// Grades `answers` to `module`'s quiz and records the attempt of a signed-in `viewer`.
-/// Refused with 400 when the answers do not fit the quiz, 500 when the attempt could not be
-/// recorded.
+/// A graded attempt.
+#[derive(Debug, Clone)]
+pub struct Graded {
+    /// As the learner sees it: choices by shown position, keyed answers withheld by the module's
+    /// reveal policy.
+    pub outcome: QuizOutcome,
+    /// The attempt's number, when it was recorded (a signed-in learner's).
+    pub recorded: Option<u32>,
+    /// The attempt's seed.
+    pub seed: u64,
+}
+
+/// The refusal of a page drawn for an attempt that is no longer the current one: back to the
+/// module's quiz, which draws a fresh attempt, with a sentence saying why.
+fn stale(module: &Module) -> Refusal {
+    Refusal::back(&format!("/modules/{}", module.slug), ErrorCode::QuizStale).with_anchor("quiz")
+}
+
+/// Grades `submission` to `module`'s quiz and records the attempt of a signed-in `viewer`.
+/// Refused as stale (back to a fresh quiz) when the page was drawn for another attempt, with
+/// 400 when the answers do not fit the quiz, 500 when the attempt could not be recorded.
 #[tracing::instrument(skip_all, fields(module = %module.id.as_str(), signed_in = viewer.is_some()))]
 pub async fn submit_quiz(
     state: &AppState,
     viewer: Option<&Viewer>,
     module: &Module,
-    answers: &[Answer],
-) -> Result<QuizOutcome, Refusal> {
-    let outcome = grade(&module.quiz, answers).map_err(|e| Refusal::BadRequest {
-        message: format!("The quiz answers could not be read: {e}."),
-        back: format!("/modules/{}#quiz", module.slug),
-    })?;
-    if let Some(v) = viewer {
-        record_quiz(state, v, module, &outcome)
-            .await
-            .or_fail("Your answers were graded but could not be saved. Please try again.")?;
+    submission: &Submission,
+) -> Result<Graded, Refusal> {
+    let unreadable = |e: GradeError| match e {
+        GradeError::NotOnPaper(_) => stale(module),
+        e => Refusal::BadRequest {
+            message: format!("The quiz answers could not be read: {e}."),
+            back: format!("/modules/{}#quiz", module.slug),
+        },
+    };
+    let reveal = module.quiz_policy.reveal;
+    let Some(v) = viewer else {
+        // Anonymous: the page's seed decides the draw (nothing is recorded to protect).
+        let seed = submission.seed.ok_or_else(|| stale(module))?;
+        let paper = Paper::draw(module, &HashMap::new(), seed);
+        let outcome = paper
+            .grade(&submission.answers, module)
+            .map_err(unreadable)?;
+        return Ok(Graded {
+            outcome: paper.for_learner(&outcome, reveal, outcome.passed()),
+            recorded: None,
+            seed,
+        });
+    };
+    let attempts = state
+        .store
+        .attempts(v.user)
+        .await
+        .or_fail("Your answers could not be graded. Please try again.")?;
+    let history = History::of(module.id.as_str(), &attempts);
+    let (number, paper) = next_paper(module, v.org, v.user, &history);
+    if submission.attempt != Some(number) || submission.seed.is_some_and(|s| s != paper.seed) {
+        tracing::info!(
+            sent = ?submission.attempt,
+            current = number,
+            "stale quiz page refused"
+        );
+        return Err(stale(module));
     }
-    Ok(outcome)
+    let outcome = paper
+        .grade(&submission.answers, module)
+        .map_err(unreadable)?;
+    match record_quiz(state, v, module, &paper, &outcome).await {
+        Ok(()) => {}
+        // The same attempt, submitted twice at once: the other submission was recorded.
+        Err(StoreError::Duplicate) => return Err(stale(module)),
+        Err(e) => {
+            Err(e).or_fail("Your answers were graded but could not be saved. Please try again.")?
+        }
+    }
+    let passed = outcome.passed() || history.passed();
+    Ok(Graded {
+        outcome: paper.for_learner(&outcome, reveal, passed),
+        recorded: Some(number),
+        seed: paper.seed,
+    })
 }
 
-/// Stores a graded attempt with every answer; a passed quiz completes the module.
+/// Stores a graded attempt with every question it showed (in authored indices) and its seed;
+/// a passed quiz completes the module.
 async fn record_quiz(
     state: &AppState,
     viewer: &Viewer,
     module: &Module,
+    paper: &Paper<'_>,
     outcome: &QuizOutcome,
 ) -> Result<(), StoreError> {
     let now = Utc::now();
-    let answers = module
-        .quiz
-        .iter()
+    let answers = paper
+        .questions()
         .zip(&outcome.questions)
         .map(|(q, o)| AnswerRecord {
             question: q.id.0.clone(),
@@ -63,6 +133,7 @@ async fn record_quiz(
             total: outcome.total,
             answers,
             submitted_at: now,
+            seed: Some(paper.seed),
         })
         .await?;
     let total = module.sections();
