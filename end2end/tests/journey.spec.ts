@@ -78,7 +78,9 @@ async function fillAccount(page: Page, name: string, email: string) {
 }
 
 test("setup, invitation, learning, restart", async ({ browser }, testInfo) => {
-  const port = testInfo.project.name === "js" ? 3110 : 3120;
+  // Its own server, on its own ports (E2E_JOURNEY_PORT moves them, to run beside other servers).
+  const first = Number(process.env.E2E_JOURNEY_PORT ?? 3110);
+  const port = testInfo.project.name === "js" ? first : first + 10;
   const base = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(path.join(tmpdir(), "levelfield-e2e-"));
   const db = `sqlite://${dir}/levelfield.db`;
@@ -118,11 +120,15 @@ test("setup, invitation, learning, restart", async ({ browser }, testInfo) => {
     await learner.goto("/modules/evaluating-models");
     const quiz = learner.locator("form.quiz");
     if (testInfo.project.name === "js") await expect(quiz).toHaveAttribute("data-hydrated", "true");
-    await learner.locator("#q-choose-choice-1").check();
-    await learner.locator("#q-leak-choice-0").check();
-    await learner.locator("#q-leak-choice-1").check();
+    // Choices are shuffled for every attempt: pick them by their text, never by position.
+    await quiz.getByLabel("A validation set").check();
+    await quiz.getByLabel("A score far above published results").check();
+    await quiz.getByLabel("A feature recorded after the outcome").check();
     await quiz.getByRole("button", { name: "Check answers" }).click();
     await expect(learner.locator("#quiz-result")).toContainText("2 of 2");
+    // A retake is a new attempt: a fresh page with the quiz to answer again.
+    await quiz.getByRole("link", { name: "Take the quiz again" }).click();
+    await expect(learner.locator("form.quiz").getByRole("button", { name: "Check answers" })).toBeVisible();
     await learner.goto("/me");
     await expect(learner.getByTestId("completed")).toContainText("Evaluating models");
     await expect(learner.getByTestId("results")).toContainText("2 of 2");

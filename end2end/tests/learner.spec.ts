@@ -22,7 +22,7 @@ test("catalogue → module → quiz", async ({ page }, testInfo) => {
   await expect(page.locator(".prose")).not.toBeEmpty();
   await expect(page.getByRole("navigation", { name: "On this page" })).toBeVisible();
 
-  // Answer every question with its first choice.
+  // Answer every question with the first choice shown (the order is shuffled per attempt).
   const quiz = page.locator("form.quiz");
   if (js) {
     // Only the browser sets this: proof that the island hydrated.

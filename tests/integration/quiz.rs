@@ -486,6 +486,9 @@ async fn after_pass_withholds_the_key_until_a_pass(app: TestApp) {
         !quiz.contains("correct_choices"),
         "key in the props: {quiz}"
     );
+    // A retake is a new page (a new attempt), not the graded page submitted again.
+    assert!(quiz.contains(r#"href="/modules/bank?again="#), "{quiz}");
+    assert!(quiz.contains("Take the quiz again") && !quiz.contains("Check answers"));
 
     // JavaScript, all wrong: the JSON has no key.
     let (_, body) = by_json(l, &m, "bank", false).await;

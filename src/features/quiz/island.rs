@@ -29,7 +29,9 @@ pub fn Quiz(
     let error = RwSignal::new(None::<String>);
     // A page out of date (the attempt was already submitted): say so and offer a fresh quiz.
     let stale = RwSignal::new(false);
-    let retake = format!("/modules/{slug}#quiz");
+    // A new page, so never the current address plus a fragment (which would not load it):
+    // `again` names the attempt being left, and the page ignores it.
+    let retake = format!("/modules/{slug}?again={seed}#quiz");
     let retake_again = retake.clone();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
