@@ -53,7 +53,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=CataloguePage />
-                    <Route path=path!("/modules/:slug") view=ModulePage />
+                    <Route path=path!("/modules/:slug") view=ModulePage ssr=SsrMode::Async />
                     <Route path=path!("/skills") view=SkillsPage />
                     <Route path=path!("/skills/:id") view=SkillPage />
                     <Route path=path!("/login") view=LoginPage />

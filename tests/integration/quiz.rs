@@ -205,6 +205,10 @@ async fn the_page_never_holds_the_key(app: TestApp) {
         for needle in forbidden {
             assert!(!quiz.contains(needle), "`{needle}` before grading:\n{quiz}");
         }
+        assert!(
+            !quiz.contains("Loading the quiz"),
+            "the quiz is in the page itself, not streamed in by a script (no-JS): {quiz}"
+        );
         let page = QuizPage::parse(&html);
         assert_eq!(page.ids(), ["q-a1", "q-a2"]);
         key_at.insert(page.position(&m, "q-a1", 1));
@@ -221,6 +225,7 @@ async fn the_page_never_holds_the_key(app: TestApp) {
     for needle in forbidden {
         assert!(!quiz.contains(needle), "`{needle}` before grading:\n{quiz}");
     }
+    assert!(!quiz.contains("Loading the quiz"), "not streamed: {quiz}");
     assert_eq!(
         QuizPage::parse(&html).questions.len(),
         4,

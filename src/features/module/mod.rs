@@ -172,6 +172,8 @@ fn module_page() -> Result<impl IntoView, Refusal> {
                             <h2 id="quiz-title">"Quiz"</h2>
                             <p>{intro}</p>
                             {stale.then(|| view! { <p class="error" role="alert">{ErrorCode::QuizStale.message()}</p> })}
+                            // The route renders in `SsrMode::Async` (app.rs): the quiz is in the
+                            // HTML itself, not streamed in by a script, so it works without JS.
                             <Suspense fallback=|| view! { <p>"Loading the quiz…"</p> }>
                                 {Suspend::new(async move {
                                     let loaded = ctx::load(
