@@ -936,6 +936,72 @@ impl Drop for PgDatabase {
     }
 }
 
+// --- Snapshots ---------------------------------------------------------------------------------
+
+/// `text` with every date (`YYYY-MM-DD`, and a time of day after it: `T12:34:56.789Z`,
+/// `+01:00`) replaced by `[date]`, so that a snapshot does not change from one day to the next.
+pub fn redact_dates(text: &str) -> String {
+    let b = text.as_bytes();
+    let digits = |from: usize, n: usize| {
+        b.get(from..from + n)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
+    let is_date = |i: usize| {
+        digits(i, 4)
+            && b.get(i + 4) == Some(&b'-')
+            && digits(i + 5, 2)
+            && b.get(i + 7) == Some(&b'-')
+            && digits(i + 8, 2)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && !b.get(i + 10).is_some_and(u8::is_ascii_digit)
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        if !is_date(i) {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[copied..i]);
+        out.push_str("[date]");
+        i += 10;
+        // A time of day: `T` or a space, then digits, `:`, `.`, and a zone (`Z` or `±hh:mm`).
+        if matches!(b.get(i), Some(b'T') | Some(b' '))
+            && digits(i + 1, 2)
+            && b.get(i + 3) == Some(&b':')
+        {
+            i += 1;
+            while i < b.len() && (b[i].is_ascii_digit() || matches!(b[i], b':' | b'.')) {
+                i += 1;
+            }
+            if b.get(i) == Some(&b'Z') {
+                i += 1;
+            } else if matches!(b.get(i), Some(b'+') | Some(b'-')) && digits(i + 1, 2) {
+                i += 3;
+                if b.get(i) == Some(&b':') && digits(i + 1, 2) {
+                    i += 3;
+                }
+            }
+        }
+        copied = i;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[test]
+fn dates_are_redacted_and_nothing_else() {
+    assert_eq!(
+        redact_dates("a,2026-05-09T07:29:33.186123Z,b 2026-05-09 c 2026-11 d 12026-05-091"),
+        "a,[date],b [date] c 2026-11 d 12026-05-091"
+    );
+    assert_eq!(
+        redact_dates("2026-05-09 10:00:00+02:00;1999-12-31"),
+        "[date];[date]"
+    );
+}
+
 /// The builder's own promise: an organisation with a team and two learners in three lines, every
 /// person with the roles and teams an invitation would give them, each signed in.
 #[tokio::test]

@@ -9,7 +9,7 @@
 //! analyst's targets (evaluation 2, data quality 1). Model evaluation's scarcity is 0.6 in the
 //! fixture taxonomy; data quality has none, so the default estimate 0.5 applies.
 
-use crate::common::{enc, parity_app, TestApp, TestAppBuilder, World};
+use crate::common::{enc, parity_app, redact_dates, TestApp, TestAppBuilder, World};
 use axum::http::StatusCode;
 use levelfield::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
@@ -115,7 +115,11 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
 
-parity_app!(hand_computed, kept_up_to_date);
+parity_app!(
+    hand_computed,
+    kept_up_to_date,
+    csv_exports_match_their_snapshots
+);
 
 /// Heatmap and roll-ups match a hand-computed fixture.
 async fn hand_computed(init: TestAppBuilder) {
@@ -366,6 +370,18 @@ async fn kept_up_to_date(init: TestAppBuilder) {
         html.contains("Compared with Analyst, the role assigned to them."),
         "{html}"
     );
+}
+
+/// Both CSV exports of the hand-computed fixture, whole, as the manager downloads them: the
+/// same snapshot on both databases.
+async fn csv_exports_match_their_snapshots(init: TestAppBuilder) {
+    let f = fixture(init).await;
+    let max = f.w.client("Max");
+    for (name, export) in [("skills_csv", "skills.csv"), ("gaps_csv", "gaps.csv")] {
+        let (status, csv, _) = max.get(&format!("/teams/{}/{export}", f.team)).await;
+        assert_eq!(status, StatusCode::OK, "{export}");
+        insta::assert_snapshot!(name, redact_dates(&csv));
+    }
 }
 
 #[tokio::test]
