@@ -20,8 +20,9 @@ use levelfield::store::Snapshot;
 /// Org A (admin@a.test); "Team T" of five learners, Ann, Ben, Cy, Dee and Eve, whose target role
 /// is analyst; Max, who manages the team without being in it; and the evidence above.
 struct Fixture {
-    app: TestApp,
+    /// Before `app`, so that its clients go before the database does.
     w: World,
+    app: TestApp,
     org: OrgId,
     team: TeamId,
     /// Ann, Ben, Cy, Dee, Eve.
