@@ -117,13 +117,13 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 parity_app!(
-    hand_computed,
-    kept_up_to_date,
+    heatmap_and_rollups_match_a_hand_computed_fixture,
+    estimates_stay_current_on_write_and_self_ratings_stay_apart,
     csv_exports_match_their_snapshots
 );
 
 /// Heatmap and roll-ups match a hand-computed fixture.
-async fn hand_computed(init: TestAppBuilder) {
+async fn heatmap_and_rollups_match_a_hand_computed_fixture(init: TestAppBuilder) {
     let f = fixture(init).await;
     let app = &f.app;
     let max = f.w.client("Max");
@@ -266,7 +266,7 @@ async fn hand_computed(init: TestAppBuilder) {
 }
 
 /// Estimates stay current on write, and self-ratings stay apart from them.
-async fn kept_up_to_date(init: TestAppBuilder) {
+async fn estimates_stay_current_on_write_and_self_ratings_stay_apart(init: TestAppBuilder) {
     let f = fixture(init).await;
     let app = &f.app;
     let admin = f.w.admin.clone();
