@@ -9,21 +9,26 @@
 //! analyst's targets (evaluation 2, data quality 1). Model evaluation's scarcity is 0.6 in the
 //! fixture taxonomy; data quality has none, so the default estimate 0.5 applies.
 
-use crate::common::{enc, invite, join, setup_org, Client, TestApp, PW};
+use crate::common::{enc, parity_app, redact_dates, TestApp, TestAppBuilder, World};
 use axum::http::StatusCode;
 use levelfield::domain::matrix::Snapshot;
-use levelfield::domain::people::{OrgId, TeamId, UserId};
+use levelfield::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
-use levelfield::features::account::prepare_setup;
 use levelfield::server::estimates;
 
+/// Org A (admin@a.test); "Team T" of five learners, Ann, Ben, Cy, Dee and Eve, whose target role
+/// is analyst; Max, who manages the team without being in it; and the evidence above.
 struct Fixture {
+    /// Before `app`, so that its clients go before the database does.
+    w: World,
     app: TestApp,
     org: OrgId,
     team: TeamId,
     /// Ann, Ben, Cy, Dee, Eve.
     people: Vec<UserId>,
 }
+
+const PEOPLE: [&str; 5] = ["Ann", "Ben", "Cy", "Dee", "Eve"];
 
 fn answers(skill: &str, right: usize, wrong: usize, difficulty: u8) -> Vec<AnswerRecord> {
     (0..right + wrong)
@@ -37,45 +42,22 @@ fn answers(skill: &str, right: usize, wrong: usize, difficulty: u8) -> Vec<Answe
         .collect()
 }
 
-async fn fixture(app: TestApp) -> Fixture {
-    let token = prepare_setup(&app.state).await.unwrap().unwrap();
-    let (_, _, mut admin) = setup_org(&app, &token, "Org A", "admin@a.test").await;
-    admin.post_form("/admin/teams", "name=Team+T").await;
-    let org = app.state.store.organisation_ids().await.unwrap()[0];
-    let team = app.state.store.teams(org).await.unwrap()[0].id;
+async fn fixture(init: TestAppBuilder) -> Fixture {
+    let (app, w) = init
+        .with_org(|o| o.team("Team T").learners(PEOPLE).manager_only("Max"))
+        .await;
+    let (org, team) = (w.org, w.team());
     // The team's target role, set by the admin through the page's form.
-    let (status, location) = admin
+    let (status, location) = w
+        .admin
+        .clone()
         .post_form(&format!("/admin/teams/{team}/target-role"), "role=analyst")
         .await;
     assert_eq!(
         (status, location.as_deref()),
         (StatusCode::SEE_OTHER, Some("/admin#teams"))
     );
-    let mut people = Vec::new();
-    for name in ["Ann", "Ben", "Cy", "Dee", "Eve"] {
-        let t = invite(&mut admin, "learner", Some(team)).await;
-        join(&app, &t, name, &format!("{}@a.test", name.to_lowercase())).await;
-        let m = app.state.store.members(org).await.unwrap();
-        people.push(m.iter().find(|m| m.name == name).unwrap().user);
-    }
-    let t = invite(&mut admin, "manager", Some(team)).await;
-    join(&app, &t, "Max", "max@a.test").await;
-    let max = app
-        .state
-        .store
-        .members(org)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|m| m.name == "Max")
-        .unwrap()
-        .user;
-    admin
-        .post_form(
-            &format!("/admin/members/{max}"),
-            &format!("role=manager&manages={team}"),
-        )
-        .await;
+    let people: Vec<UserId> = PEOPLE.iter().map(|name| w.user(name)).collect();
     let now = chrono::Utc::now();
     let evidence: [(usize, Vec<AnswerRecord>); 5] = [
         (0, answers("evaluation", 1, 1, 1)),
@@ -117,6 +99,7 @@ async fn fixture(app: TestApp) -> Fixture {
     }
     Fixture {
         app,
+        w,
         org,
         team,
         people,
@@ -132,10 +115,17 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
 
-async fn hand_computed(f: Fixture) {
+parity_app!(
+    heatmap_and_rollups_match_a_hand_computed_fixture,
+    estimates_stay_current_on_write_and_self_ratings_stay_apart,
+    csv_exports_match_their_snapshots
+);
+
+/// Heatmap and roll-ups match a hand-computed fixture.
+async fn heatmap_and_rollups_match_a_hand_computed_fixture(init: TestAppBuilder) {
+    let f = fixture(init).await;
     let app = &f.app;
-    let mut max = Client::new(app);
-    max.login("max@a.test", PW).await;
+    let max = f.w.client("Max");
     let (status, html, _) = max.get(&format!("/teams/{}/skills?sort=gap", f.team)).await;
     let html = plain(&html);
     assert_eq!(status, StatusCode::OK);
@@ -169,8 +159,7 @@ async fn hand_computed(f: Fixture) {
     assert!(html.contains("Total exposure 3.90"), "{html}");
 
     // The organisation roll-up, from the cached estimates, agrees.
-    let mut admin = Client::new(app);
-    admin.login("admin@a.test", PW).await;
+    let mut admin = f.w.admin.clone();
     let (status, html, _) = admin.get("/org/skills").await;
     let html = plain(&html);
     assert_eq!(status, StatusCode::OK);
@@ -275,20 +264,11 @@ async fn hand_computed(f: Fixture) {
     );
 }
 
-#[tokio::test]
-async fn heatmap_and_rollups_match_a_hand_computed_fixture_on_sqlite() {
-    hand_computed(fixture(TestApp::new("tests/fixtures/valid").await).await).await;
-}
-
-#[tokio::test]
-async fn heatmap_and_rollups_match_a_hand_computed_fixture_on_postgres() {
-    hand_computed(fixture(TestApp::postgres("tests/fixtures/valid").await).await).await;
-}
-
-async fn kept_up_to_date(f: Fixture) {
+/// Estimates stay current on write, and self-ratings stay apart from them.
+async fn estimates_stay_current_on_write_and_self_ratings_stay_apart(init: TestAppBuilder) {
+    let f = fixture(init).await;
     let app = &f.app;
-    let mut admin = Client::new(app);
-    admin.login("admin@a.test", PW).await;
+    let admin = f.w.admin.clone();
     admin.get("/org/skills").await;
     assert!(app
         .state
@@ -302,8 +282,7 @@ async fn kept_up_to_date(f: Fixture) {
         .is_empty());
     // Cy answers both evaluation questions right through the quiz form: only Cy goes stale,
     // and the next roll-up has Cy measured.
-    let mut cy = Client::new(app);
-    cy.login("cy@a.test", PW).await;
+    let mut cy = f.w.client("Cy");
     cy.post_form(
         "/modules/evaluating-models/quiz",
         "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
@@ -385,8 +364,7 @@ async fn kept_up_to_date(f: Fixture) {
     let levels: Vec<_> = mine.iter().map(|r| (r.skill.as_str(), r.level)).collect();
     assert_eq!(levels, [("data-quality", 2), ("evaluation", 4)]);
     // The manager's drill-down shows the rating beside the estimate.
-    let mut max = Client::new(app);
-    max.login("max@a.test", PW).await;
+    let max = f.w.client("Max");
     let (_, html, _) = max
         .get(&format!("/teams/{}/people/{}", f.team, f.people[2]))
         .await;
@@ -400,22 +378,23 @@ async fn kept_up_to_date(f: Fixture) {
     );
 }
 
-#[tokio::test]
-async fn estimates_stay_current_on_write_and_self_ratings_stay_apart_on_sqlite() {
-    kept_up_to_date(fixture(TestApp::new("tests/fixtures/valid").await).await).await;
-}
-
-#[tokio::test]
-async fn estimates_stay_current_on_write_and_self_ratings_stay_apart_on_postgres() {
-    kept_up_to_date(fixture(TestApp::postgres("tests/fixtures/valid").await).await).await;
+/// Both CSV exports of the hand-computed fixture, whole, as the manager downloads them: the
+/// same snapshot on both databases.
+async fn csv_exports_match_their_snapshots(init: TestAppBuilder) {
+    let f = fixture(init).await;
+    let max = f.w.client("Max");
+    for (name, export) in [("skills_csv", "skills.csv"), ("gaps_csv", "gaps.csv")] {
+        let (status, csv, _) = max.get(&format!("/teams/{}/{export}", f.team)).await;
+        assert_eq!(status, StatusCode::OK, "{export}");
+        insta::assert_snapshot!(name, redact_dates(&csv));
+    }
 }
 
 #[tokio::test]
 async fn admins_set_roles_and_scarcity_for_their_own_organisation_only() {
-    let f = fixture(TestApp::new("tests/fixtures/valid").await).await;
+    let f = fixture(TestApp::init()).await;
     let app = &f.app;
-    let mut admin = Client::new(app);
-    admin.login("admin@a.test", PW).await;
+    let mut admin = f.w.admin.clone();
 
     // A scarcity override changes exposure in this organisation only, and is labelled.
     let (status, location) = admin
@@ -469,8 +448,7 @@ async fn admins_set_roles_and_scarcity_for_their_own_organisation_only() {
         "the message names the skill: {html}"
     );
     // A manager may not.
-    let mut max = Client::new(app);
-    max.login("max@a.test", PW).await;
+    let mut max = f.w.client("Max");
     let (status, _) = max
         .post_form("/org/scarcity", "skill=evaluation&clear=1")
         .await;
@@ -504,16 +482,10 @@ async fn admins_set_roles_and_scarcity_for_their_own_organisation_only() {
     );
 
     // Another organisation's admin finds nothing to change.
-    let t2 = levelfield::server::auth::new_token();
-    app.state
-        .store
-        .create_setup_token(
-            &levelfield::server::auth::hash_token(&t2),
-            chrono::Utc::now() + chrono::Duration::minutes(5),
-        )
+    let mut other = app
+        .add_org(|o| o.name("Org B").domain("b.test"))
         .await
-        .unwrap();
-    let (_, _, mut other) = setup_org(app, &t2, "Org B", "admin@b.test").await;
+        .admin;
     let (status, location) = other
         .post_form(&format!("/admin/members/{eve}/target-role"), "role=analyst")
         .await;
@@ -556,7 +528,7 @@ async fn admins_set_roles_and_scarcity_for_their_own_organisation_only() {
 
 #[tokio::test]
 async fn the_trend_chart_is_an_accessible_svg_with_its_figures_as_a_table() {
-    let f = fixture(TestApp::new("tests/fixtures/valid").await).await;
+    let f = fixture(TestApp::init()).await;
     let app = &f.app;
     let snap = |day: chrono::NaiveDate, gap: f64| Snapshot {
         team: Some(f.team),
@@ -569,8 +541,7 @@ async fn the_trend_chart_is_an_accessible_svg_with_its_figures_as_a_table() {
         exposure: gap * 3.0,
     };
     let day = |weeks: i64| (chrono::Utc::now() - chrono::Duration::weeks(weeks)).date_naive();
-    let mut max = Client::new(app);
-    max.login("max@a.test", PW).await;
+    let max = f.w.client("Max");
     let (_, html, _) = max.get(&format!("/teams/{}/skills", f.team)).await;
     let html = plain(&html);
     assert!(
@@ -606,14 +577,12 @@ async fn the_trend_chart_is_an_accessible_svg_with_its_figures_as_a_table() {
 
 #[tokio::test]
 async fn the_gap_report_is_safe_to_open_in_a_spreadsheet() {
-    let f = fixture(TestApp::new("tests/fixtures/valid").await).await;
+    let f = fixture(TestApp::init()).await;
     let app = &f.app;
-    let mut admin = Client::new(app);
-    admin.login("admin@a.test", PW).await;
-    let t = invite(&mut admin, "learner", Some(f.team)).await;
-    join(app, &t, "=HYPERLINK(\"http://evil\")", "evil@a.test").await;
-    let mut max = Client::new(app);
-    max.login("max@a.test", PW).await;
+    let evil = ("=HYPERLINK(\"http://evil\")", "evil@a.test");
+    app.add_person(&f.w, evil, MemberRole::Learner, Some(f.team))
+        .await;
+    let max = f.w.client("Max");
     let (status, csv, _) = max.get(&format!("/teams/{}/gaps.csv", f.team)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(csv.contains("'=HYPERLINK"), "formula defused: {csv}");
