@@ -576,6 +576,8 @@ fn unpack_estimates(
                 high,
                 evidence: evidence.max(0.0) as usize,
                 weight,
+                // Not cached yet: the cache has no column for it.
+                tested_up_to: None,
             },
         ));
     }
