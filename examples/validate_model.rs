@@ -682,7 +682,7 @@ fn retakes(bank: &[Question], runs: usize) {
                 ) {
                     v2_sum += a.level;
                     unknown += usize::from(a.is_unknown());
-                    same += usize::from(a == f);
+                    same += usize::from((a.level, a.low, a.high) == (f.level, f.low, f.high));
                     first_sum += f.level;
                     old_sum += o;
                     n += 1;
