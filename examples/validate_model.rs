@@ -334,7 +334,7 @@ fn pooled(bank: &[Question], gen: Generating, params: Params, per_level: usize, 
             }
         }
     }
-    println!("\n### Generating model {}", gen.describe());
+    println!("\n#### Generating model {}", gen.describe());
     println!(
         "\nPooled bank ({} questions as one pool, random order, no repeats); {per_level} learners at each level 0-4 and {uniform} of uniform level.\n",
         bank.len()
@@ -386,7 +386,7 @@ fn per_skill(bank: &[Question], per_level: usize, uniform: usize) {
     for (i, q) in bank.iter().enumerate() {
         by_skill.entry(q.skill.as_str()).or_default().push(i);
     }
-    println!("\n### The shipped per-skill banks\n");
+    println!("\n#### The shipped per-skill banks\n");
     println!("Each skill's whole bank answered once (that is all the evidence a learner can give it today), generating model B; {per_level} learners at each level 0-4 and {uniform} of uniform level per skill.\n");
     println!("| skill | questions | within 1 | 95% coverage | unknown | error at level 0 | at 4 |");
     println!("|---|---|---|---|---|---|---|");
@@ -527,7 +527,7 @@ fn reflect(mut t: f64) -> f64 {
 /// unchanged, and with it drifting as the model assumes: coverage and unknown share of v2, and
 /// where the old model's estimate of a level-0 and a level-4 learner goes.
 fn ageing(bank: &[Question], learners_n: usize) {
-    println!("\n### Ageing\n");
+    println!("\n#### Ageing\n");
     println!("12 questions answered (model B), then the evidence ages. Coverage with the true level unchanged and with it drifting as the model assumes (sd {DRIFT_SD_PER_HALF_LIFE} per half-life); mean estimate of level-0 and level-4 learners, v2 and old.\n");
     println!("| half-lives since | v2 coverage (level unchanged) | v2 coverage (level drifted) | v2 unknown | level 0: v2 | old | level 4: v2 | old |");
     println!("|---|---|---|---|---|---|---|---|");
@@ -691,7 +691,7 @@ fn retakes(bank: &[Question], runs: usize) {
         }
     }
     let modules = runs * by_module.len();
-    println!("\n### Retaking a quiz until passing\n");
+    println!("\n#### Retaking a quiz until passing\n");
     println!(
         "A level-0 learner (model B) takes each of the {} module quizzes and, with the keyed answers shown after every attempt (as today), retakes it until passing (75%), at most 20 attempts: passed {:.0}% of the time, after {:.1} attempts on average. Mean estimate of the module's skills afterwards: old model {:.2}; v2 {:.2}, identical to the first attempt's in {:.0}% of cases (first attempts alone: {:.2}), and unknown in {:.0}%.",
         by_module.len(),
@@ -707,7 +707,7 @@ fn retakes(bank: &[Question], runs: usize) {
 
 /// The a/s grid the shipped constants were chosen from: model B and C, pooled bank, 12 answers.
 fn tune(bank: &[Question]) {
-    println!("\n### Tuning grid (pooled bank, 12 answers; mean signed error at levels 0-4; coverage after 4/12/48)\n");
+    println!("\n#### Tuning grid (pooled bank, 12 answers; mean signed error at levels 0-4; coverage after 4/12/48)\n");
     println!("| gen | a | s | error 0 | 1 | 2 | 3 | 4 | coverage 4 | 12 | 48 | within 1 at 12 |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for gen in [Generating::B, Generating::C] {
@@ -774,7 +774,7 @@ fn main() {
     skills.sort();
     skills.dedup();
     println!(
-        "## Learner model validation\n\nBank: {} questions in {} skills from content/. Model: a = {}, s = {}, drift sd {} per half-life. Point estimate: the posterior mode. Old = the v1 model (kept in this example for comparison).",
+        "### Learner model validation\n\nBank: {} questions in {} skills from content/. Model: a = {}, s = {}, drift sd {} per half-life. Point estimate: the posterior mode. Old = the v1 model (kept in this example for comparison).",
         bank.len(),
         skills.len(),
         p.discrimination,
@@ -804,11 +804,11 @@ fn main() {
             }
         })
         .collect();
-    println!("\n## For comparison only: a hypothetical bank (not shipped)\n\nThe same number of questions with difficulties 1-4 in equal numbers and half of them select-all with five choices, to show which misses the shipped bank causes rather than the model.");
+    println!("\n### For comparison only: a hypothetical bank (not shipped)\n\nThe same number of questions with difficulties 1-4 in equal numbers and half of them select-all with five choices, to show which misses the shipped bank causes rather than the model.");
     pooled(&balanced, Generating::B, p, 2000, 10_000);
-    println!("\n## The shipped bank again: skills one by one, the adaptive check, ageing, retakes");
+    println!("\n### The shipped bank again: skills one by one, the adaptive check, ageing, retakes");
     per_skill(&bank, 200, 1000);
-    println!("\n### Adaptive skill check\n");
+    println!("\n#### Adaptive skill check\n");
     println!("Questions chosen by maximum information at the current estimate from the pooled bank (every skill's questions as one pool: a single skill's bank holds at most {} today), stopping when the 95% range is at most 1 level wide or at the limit.", {
         let mut count: BTreeMap<&str, usize> = BTreeMap::new();
         for q in &bank {
@@ -819,6 +819,8 @@ fn main() {
     adaptive(&bank, Generating::B, CHECK_MAX_ANSWERS, 1000, 5000);
     adaptive(&bank, Generating::B, 24, 1000, 5000);
     adaptive(&bank, Generating::A, 24, 1000, 5000);
+    // How far more answers would go (not a shipped setting).
+    adaptive(&bank, Generating::B, 48, 1000, 5000);
     ageing(&bank, 8000);
     retakes(&bank, 400);
 }
