@@ -411,10 +411,10 @@ fn per_skill(bank: &[Question], per_level: usize, uniform: usize) {
             };
             t.add(e.level, e.low, e.high, e.is_unknown(), theta);
             all.add(e.level, e.low, e.high, e.is_unknown(), theta);
-            match who {
-                Some(l) if l == 0.0 => zero.add(e.level, e.low, e.high, false, theta),
-                Some(l) if l == TOP => four.add(e.level, e.low, e.high, false, theta),
-                _ => {}
+            if who == Some(0.0) {
+                zero.add(e.level, e.low, e.high, false, theta);
+            } else if who == Some(TOP) {
+                four.add(e.level, e.low, e.high, false, theta);
             }
         }
         println!(
@@ -806,7 +806,9 @@ fn main() {
         .collect();
     println!("\n### For comparison only: a hypothetical bank (not shipped)\n\nThe same number of questions with difficulties 1-4 in equal numbers and half of them select-all with five choices, to show which misses the shipped bank causes rather than the model.");
     pooled(&balanced, Generating::B, p, 2000, 10_000);
-    println!("\n### The shipped bank again: skills one by one, the adaptive check, ageing, retakes");
+    println!(
+        "\n### The shipped bank again: skills one by one, the adaptive check, ageing, retakes"
+    );
     per_skill(&bank, 200, 1000);
     println!("\n#### Adaptive skill check\n");
     println!("Questions chosen by maximum information at the current estimate from the pooled bank (every skill's questions as one pool: a single skill's bank holds at most {} today), stopping when the 95% range is at most 1 level wide or at the limit.", {
