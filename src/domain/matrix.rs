@@ -291,6 +291,42 @@ mod tests {
     }
 
     #[test]
+    fn unknown_estimates_count_as_unmeasured() {
+        // A 95% range three levels wide or more: too little (or too old) evidence to say.
+        let wide = Estimate {
+            low: 0.6,
+            high: 4.0,
+            ..est(3.2)
+        };
+        assert!(wide.is_unknown());
+        let cell = Cell {
+            estimate: Some(wide),
+            gap: Some(Gap::of(2, Some(&wide))),
+        };
+        assert_eq!(cell.gap, Some(Gap::Unmeasured { target: 2 }));
+        assert_eq!(cell.text(), "? / 2 unmeasured");
+        let untargeted = Cell {
+            estimate: Some(wide),
+            gap: None,
+        };
+        assert_eq!(untargeted.text(), "?, no target");
+        let narrow = Estimate {
+            low: 1.5,
+            high: 4.0,
+            ..est(3.2)
+        };
+        assert!(!narrow.is_unknown());
+        assert_eq!(
+            Cell {
+                estimate: Some(narrow),
+                gap: Some(Gap::of(2, Some(&narrow))),
+            }
+            .text(),
+            "3.2 / 2 ✓"
+        );
+    }
+
+    #[test]
     fn people_are_measured_against_their_own_roles_and_the_rollup_counts_only_targets() {
         let lib = Library::new(
             vec![skill("a", 1.0), skill("b", 0.5)],

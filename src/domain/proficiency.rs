@@ -1054,6 +1054,101 @@ mod tests {
     }
 
     #[test]
+    fn evidence_carries_each_question_s_shape_from_the_library() {
+        use crate::domain::catalogue::{Difficulty, Library, Module};
+        use crate::domain::ids::{ModuleId, QuestionId, SkillId};
+        use crate::domain::people::{AttemptId, UserId};
+        use crate::domain::progress::{AnswerRecord, Attempt};
+        use crate::domain::quiz::{Choice, Question};
+        let question = |id: &str, kind, choices: usize| Question {
+            id: QuestionId::new(id),
+            skill: SkillId::new("s"),
+            difficulty: 2,
+            kind,
+            prompt_html: String::new(),
+            choices: (0..choices)
+                .map(|i| Choice {
+                    html: String::new(),
+                    correct: i == 0,
+                })
+                .collect(),
+            explanation_html: String::new(),
+        };
+        let module = Module::new(
+            ModuleId::new("m"),
+            "m".into(),
+            "M".into(),
+            String::new(),
+            vec![],
+            10,
+            vec![],
+            Difficulty::Beginner,
+            vec![],
+            String::new(),
+            vec![],
+            vec![
+                question("q-one", QuestionKind::Single, 3),
+                question("q-all", QuestionKind::Multiple, 5),
+            ],
+            0,
+            0,
+        );
+        let lib = Library::new(vec![], vec![], vec![module], Default::default());
+        let record = |q: &str, correct: bool| AnswerRecord {
+            question: q.into(),
+            skill: "s".into(),
+            difficulty: 2,
+            selected: vec![0],
+            correct,
+        };
+        let attempt = |id: i64, at: &str, answers: Vec<AnswerRecord>| Attempt {
+            id: AttemptId(id),
+            user: UserId(1),
+            module: "m".into(),
+            score: 0,
+            total: answers.len() as u32,
+            answers,
+            submitted_at: at.into(),
+        };
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-30T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let attempts = [
+            attempt(
+                1,
+                "2026-11-20T00:00:00Z",
+                vec![
+                    record("q-one", false),
+                    record("q-all", true),
+                    record("q-gone", true),
+                ],
+            ),
+            attempt(2, "2026-11-21T00:00:00Z", vec![record("q-one", true)]),
+        ];
+        let by_skill = evidence_by_skill(&lib, &attempts, now);
+        let ev: Vec<Evidence> = by_skill[&SkillId::new("s")]
+            .iter()
+            .map(|(e, _)| *e)
+            .collect();
+        let items: Vec<Item> = ev.iter().map(Evidence::item).collect();
+        assert_eq!(items[0], Item::new("m", "q-one", QuestionKind::Single, 3));
+        assert_eq!(items[1], Item::new("m", "q-all", QuestionKind::Multiple, 5));
+        assert_eq!(
+            items[2],
+            Item::fallback("m", "q-gone"),
+            "no longer in the library"
+        );
+        assert_eq!(items[2].kind, QuestionKind::Single);
+        assert_eq!(items[2].choices, FALLBACK_CHOICES);
+        assert_eq!(items[3], items[0], "the same question again");
+        assert!(close(ev[0].age_days, 10.0, 1e-9) && close(ev[3].age_days, 9.0, 1e-9));
+        // The retake's right answer to q-one does not count; its first, wrong answer does.
+        assert_eq!(counted(&ev), [true, true, true, false]);
+        let e = estimate(&ev, 365.0).unwrap();
+        assert_eq!((e.evidence, e.weight), (4, 3.0));
+    }
+
+    #[test]
     fn the_next_question_is_the_most_informative_unanswered_one() {
         let bank: Vec<BankItem> = (1..=4)
             .map(|d| BankItem {
