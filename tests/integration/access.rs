@@ -6,6 +6,7 @@ use crate::common::{
 };
 use axum::http::StatusCode;
 use levelfield::domain::people::MemberRole;
+use levelfield::domain::progress::{AnswerRecord, NewAttempt};
 use levelfield::features::account::prepare_setup;
 use levelfield::server::auth::{hash_token, new_token};
 use levelfield::store::SessionRecord;
@@ -550,21 +551,28 @@ async fn my_skills_explains_estimates_and_recommends_with_reasons() {
     assert!(html.contains("closes Model evaluation: 0 → 2"), "{html}");
     assert!(html.contains("take first: Data basics"), "{html}");
 
-    // Evidence moves the estimate, and each item is listed.
+    // Evidence moves the estimate, and each item is listed. Two right answers are too few to
+    // place a level: the 95% range, 0.7 to 4.0, spans most of the scale, so the skill reads
+    // unknown and its gap stays unmeasured. Completing the module is not evidence of its own.
     me.post_form(
         "/modules/evaluating-models/quiz",
         "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
     )
     .await;
     let (_, html, _) = me.get("/me/skills?role=analyst").await;
-    assert!(html.contains("✓ target 2 met"), "{html}");
+    let page = html.replace("<!>", "");
+    let row = &page[page.find("/skills/evaluation\"").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("<td>unknown</td><td>0.7–4.0</td>"), "{row}");
+    assert!(row.contains("? unmeasured (target 2)"), "{row}");
     assert!(
         html.contains("Answered correctly a difficulty-3 question (q-leak) in Evaluating models"),
         "{html}"
     );
+    assert!(html.contains("; counts"), "{html}");
     assert!(
-        html.contains("Completed Evaluating models (teaches level 2)"),
-        "{html}"
+        !html.contains("Completed Evaluating models"),
+        "a completion is not evidence: {html}"
     );
 
     // Anonymous visitors are sent to sign in.
@@ -636,6 +644,29 @@ async fn team_heatmap_plan_and_safe_csv() {
     let mut lea = w.client("=HYPERLINK(\"http://evil\")");
     let max = w.client("Max Manager");
     let mia = w.client("Mia Manager");
+    // Lea answered eight hard evaluation questions right before (recorded directly), so with
+    // the form's two her level is known (3.99); two answers alone would leave it unknown.
+    let lea_id = w.person("=HYPERLINK(\"http://evil\")").user;
+    app.state
+        .store
+        .record_attempt(&NewAttempt {
+            user: lea_id,
+            module: "evaluating".into(),
+            score: 8,
+            total: 8,
+            answers: (0..8)
+                .map(|i| AnswerRecord {
+                    question: format!("q-earlier-{i}"),
+                    skill: "evaluation".into(),
+                    difficulty: 3,
+                    selected: vec![0],
+                    correct: true,
+                })
+                .collect(),
+            submitted_at: chrono::Utc::now(),
+        })
+        .await
+        .unwrap();
     lea.post_form(
         "/modules/evaluating-models/quiz",
         "answer.q-choose=1&answer.q-leak=0&answer.q-leak=1",
@@ -676,7 +707,6 @@ async fn team_heatmap_plan_and_safe_csv() {
     );
 
     // The drill-down shows the evidence behind a person's estimate.
-    let lea_id = w.person("=HYPERLINK(\"http://evil\")").user;
     let (status, html, _) = max
         .get(&format!("/teams/{a1}/people/{lea_id}?role=analyst"))
         .await;

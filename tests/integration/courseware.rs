@@ -89,3 +89,39 @@ fn shipped_content_passes_the_check() {
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     assert!(out.library.modules().len() >= 3);
 }
+
+/// Copies a content tree, so a test can change one file of it.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn questions_may_be_of_difficulty_four() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new("tests/fixtures/valid"), dir.path());
+    let module = dir.path().join("modules/evaluating.md");
+    let text = std::fs::read_to_string(&module).unwrap();
+    let changed = text.replace(
+        "{#q-choose skill=evaluation difficulty=2}",
+        "{#q-choose skill=evaluation difficulty=4}",
+    );
+    assert_ne!(
+        text, changed,
+        "the fixture question is where the test expects it"
+    );
+    std::fs::write(&module, changed).unwrap();
+    let out = load(dir.path());
+    assert!(out.errors.is_empty(), "{:#?}", out.errors);
+    let m = out.library.module_by_slug("evaluating-models").unwrap();
+    let q = m.quiz.iter().find(|q| q.id.0 == "q-choose").unwrap();
+    assert_eq!(q.difficulty, 4);
+}

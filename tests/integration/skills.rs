@@ -3,11 +3,18 @@
 //! in) the estimate, target roles and scarcity overrides set by admins only, the gap report, and
 //! the trend chart.
 //!
-//! The fixture's evidence is chosen so that every estimate is known by hand: the model's prior
-//! is centred on level 1, so one right and one wrong answer at difficulty 1 (or two of each)
-//! balance exactly at 1.0; eight right answers at difficulty 3 put a learner well above the
-//! analyst's targets (evaluation 2, data quality 1). Model evaluation's scarcity is 0.6 in the
-//! fixture taxonomy; data quality has none, so the default estimate 0.5 applies.
+//! The fixture's evidence is chosen so that every estimate is known by hand (and was checked
+//! with an independent re-implementation of the model in `docs/proficiency.md`). Its questions
+//! are not in the library, so each counts as a four-choice single answer: right with
+//! probability 0.25 + 0.70 × σ(1.1 × (θ − difficulty)), which is 0.60 at θ = difficulty. Dee
+//! answers six of ten right at difficulty 1 (60%): the likelihood peaks at exactly 1.0, on the
+//! edge between the grid cells centred at 0.99 and 1.01, and the lower is the more probable, so
+//! 0.99. Ann answers five of nine right at difficulty 1 and one at difficulty 2: 1.01. Their
+//! levels add up to 2.00, so the team's sums are round. Eight right answers at difficulty 3 put
+//! a learner at the top cell, 3.99, well above the analyst's targets (evaluation 2, data
+//! quality 1). All of these ranges are under 3 levels wide, so none is unknown. Model
+//! evaluation's scarcity is 0.6 in the fixture taxonomy; data quality has none, so the default
+//! estimate 0.5 applies.
 
 use crate::common::{enc, parity_app, redact_dates, TestApp, TestAppBuilder, World};
 use axum::http::StatusCode;
@@ -33,7 +40,8 @@ const PEOPLE: [&str; 5] = ["Ann", "Ben", "Cy", "Dee", "Eve"];
 fn answers(skill: &str, right: usize, wrong: usize, difficulty: u8) -> Vec<AnswerRecord> {
     (0..right + wrong)
         .map(|i| AnswerRecord {
-            question: format!("q-{skill}-{i}"),
+            // Distinct questions: only a learner's first answer to a question counts.
+            question: format!("q-{skill}-d{difficulty}-{i}"),
             skill: skill.to_string(),
             difficulty,
             selected: vec![0],
@@ -60,7 +68,14 @@ async fn fixture(init: TestAppBuilder) -> Fixture {
     let people: Vec<UserId> = PEOPLE.iter().map(|name| w.user(name)).collect();
     let now = chrono::Utc::now();
     let evidence: [(usize, Vec<AnswerRecord>); 5] = [
-        (0, answers("evaluation", 1, 1, 1)),
+        (
+            0,
+            [
+                answers("evaluation", 5, 4, 1),
+                answers("evaluation", 1, 0, 2),
+            ]
+            .concat(),
+        ),
         (
             1,
             [
@@ -73,7 +88,7 @@ async fn fixture(init: TestAppBuilder) -> Fixture {
         (
             3,
             [
-                answers("evaluation", 2, 2, 1),
+                answers("evaluation", 6, 4, 1),
                 answers("data-quality", 8, 0, 3),
             ]
             .concat(),
@@ -129,12 +144,13 @@ async fn heatmap_and_rollups_match_a_hand_computed_fixture(init: TestAppBuilder)
     let (status, html, _) = max.get(&format!("/teams/{}/skills?sort=gap", f.team)).await;
     let html = plain(&html);
     assert_eq!(status, StatusCode::OK);
-    // Heatmap cells, by hand: Ann 1.0 against 2, Cy unmeasured, Ben and Eve above target.
+    // Heatmap cells, by hand: Ann 1.01 and Dee 0.99 against 2 (both shown as 1.0), Cy
+    // unmeasured, Ben and Eve above target.
     assert!(html.contains("1.0 / 2 ▲1.0"), "{html}");
     assert!(html.contains("? / 2 unmeasured"), "{html}");
     assert!(html.contains("? / 1 unmeasured"), "{html}");
     assert!(html.contains("/ 2 ✓"), "{html}");
-    // People by largest total gap: Cy 3, Ann 2, Dee 1, Eve 1 (by name), Ben 0.
+    // People by largest total gap: Cy 3, Ann 1.99, Dee 1.01, Eve 1, Ben 0.
     let pos = |n: &str| html.find(&format!(">{n}</a>")).unwrap_or(usize::MAX);
     assert!(
         pos("Cy") < pos("Ann")
@@ -143,7 +159,7 @@ async fn heatmap_and_rollups_match_a_hand_computed_fixture(init: TestAppBuilder)
             && pos("Eve") < pos("Ben"),
         "order: {html}"
     );
-    // Roll-up: evaluation 3 of 5 below, mean (1+0+2+1+0)/5 = 0.80, exposure 4 × 0.6 = 2.40;
+    // Roll-up: evaluation 3 of 5 below, mean (0.99+0+2+1.01+0)/5 = 0.80, exposure 4 × 0.6 = 2.40;
     // data quality 3 of 5 below (all unmeasured), mean 0.60, exposure 3 × 0.5 = 1.50.
     let rollup = &html[html.find("data-testid=\"rollup\"").unwrap()..];
     assert!(
@@ -188,7 +204,7 @@ async fn heatmap_and_rollups_match_a_hand_computed_fixture(init: TestAppBuilder)
         .iter()
         .find(|(u, s, _)| *u == f.people[0] && s == "evaluation")
         .unwrap();
-    assert!(close(ann.2.level, 1.0), "{ann:?}");
+    assert!(close(ann.2.level, 1.01), "{ann:?}");
     assert!(
         !cached.iter().any(|(u, _, _)| *u == f.people[2]),
         "no evidence, no estimate: unknown, not zero"
@@ -226,7 +242,8 @@ async fn heatmap_and_rollups_match_a_hand_computed_fixture(init: TestAppBuilder)
         lines[1].starts_with("Team T,Cy,analyst,evaluation,2,,2.00,false,0.60,"),
         "{csv}"
     );
-    assert!(csv.contains("Team T,Ann,analyst,evaluation,2,1.00,1.00,true,0.60,estimate: Levelfield editorial estimate (2026-11),0.60"), "{csv}");
+    // Ann: estimate 1.01, gap 0.99, exposure 0.99 × 0.6 = 0.594.
+    assert!(csv.contains("Team T,Ann,analyst,evaluation,2,1.01,0.99,true,0.60,estimate: Levelfield editorial estimate (2026-11),0.59"), "{csv}");
     assert!(
         csv.contains("Team T,Eve,analyst,data-quality,1,,1.00,false,0.50,default estimate,0.50"),
         "{csv}"
@@ -268,8 +285,35 @@ async fn heatmap_and_rollups_match_a_hand_computed_fixture(init: TestAppBuilder)
 async fn estimates_stay_current_on_write_and_self_ratings_stay_apart(init: TestAppBuilder) {
     let f = fixture(init).await;
     let app = &f.app;
+    // Cy knows the basics of evaluation but missed five hard questions: six right at
+    // difficulty 1 and five wrong at difficulty 3 read 1.93 (range 0.36-3.34), below the
+    // target 2. Two more right answers (the quiz form's below) lift Cy to 2.31 (0.82-3.70).
+    let pre = [
+        answers("evaluation", 6, 0, 1),
+        answers("evaluation", 0, 5, 3),
+    ]
+    .concat();
+    app.state
+        .store
+        .record_attempt(&NewAttempt {
+            user: f.people[2],
+            module: "evaluating".into(),
+            score: 6,
+            total: pre.len() as u32,
+            answers: pre,
+            submitted_at: chrono::Utc::now(),
+        })
+        .await
+        .unwrap();
     let admin = f.w.admin.clone();
-    admin.get("/org/skills").await;
+    let (_, html, _) = admin.get("/org/skills").await;
+    let org = plain(&html);
+    let org = &org[org.find("data-testid=\"org-rollup\"").unwrap()..];
+    // Evaluation: Ann, Dee and Cy below; mean gap (0.99 + 0 + 0.07 + 1.01 + 0) / 5 = 0.41.
+    assert!(
+        org.contains("<td>3 of 5</td><td>0.41</td>"),
+        "Cy is below the target: {org}"
+    );
     assert!(app
         .state
         .store
@@ -281,7 +325,7 @@ async fn estimates_stay_current_on_write_and_self_ratings_stay_apart(init: TestA
         .unwrap()
         .is_empty());
     // Cy answers both evaluation questions right through the quiz form: only Cy goes stale,
-    // and the next roll-up has Cy measured.
+    // and the next roll-up has Cy above the target.
     let mut cy = f.w.client("Cy");
     cy.post_form(
         "/modules/evaluating-models/quiz",
