@@ -6,39 +6,15 @@
 //! Fixture: `tests/fixtures/bank` — `bank` (8 questions over two skills, 4 an attempt, keys after
 //! a pass), `always` and `never` (2 questions each, whole bank, keys always / never shown).
 
-use crate::common::{invite, join, module_of, setup_org, Client, QuizPage, TestApp};
+use crate::common::{module_of, parity_app, Client, QuizPage, TestApp, TestAppBuilder, World};
 use axum::http::StatusCode;
 use levelfield::domain::catalogue::Module;
-use levelfield::domain::people::UserId;
-use levelfield::features::account::prepare_setup;
 use serde_json::Value;
 use std::collections::HashSet;
 
 const BANK: &str = "tests/fixtures/bank";
 
-/// Runs each named `async fn(TestApp)` scenario on a fresh SQLite and a fresh PostgreSQL app.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name(crate::common::TestApp::new(super::BANK).await).await;
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name(crate::common::TestApp::postgres(super::BANK).await).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both!(
+parity_app!(
     the_same_answers_grade_the_same_whatever_the_order,
     the_page_never_holds_the_key,
     draws_do_not_repeat_before_the_bank_is_exhausted,
@@ -47,26 +23,11 @@ on_both!(
     always_and_never_reveal_as_configured,
 );
 
-/// An organisation with `n` signed-in learners (and their user ids).
-async fn learners(app: &TestApp, n: usize) -> Vec<(Client<'_>, UserId)> {
-    let token = prepare_setup(&app.state).await.unwrap().unwrap();
-    let (_, _, mut admin) = setup_org(app, &token, "Quiz org", "admin@quiz.test").await;
-    let mut out = Vec::new();
-    for i in 0..n {
-        let email = format!("learner{i}@quiz.test");
-        let t = invite(&mut admin, "learner", None).await;
-        let client = join(app, &t, &format!("Learner {i}"), &email).await;
-        let user = app
-            .state
-            .store
-            .credentials(&email)
-            .await
-            .unwrap()
-            .unwrap()
-            .user;
-        out.push((client, user));
-    }
-    out
+/// The bank fixture with an organisation of two learners, Ann and Ben, signed in.
+async fn bank(init: TestAppBuilder) -> (TestApp, World) {
+    init.content(BANK)
+        .with_org(|o| o.learners(["Ann", "Ben"]))
+        .await
 }
 
 /// An anonymous visitor's quiz of `slug` (a fresh random seed each time).
@@ -115,7 +76,8 @@ fn quiz_section(html: &str) -> &str {
 /// Two pages with different choice orders (differently seeded attempts) give the same outcome
 /// for the same authored answers, on the JavaScript path (anonymous) and the form path (two
 /// learners, stored identically in authored indices).
-async fn the_same_answers_grade_the_same_whatever_the_order(app: TestApp) {
+async fn the_same_answers_grade_the_same_whatever_the_order(init: TestAppBuilder) {
+    let (app, w) = bank(init).await;
     let m = module_of(&app, "always");
     let first = anonymous_page(&app, "always").await;
     let mut second = anonymous_page(&app, "always").await;
@@ -157,16 +119,16 @@ async fn the_same_answers_grade_the_same_whatever_the_order(app: TestApp) {
     assert_eq!(graded.len(), 1, "graded identically: {graded:#?}");
 
     // Two learners (two seeds) answer the same authored choices through the plain form.
-    let mut people = learners(&app, 2).await;
     let mut stored = Vec::new();
-    for (client, user) in &mut people {
-        let (status, location) = client.take_quiz("always", &picks).await;
+    for name in ["Ann", "Ben"] {
+        let (mut client, user) = (w.client(name), w.user(name));
+        let (status, location) = client.take_quiz(&m, &picks).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         assert_eq!(
             location.as_deref(),
             Some("/modules/always?attempt=0#quiz-result")
         );
-        let attempts = app.state.store.attempts(*user).await.unwrap();
+        let attempts = app.state.store.attempts(user).await.unwrap();
         assert_eq!(attempts.len(), 1);
         stored.push(attempts[0].clone());
     }
@@ -185,7 +147,8 @@ async fn the_same_answers_grade_the_same_whatever_the_order(app: TestApp) {
 
 /// Before grading, the page holds no key: no correctness field or marker and no explanation, in
 /// the markup or the island's props, and the keyed choice stands anywhere.
-async fn the_page_never_holds_the_key(app: TestApp) {
+async fn the_page_never_holds_the_key(init: TestAppBuilder) {
+    let (app, w) = bank(init).await;
     let m = module_of(&app, "always");
     let forbidden = [
         "correct_choices",
@@ -219,8 +182,7 @@ async fn the_page_never_holds_the_key(app: TestApp) {
     );
 
     // A signed-in learner's page of the bank: the same.
-    let people = learners(&app, 1).await;
-    let (_, html, _) = people[0].0.get("/modules/bank").await;
+    let (_, html, _) = w.client("Ann").get("/modules/bank").await;
     let quiz = quiz_section(&html);
     for needle in forbidden {
         assert!(!quiz.contains(needle), "`{needle}` before grading:\n{quiz}");
@@ -240,10 +202,10 @@ async fn the_page_never_holds_the_key(app: TestApp) {
 /// Consecutive attempts of one learner show fresh questions until every question of the bank
 /// has been shown, each attempt balanced across the bank's two skills; every shown question is
 /// stored with its attempt, answered or not.
-async fn draws_do_not_repeat_before_the_bank_is_exhausted(app: TestApp) {
+async fn draws_do_not_repeat_before_the_bank_is_exhausted(init: TestAppBuilder) {
+    let (app, w) = bank(init).await;
     let m = module_of(&app, "bank");
-    let mut people = learners(&app, 1).await;
-    let (l, user) = &mut people[0];
+    let (mut l, user) = (w.client("Ann"), w.user("Ann"));
     let skill_of = |id: &str| {
         m.quiz
             .iter()
@@ -304,7 +266,7 @@ async fn draws_do_not_repeat_before_the_bank_is_exhausted(app: TestApp) {
         assert_eq!(evaluation, 2, "balanced across skills: {shown:?}");
     }
 
-    let mut attempts = app.state.store.attempts(*user).await.unwrap();
+    let mut attempts = app.state.store.attempts(user).await.unwrap();
     attempts.sort_by_key(|a| a.id);
     let stored: Vec<Vec<&str>> = attempts
         .iter()
@@ -328,10 +290,10 @@ async fn draws_do_not_repeat_before_the_bank_is_exhausted(app: TestApp) {
 /// A page drawn for an attempt that is no longer current is refused with a sentence and a fresh
 /// quiz, and nothing is recorded; so are a forged attempt number, a forged seed and a question
 /// that was not drawn. An anonymous page without its seed is refused the same way.
-async fn a_stale_attempt_is_refused(app: TestApp) {
+async fn a_stale_attempt_is_refused(init: TestAppBuilder) {
+    let (app, w) = bank(init).await;
     let m = module_of(&app, "bank");
-    let mut people = learners(&app, 1).await;
-    let (l, _) = &mut people[0];
+    let mut l = w.client("Ann");
     let p0 = l.quiz_page("bank").await;
     let body = p0.form(&m, &p0.keyed(&m));
     let (status, location) = l.post_form("/modules/bank/quiz", &body).await;
@@ -411,7 +373,7 @@ async fn a_stale_attempt_is_refused(app: TestApp) {
 }
 
 /// One attempt through the island's server function: the JSON outcome.
-async fn by_json(l: &Client<'_>, m: &Module, slug: &str, right: bool) -> (QuizPage, Value) {
+async fn by_json(l: &Client, m: &Module, slug: &str, right: bool) -> (QuizPage, Value) {
     let page = l.quiz_page(slug).await;
     let picks = if right { page.keyed(m) } else { page.wrong(m) };
     let (status, text) = l.post_json("/api/grade_quiz", &page.json(m, &picks)).await;
@@ -420,7 +382,7 @@ async fn by_json(l: &Client<'_>, m: &Module, slug: &str, right: bool) -> (QuizPa
 }
 
 /// One attempt through the plain form: the result page's HTML.
-async fn by_form(l: &mut Client<'_>, m: &Module, slug: &str, right: bool) -> (QuizPage, String) {
+async fn by_form(l: &mut Client, m: &Module, slug: &str, right: bool) -> (QuizPage, String) {
     let page = l.quiz_page(slug).await;
     let picks = if right { page.keyed(m) } else { page.wrong(m) };
     let (status, location) = l
@@ -468,10 +430,11 @@ fn json_shows(body: &Value, page: &QuizPage, m: &Module) {
 
 /// `after-pass`: a wrong answer's key is withheld (with the reason) until the learner passes,
 /// in this attempt or an earlier one; then it is shown. Both paths.
-async fn after_pass_withholds_the_key_until_a_pass(app: TestApp) {
+async fn after_pass_withholds_the_key_until_a_pass(init: TestAppBuilder) {
+    let (app, w) = bank(init).await;
     let m = module_of(&app, "bank");
-    let mut people = learners(&app, 1).await;
-    let (l, _) = &mut people[0];
+    let mut l = w.client("Ann");
+    let l = &mut l;
 
     // No JavaScript, all wrong: which were wrong and why, not the key.
     let (_, html) = by_form(l, &m, "bank", false).await;
@@ -523,11 +486,12 @@ async fn after_pass_withholds_the_key_until_a_pass(app: TestApp) {
 
 /// `always` shows a wrong answer's key from the first attempt (anonymous too); `never` withholds
 /// it even after a pass, saying so. Both paths.
-async fn always_and_never_reveal_as_configured(app: TestApp) {
+async fn always_and_never_reveal_as_configured(init: TestAppBuilder) {
+    let (app, w) = bank(init).await;
     let always = module_of(&app, "always");
     let never = module_of(&app, "never");
-    let mut people = learners(&app, 1).await;
-    let (l, _) = &mut people[0];
+    let mut l = w.client("Ann");
+    let l = &mut l;
 
     let (page, body) = by_json(l, &always, "always", false).await;
     json_shows(&body, &page, &always);
