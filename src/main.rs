@@ -1,7 +1,7 @@
 //! The `levelfield` binary: `serve` (the default) and `content check [DIR]`.
 
+use levelfield::router::{build_state, router, watch_content};
 use levelfield::server::config::Config;
-use levelfield::server::router::{build_state, router, watch_content};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
