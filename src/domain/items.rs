@@ -224,7 +224,9 @@ pub fn module_items(
             continue;
         }
         if let Some(&q) = index.get(a.question.as_str()) {
-            by_user.entry(a.user).or_insert_with(|| vec![None; questions.len()])[q] = Some(a);
+            by_user
+                .entry(a.user)
+                .or_insert_with(|| vec![None; questions.len()])[q] = Some(a);
         }
     }
     questions
@@ -595,7 +597,13 @@ mod tests {
             .flat_map(|u| {
                 [
                     answer(u, 1, "q1", &[1], true),
-                    answer(u, 1, "q2", &[if u <= 3 { 0 } else { 1 + (u % 2) as u8 }], u <= 3),
+                    answer(
+                        u,
+                        1,
+                        "q2",
+                        &[if u <= 3 { 0 } else { 1 + (u % 2) as u8 }],
+                        u <= 3,
+                    ),
                 ]
             })
             .collect();
@@ -606,7 +614,10 @@ mod tests {
         let q2 = stats[1].figures.clone().unwrap();
         assert!(close(q2.facility, 0.075));
         assert!(q2.flags.contains(&Flag::VeryHard));
-        assert!(!q2.flags.iter().any(|f| matches!(f, Flag::UnusedDistractor(_))));
+        assert!(!q2
+            .flags
+            .iter()
+            .any(|f| matches!(f, Flag::UnusedDistractor(_))));
         assert_eq!(Flag::VeryHard.label(), "very hard (under 20% right)");
         assert_eq!(Flag::VeryEasy.label(), "very easy (over 95% right)");
     }
