@@ -1,0 +1,308 @@
+//! Item statistics through the real router on both databases: `/author/items` for admins and
+//! authors (a role an admin gives on the organisation page), 403 for learners and managers, the
+//! figures against a hand-computed seed, and another organisation's answers never counted.
+//!
+//! The seed (module `evaluating` of the fixture tree; 32 learners of org A, through the store):
+//!
+//! - `q-choose` (single answer, key B): first answers B by learners 0–23, A by 24–31. Facility
+//!   24/32 = 75%; picks A 8/32 = 25%, B 75%, C 0% (a distractor nobody picked: flagged).
+//! - `q-leak` (select all, keys A and B): A+B by 0–15 (right), A alone by 16–23, B+C by 24–31.
+//!   Facility 16/32 = 50%; picks A 24/32 = 75%, B 24/32 = 75%, C 8/32 = 25%.
+//! - Discrimination: each learner's rest score is their result on the module's other question,
+//!   so both are the phi coefficient of the 2×2 table right/right 16, right/wrong 8,
+//!   wrong/right 0, wrong/wrong 8: (16·8 − 8·0) / √(24·8·16·16) = 128 / √49152 = 0.5774 → 0.58.
+//! - Learners 24–31 retake the quiz later and get everything right: not first answers, so the
+//!   figures above do not move. 40 learners of org B answer `q-choose` with C: never counted
+//!   (C stays at 0%).
+//! - `q-limit` (module `basics`) has 5 first answers: "not enough answers yet".
+
+use crate::common::{invite, join, setup_org, Client, TestApp};
+use axum::http::StatusCode;
+use chrono::{Duration, Utc};
+use levelfield::domain::people::{MemberRole, OrgId, UserId};
+use levelfield::domain::progress::{AnswerRecord, NewAttempt};
+use levelfield::features::account::prepare_setup;
+use levelfield::server::auth::{hash_token, new_token};
+use levelfield::store::{Invitation, NewUser, Store};
+
+/// A member of `org` created through the store (no usable password: they never sign in).
+async fn member(store: &dyn Store, org: OrgId, admin: UserId, email: &str) -> UserId {
+    let token = new_token();
+    let now = Utc::now();
+    store
+        .create_invitation(&Invitation {
+            id: 0,
+            org,
+            token_hash: hash_token(&token),
+            email: None,
+            role: MemberRole::Learner,
+            team: None,
+            created_by: admin,
+            created_at: now,
+            expires_at: now + Duration::days(1),
+            used_at: None,
+        })
+        .await
+        .unwrap();
+    let user = NewUser {
+        email: email.into(),
+        name: email.into(),
+        password_hash: "not a hash".into(),
+    };
+    store
+        .accept_invitation(&hash_token(&token), now, &user)
+        .await
+        .unwrap()
+        .1
+}
+
+fn ans(question: &str, skill: &str, selected: &[u8], correct: bool) -> AnswerRecord {
+    AnswerRecord {
+        question: question.into(),
+        skill: skill.into(),
+        difficulty: 2,
+        selected: selected.to_vec(),
+        correct,
+    }
+}
+
+async fn attempt(
+    store: &dyn Store,
+    user: UserId,
+    module: &str,
+    answers: Vec<AnswerRecord>,
+    days_ago: i64,
+) {
+    store
+        .record_attempt(&NewAttempt {
+            user,
+            module: module.into(),
+            score: answers.iter().filter(|a| a.correct).count() as u32,
+            total: answers.len() as u32,
+            answers,
+            submitted_at: Utc::now() - Duration::days(days_ago),
+        })
+        .await
+        .unwrap();
+}
+
+/// The HTML of the table row of `question`, without hydration markers.
+fn row<'h>(html: &'h str, question: &str) -> &'h str {
+    let start = html
+        .find(&format!("id=\"item-{question}\""))
+        .unwrap_or_else(|| panic!("no row for {question}"));
+    let end = html[start..].find("</tr>").unwrap() + start;
+    &html[start..end]
+}
+
+async fn scenario(app: TestApp) {
+    let store = &*app.state.store;
+    let token = prepare_setup(&app.state).await.unwrap().unwrap();
+    let (_, _, mut admin) = setup_org(&app, &token, "Org A", "admin@a.test").await;
+    let org = store.organisation_ids().await.unwrap()[0];
+    let admin_id = store.members(org).await.unwrap()[0].user;
+
+    // People who sign in: a learner, a manager and a future author.
+    let t = invite(&mut admin, "learner", None).await;
+    let learner = join(&app, &t, "Lee Learner", "lee@a.test").await;
+    let t = invite(&mut admin, "manager", None).await;
+    let manager = join(&app, &t, "Mo Manager", "mo@a.test").await;
+    let t = invite(&mut admin, "learner", None).await;
+    let ada = join(&app, &t, "Ada Author", "ada@a.test").await;
+    let ada_id = store
+        .members(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == "Ada Author")
+        .unwrap()
+        .user;
+
+    // Org A's learners and their answers (see the module doc).
+    for i in 0..32 {
+        let u = member(store, org, admin_id, &format!("l{i}@a.test")).await;
+        let choose = if i < 24 {
+            ans("q-choose", "evaluation", &[1], true)
+        } else {
+            ans("q-choose", "evaluation", &[0], false)
+        };
+        let leak = match i {
+            0..16 => ans("q-leak", "evaluation", &[0, 1], true),
+            16..24 => ans("q-leak", "evaluation", &[0], false),
+            _ => ans("q-leak", "evaluation", &[1, 2], false),
+        };
+        attempt(store, u, "evaluating", vec![choose, leak], 3).await;
+        if i >= 24 {
+            let retake = vec![
+                ans("q-choose", "evaluation", &[1], true),
+                ans("q-leak", "evaluation", &[0, 1], true),
+            ];
+            attempt(store, u, "evaluating", retake, 1).await;
+        }
+        if i < 5 {
+            attempt(
+                store,
+                u,
+                "basics",
+                vec![ans("q-limit", "data-quality", &[0], true)],
+                2,
+            )
+            .await;
+        }
+    }
+    // Org B (its admin signs in) answers q-choose with C, forty times.
+    let t2 = new_token();
+    store
+        .create_setup_token(&hash_token(&t2), Utc::now() + Duration::minutes(5))
+        .await
+        .unwrap();
+    let (_, _, admin_b) = setup_org(&app, &t2, "Org B", "admin@b.test").await;
+    let admin_b_user = admin_b_id(store).await;
+    let org_b = store.member_by_user(admin_b_user).await.unwrap().org;
+    assert_ne!(org_b, org);
+    for i in 0..40 {
+        let u = member(store, org_b, admin_b_user, &format!("l{i}@b.test")).await;
+        let wrong = vec![ans("q-choose", "evaluation", &[2], false)];
+        attempt(store, u, "evaluating", wrong, 4).await;
+    }
+
+    // Nobody signed in: the login, coming back here.
+    let (status, _, location) = Client::new(&app).get("/author/items").await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(location.unwrap().starts_with("/login?next="));
+    // A learner and a manager without the author role: 403, and no link in their header.
+    for who in [&learner, &manager] {
+        let (status, html, _) = who.get("/author/items").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(html.contains("No access"));
+        let (_, home, _) = who.get("/me").await;
+        assert!(!home.contains("href=\"/author/items\""), "no link for them");
+    }
+    let (status, _, _) = ada.get("/author/items").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not an author yet");
+
+    // The admin page offers the author role, and the admin gives it to Ada.
+    let (_, page, _) = admin.get("/admin").await;
+    assert!(
+        page.contains(&format!("id=\"m{ada_id}-role-author\"")),
+        "author checkbox"
+    );
+    let (status, _) = admin
+        .post_form(
+            &format!("/admin/members/{ada_id}"),
+            "role=learner&role=author",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let roles = store.member(org, ada_id).await.unwrap().roles;
+    assert_eq!(roles, vec![MemberRole::Learner, MemberRole::Author]);
+
+    for who in [&admin, &ada] {
+        let (status, html, _) = who.get("/author/items").await;
+        assert_eq!(status, StatusCode::OK);
+        let html = html.replace("<!>", "");
+        assert!(html.contains("href=\"/author/items\""), "header link");
+
+        let choose = row(&html, "q-choose");
+        assert!(
+            choose.contains("Which data do you choose between models on?"),
+            "{choose}"
+        );
+        assert!(
+            choose.contains("<td data-figure=\"attempts\">32</td>"),
+            "{choose}"
+        );
+        assert!(
+            choose.contains("<td data-figure=\"facility\">75%</td>"),
+            "{choose}"
+        );
+        assert!(
+            choose.contains("<td data-figure=\"discrimination\">0.58</td>"),
+            "{choose}"
+        );
+        assert!(choose.contains("A 25% · B✓ 75% · C 0%"), "{choose}");
+        assert!(choose.contains("choice C never picked"), "{choose}");
+
+        let leak = row(&html, "q-leak");
+        assert!(
+            leak.contains("<td data-figure=\"attempts\">32</td>"),
+            "{leak}"
+        );
+        assert!(
+            leak.contains("<td data-figure=\"facility\">50%</td>"),
+            "{leak}"
+        );
+        assert!(
+            leak.contains("<td data-figure=\"discrimination\">0.58</td>"),
+            "{leak}"
+        );
+        assert!(leak.contains("A✓ 75% · B✓ 75% · C 25%"), "{leak}");
+        assert!(
+            leak.contains("<span class=\"muted\">none</span>"),
+            "no flags: {leak}"
+        );
+
+        let limit = row(&html, "q-limit");
+        assert!(
+            limit.contains("<td data-figure=\"attempts\">5</td>"),
+            "{limit}"
+        );
+        assert!(limit.contains("Not enough answers yet"), "{limit}");
+        assert!(!limit.contains("data-figure=\"facility\""), "{limit}");
+
+        assert!(html.contains(
+            "3 questions in 2 modules; 2 with at least 30 first answers, 1 of them flagged."
+        ));
+    }
+
+    // Ordered by the server: hardest first puts q-leak (50%) before q-choose (75%).
+    let (_, html, _) = ada.get("/author/items?sort=facility").await;
+    let (leak, choose) = (
+        html.find("id=\"item-q-leak\""),
+        html.find("id=\"item-q-choose\""),
+    );
+    assert!(leak.unwrap() < choose.unwrap());
+    assert!(html.contains("aria-sort=\"ascending\""));
+    let (_, html, _) = ada.get("/author/items").await;
+    let (leak, choose) = (
+        html.find("id=\"item-q-leak\""),
+        html.find("id=\"item-q-choose\""),
+    );
+    assert!(choose.unwrap() < leak.unwrap(), "authored order by default");
+
+    // Org B's admin sees only org B's forty answers, and org A's none.
+    let (status, html, _) = admin_b.get("/author/items").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = html.replace("<!>", "");
+    let choose = row(&html, "q-choose");
+    assert!(
+        choose.contains("<td data-figure=\"attempts\">40</td>"),
+        "{choose}"
+    );
+    assert!(
+        choose.contains("<td data-figure=\"facility\">0%</td>"),
+        "{choose}"
+    );
+    assert!(choose.contains("A 0% · B✓ 0% · C 100%"), "{choose}");
+    assert!(row(&html, "q-leak").contains("<td data-figure=\"attempts\">0</td>"));
+}
+
+/// Org B's admin: the one user with the email `admin@b.test`.
+async fn admin_b_id(store: &dyn Store) -> UserId {
+    store
+        .credentials("admin@b.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+}
+
+#[tokio::test]
+async fn item_statistics_for_admins_and_authors_on_sqlite() {
+    scenario(TestApp::new("tests/fixtures/valid").await).await;
+}
+
+#[tokio::test]
+async fn item_statistics_for_admins_and_authors_on_postgres() {
+    scenario(TestApp::postgres("tests/fixtures/valid").await).await;
+}
