@@ -15,10 +15,13 @@
 //!   figures above do not move. 40 learners of org B answer `q-choose` with C: never counted
 //!   (C stays at 0%).
 //! - `q-limit` (module `basics`) has 5 first answers: "not enough answers yet".
+//!
+//! The command line's report (`levelfield content items`) prints the same figures.
 
 use crate::common::{invite, join, setup_org, Client, TestApp};
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
+use levelfield::cli::items::{report, ItemsError};
 use levelfield::domain::people::{MemberRole, OrgId, UserId};
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
 use levelfield::features::account::prepare_setup;
@@ -285,6 +288,34 @@ async fn scenario(app: TestApp) {
     );
     assert!(choose.contains("A 0% · B✓ 0% · C 100%"), "{choose}");
     assert!(row(&html, "q-leak").contains("<td data-figure=\"attempts\">0</td>"));
+
+    // The same figures on the command line (`levelfield content items`).
+    let text = report(&app.state, Some(org)).await.unwrap();
+    assert!(
+        text.starts_with(&format!("Organisation {org}: Org A\n")),
+        "{text}"
+    );
+    assert!(!text.contains("Org B"));
+    let line = |text: &str, q: &str| -> String {
+        text.lines()
+            .find(|l| l.starts_with(q))
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        line(&text, "q-choose"),
+        "q-choose Which data do you choose between models… evaluation 2 32 75% 0.58 A 25% · B* 75% · C 0% choice C never picked"
+    );
+    assert_eq!(
+        line(&text, "q-limit"),
+        "q-limit What limits every model trained on it? data-quality 1 5 not enough answers yet (figures from 30)"
+    );
+    let all = report(&app.state, None).await.unwrap();
+    assert!(all.contains("Org A") && all.contains(&format!("Organisation {org_b}: Org B")));
+    let missing = report(&app.state, Some(OrgId(org_b.0 + 100))).await;
+    assert!(matches!(missing, Err(ItemsError::NoSuchOrganisation(_))));
 }
 
 /// Org B's admin: the one user with the email `admin@b.test`.
