@@ -189,7 +189,7 @@ pub fn correlation_text(r: Option<f64>) -> String {
 /// Each learner's first answer to each question of each module: the earliest by submission
 /// time, ties broken by the lower attempt id. The result is ordered by (module, question,
 /// user).
-pub fn first_answers(answers: &[ItemAnswer]) -> Vec<&ItemAnswer> {
+pub fn first_answers<'a>(answers: impl IntoIterator<Item = &'a ItemAnswer>) -> Vec<&'a ItemAnswer> {
     let mut first: BTreeMap<(&str, &str, UserId), &ItemAnswer> = BTreeMap::new();
     for a in answers {
         let key = (a.module.as_str(), a.question.as_str(), a.user);
@@ -206,10 +206,10 @@ pub fn first_answers(answers: &[ItemAnswer]) -> Vec<&ItemAnswer> {
 /// The statistics of every question of `module` (in the order of `questions`), from
 /// `answers` (any answers: other modules' and later answers are left out here), with figures
 /// for questions that have at least `min_attempts` first answers.
-pub fn module_items(
+pub fn module_items<'a>(
     module: &str,
     questions: &[ItemShape],
-    answers: &[ItemAnswer],
+    answers: impl IntoIterator<Item = &'a ItemAnswer>,
     min_attempts: usize,
 ) -> Vec<ItemStats> {
     let index: HashMap<&str, usize> = questions
@@ -343,12 +343,9 @@ pub fn library_items<'a>(
     min_attempts: usize,
 ) -> Vec<ModuleItems<'a>> {
     // Each module reads only its own answers.
-    let mut by_module: HashMap<&str, Vec<ItemAnswer>> = HashMap::new();
+    let mut by_module: HashMap<&str, Vec<&ItemAnswer>> = HashMap::new();
     for a in answers {
-        by_module
-            .entry(a.module.as_str())
-            .or_default()
-            .push(a.clone());
+        by_module.entry(a.module.as_str()).or_default().push(a);
     }
     library
         .modules()
@@ -356,10 +353,7 @@ pub fn library_items<'a>(
         .filter(|m| !m.quiz.is_empty())
         .map(|m| {
             let shapes: Vec<ItemShape> = m.quiz.iter().map(ItemShape::from).collect();
-            let answers = by_module
-                .get(m.id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
+            let answers = by_module.get(m.id.as_str()).into_iter().flatten().copied();
             let stats = module_items(m.id.as_str(), &shapes, answers, min_attempts);
             ModuleItems {
                 module: m,

@@ -337,3 +337,43 @@ async fn item_statistics_for_admins_and_authors_on_sqlite() {
 async fn item_statistics_for_admins_and_authors_on_postgres() {
     scenario(TestApp::postgres("tests/fixtures/valid").await).await;
 }
+
+/// The demo organisation's item statistics are not empty: its onboarding cohort gives the entry
+/// modules' questions at least 30 first answers, with facilities that vary.
+#[tokio::test]
+async fn demo_organisation_has_item_statistics() {
+    let app = TestApp::new("content").await;
+    let logins = levelfield::cli::demo::demo(&app.state).await.unwrap();
+    let admin = &logins[0];
+    let store = &*app.state.store;
+    let org = store.credentials(&admin.email).await.unwrap().unwrap().org;
+
+    let answers = store.first_answers(org, None).await.unwrap();
+    let lib = app.state.library.current();
+    let modules = levelfield::domain::items::library_items(&lib, &answers, 30);
+    let measured: Vec<_> = modules
+        .iter()
+        .flat_map(|m| &m.items)
+        .filter_map(|(_, s)| s.figures.as_ref())
+        .collect();
+    let cohort = levelfield::cli::demo::cohort_modules(&lib);
+    let cohort_questions: usize = cohort.iter().map(|m| m.quiz.len()).sum();
+    assert!(cohort_questions >= 10);
+    assert!(
+        measured.len() >= cohort_questions,
+        "every entry question is measured: {} of {cohort_questions}",
+        measured.len()
+    );
+    let facilities: Vec<f64> = measured.iter().map(|f| f.facility).collect();
+    let (low, high) = facilities
+        .iter()
+        .fold((1.0f64, 0.0f64), |(l, h), f| (l.min(*f), h.max(*f)));
+    assert!(high - low > 0.3, "facilities vary: {facilities:?}");
+    assert!(measured.iter().any(|f| !f.flags.is_empty()), "some flags");
+
+    let mut c = Client::new(&app);
+    c.login(&admin.email, admin.password).await;
+    let (status, html, _) = c.get("/author/items").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-figure=\"facility\""), "{html}");
+}

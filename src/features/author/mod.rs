@@ -38,7 +38,7 @@ fn items_page() -> Result<impl IntoView, Refusal> {
                 <dt>"Discrimination"</dt>
                 <dd>"The item–rest correlation: how strongly being right on this question goes with doing well on the module's other questions (the learner's rest score: their share right of their first answers to the module's other questions). From −1 to 1; below 0.10 the question does not tell stronger from weaker learners. A dash means it cannot be computed yet (everyone right, everyone wrong, or no one answered another question)."</dd>
                 <dt>"Choices picked"</dt>
-                <dd>"How often each choice was picked, by its letter in the module's source (learners see the choices shuffled). ✓ marks a keyed (right) choice. For “select all” questions every selected choice counts, so the shares can add up to more than 100%."</dd>
+                <dd>"How often each choice was picked, by its letter in the order the author wrote the choices in the module's source. ✓ marks a keyed (right) choice. For “select all” questions every selected choice counts, so the shares can add up to more than 100%."</dd>
                 <dt>"Flags"</dt>
                 <dd>{format!("Very easy (over 95% right), very hard (under 20% right), weak discrimination (under 0.10), and a wrong choice nobody picked. Figures and flags appear once a question has {MIN_ATTEMPTS} first answers.")}</dd>
             </dl>
