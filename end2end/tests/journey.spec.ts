@@ -1,74 +1,12 @@
 import { test, expect, Page } from "@playwright/test";
-import { spawn, ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { startServer, tempDatabase } from "./support/server";
 
 // The whole people-and-progress journey on a server of its own (so it can be restarted):
 // first-run link → organisation and admin → invitation → learner signs up → passes a quiz →
 // restart → the progress is still there.
 
-const root = path.resolve(__dirname, "..", "..");
 const PASSWORD = "a long enough passphrase";
-
-interface Server {
-  proc: ChildProcess;
-  setupPath: string | null;
-}
-
-function startServer(port: number, db: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(path.join(root, "target", "debug", "levelfield"), ["serve"], {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: db,
-        LEVELFIELD_CONTENT: "tests/fixtures/valid",
-        LEVELFIELD_WATCH_CONTENT: "0",
-        LEPTOS_OUTPUT_NAME: "levelfield",
-        LEPTOS_SITE_ROOT: "target/site",
-        LEPTOS_SITE_PKG_DIR: "pkg",
-        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-        LEPTOS_RELOAD_PORT: String(port + 1),
-        RUST_LOG: "warn",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let setupPath: string | null = null;
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = out.match(/\/setup\?token=([0-9a-f]{64})/);
-      if (m) setupPath = `/setup?token=${m[1]}`;
-    };
-    proc.stdout!.on("data", onData);
-    proc.stderr!.on("data", onData);
-    proc.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-    // Ready when /healthz answers.
-    const poll = async () => {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-        if (res.ok) {
-          clearTimeout(timer);
-          // Give the first-run line a moment to arrive on stdout.
-          await new Promise((r) => setTimeout(r, 300));
-          resolve({ proc, setupPath });
-          return;
-        }
-      } catch {}
-      setTimeout(poll, 250);
-    };
-    poll();
-  });
-}
-
-async function stop(server: Server) {
-  server.proc.removeAllListeners("exit");
-  const exited = new Promise((r) => server.proc.once("exit", r));
-  server.proc.kill("SIGINT");
-  await exited;
-}
+const CONTENT = "tests/fixtures/valid";
 
 async function fillAccount(page: Page, name: string, email: string) {
   await page.getByLabel("Your name").fill(name);
@@ -78,11 +16,9 @@ async function fillAccount(page: Page, name: string, email: string) {
 }
 
 test("setup, invitation, learning, restart", async ({ browser }, testInfo) => {
-  const port = testInfo.project.name === "js" ? 3110 : 3120;
-  const base = `http://127.0.0.1:${port}`;
-  const dir = mkdtempSync(path.join(tmpdir(), "levelfield-e2e-"));
-  const db = `sqlite://${dir}/levelfield.db`;
-  let server = await startServer(port, db);
+  const db = tempDatabase("e2e");
+  let server = await startServer({ db: db.url, content: CONTENT });
+  const base = server.base;
   try {
     expect(server.setupPath, "the first-run link is printed").not.toBeNull();
     const admin = await browser.newPage({ baseURL: base });
@@ -129,14 +65,14 @@ test("setup, invitation, learning, restart", async ({ browser }, testInfo) => {
     await learner.screenshot({ path: testInfo.outputPath(`my-learning-${testInfo.project.name}.png`), fullPage: true });
 
     // Restart the server: sessions and progress live in the database.
-    await stop(server);
-    server = await startServer(port, db);
+    await server.stop();
+    server = await startServer({ db: db.url, content: CONTENT, port: server.port });
     expect(server.setupPath, "no setup link once an organisation exists").toBeNull();
     await learner.goto("/me");
     await expect(learner.getByTestId("completed")).toContainText("Evaluating models");
     await expect(learner.getByTestId("results")).toContainText("2 of 2");
   } finally {
-    await stop(server);
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
+    db.remove();
   }
 });

@@ -1,51 +1,18 @@
 import { test, expect } from "@playwright/test";
-import { spawn, spawnSync, ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
+import { runCli, startServer, tempDatabase } from "./support/server";
 
 // The manager's and the learner's view of skills, on the demo organisation: heatmap, drill-down
 // to a person's evidence, the talent-shortage roll-up, the CSV, and a learner's recommendation.
 
-const root = path.resolve(__dirname, "..", "..");
-const bin = path.join(root, "target", "debug", "levelfield");
-
-function env(port: number, db: string) {
-  return {
-    ...process.env,
-    DATABASE_URL: db,
-    LEVELFIELD_WATCH_CONTENT: "0",
-    LEPTOS_OUTPUT_NAME: "levelfield",
-    LEPTOS_SITE_ROOT: "target/site",
-    LEPTOS_SITE_PKG_DIR: "pkg",
-    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-    LEPTOS_RELOAD_PORT: String(port + 1),
-    RUST_LOG: "warn",
-  };
-}
-
-async function serve(port: number, db: string): Promise<ChildProcess> {
-  const proc = spawn(bin, ["serve"], { cwd: root, env: env(port, db), stdio: "ignore" });
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return proc;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  proc.kill();
-  throw new Error("server did not start");
-}
-
 test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async ({ browser }, testInfo) => {
-  const port = testInfo.project.name === "js" ? 3130 : 3140;
-  const dir = mkdtempSync(path.join(tmpdir(), "levelfield-demo-"));
-  const db = `sqlite://${dir}/levelfield.db`;
-  const seeded = spawnSync(bin, ["demo"], { cwd: root, env: env(port, db), encoding: "utf8" });
+  const db = tempDatabase("demo");
+  const seeded = runCli(["demo"], { db: db.url });
   expect(seeded.status, seeded.stderr).toBe(0);
   const login = (role: string) => seeded.stdout.match(new RegExp(`${role}\\s+(\\S+@\\S+)`))![1];
-  const server = await serve(port, db);
+  const server = await startServer({ db: db.url });
   try {
-    const base = `http://127.0.0.1:${port}`;
+    const base = server.base;
     const manager = await browser.newPage({ baseURL: base, acceptDownloads: true });
     await manager.goto("/login");
     await manager.getByLabel("Email").fill(login("manager"));
@@ -103,7 +70,7 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     await learner.getByTestId("save-ratings").click();
     await expect(learner.getByLabel("Your own rating of AI literacy")).toHaveValue("3");
   } finally {
-    server.kill("SIGINT");
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
+    db.remove();
   }
 });

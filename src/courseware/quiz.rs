@@ -144,10 +144,10 @@ fn parse_question(
             ("difficulty", Some(d)) => {
                 difficulty_given = true;
                 match d.parse::<u8>() {
-                    Ok(n @ 1..=3) => difficulty = Some(n),
+                    Ok(n @ 1..=4) => difficulty = Some(n),
                     _ => diag.error(
                         pos,
-                        format!("question difficulty `{d}` is out of range: use 1, 2 or 3"),
+                        format!("question difficulty `{d}` is out of range: use 1, 2, 3 or 4"),
                     ),
                 }
             }
@@ -172,7 +172,7 @@ fn parse_question(
     if !difficulty_given {
         diag.error(
             pos,
-            "question has no difficulty: add `difficulty=1`, `2` or `3` to its heading",
+            "question has no difficulty: add `difficulty=1`, `2`, `3` or `4` to its heading",
         );
     }
 

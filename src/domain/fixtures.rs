@@ -33,5 +33,6 @@ pub fn est(level: f64) -> Estimate {
         high: level,
         evidence: 1,
         weight: 1.0,
+        tested_up_to: None,
     }
 }

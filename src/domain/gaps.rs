@@ -14,13 +14,14 @@ pub const DEFAULT_SCARCITY: f64 = 0.5;
 pub enum Gap {
     /// Target minus estimate (0 when the target is met).
     Measured { target: u8, estimate: f64, gap: f64 },
-    /// No evidence yet: the whole target counts as a gap, flagged as unmeasured.
+    /// No evidence yet, or too little (or too old) to say ([`Estimate::is_unknown`]): the
+    /// whole target counts as a gap, flagged as unmeasured.
     Unmeasured { target: u8 },
 }
 
 impl Gap {
     pub fn of(target: u8, estimate: Option<&Estimate>) -> Gap {
-        match estimate {
+        match estimate.filter(|e| !e.is_unknown()) {
             Some(e) => Gap::Measured {
                 target,
                 estimate: e.level,

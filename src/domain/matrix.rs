@@ -14,35 +14,24 @@ use std::collections::{BTreeMap, HashMap};
 /// Each person's estimates, by skill (skills without evidence are absent: unknown).
 pub type Estimates = HashMap<UserId, BTreeMap<SkillId, Estimate>>;
 
-/// Everyone's estimates from their records, as of `now`. Records are grouped by person once,
-/// not scanned per person.
+/// Everyone's estimates from their quiz answers, as of `now`. Answers are grouped by person
+/// once, not scanned per person. `_progress` (reading and completions) is not evidence under
+/// the learner model v2 (`docs/proficiency.md`) and is ignored; the parameter stays until the
+/// callers drop it.
 pub fn estimates_of(
     lib: &Library,
-    progress: &[ModuleProgress],
+    _progress: &[ModuleProgress],
     attempts: &[Attempt],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Estimates {
-    let mut progress_of: HashMap<UserId, Vec<ModuleProgress>> = HashMap::new();
-    for p in progress {
-        progress_of.entry(p.user).or_default().push(p.clone());
-    }
     let mut attempts_of: HashMap<UserId, Vec<Attempt>> = HashMap::new();
     for a in attempts {
         attempts_of.entry(a.user).or_default().push(a.clone());
     }
-    let mut users: Vec<UserId> = progress_of
-        .keys()
-        .chain(attempts_of.keys())
-        .copied()
-        .collect();
-    users.sort();
-    users.dedup();
-    users
+    attempts_of
         .into_iter()
-        .map(|user| {
-            let p = progress_of.remove(&user).unwrap_or_default();
-            let a = attempts_of.remove(&user).unwrap_or_default();
-            let by_skill = evidence_by_skill(lib, &a, &p, now)
+        .map(|(user, a)| {
+            let by_skill = evidence_by_skill(lib, &a, now)
                 .into_iter()
                 .filter_map(|(skill, ev)| {
                     let half_life = lib
@@ -68,11 +57,14 @@ pub struct Cell {
 
 impl Cell {
     /// The cell as text, readable without colour: "2.1 / 3 ▲0.9", "3.4 / 3 ✓",
-    /// "? / 3 unmeasured", "2.1, no target".
+    /// "? / 3 unmeasured", "2.1, no target", "?, no target" (evidence too thin or too old to
+    /// say: the estimate is unknown).
     pub fn text(&self) -> String {
         match (&self.estimate, self.gap) {
+            (Some(e), None) if e.is_unknown() => "?, no target".to_string(),
             (Some(e), None) => format!("{:.1}, no target", e.level),
             (None, None) => "—, no target".to_string(),
+            (_, Some(g @ Gap::Unmeasured { .. })) => format!("? / {} unmeasured", g.target()),
             (None, Some(g)) => format!("? / {} unmeasured", g.target()),
             (Some(e), Some(g)) if g.size() <= 0.0 => format!("{:.1} / {} ✓", e.level, g.target()),
             // A gap that rounds to 0.0 is still a gap: "▲<0.1", never "▲0.0".
@@ -428,6 +420,42 @@ mod tests {
             manages: vec![],
             target_role: None,
         }
+    }
+
+    #[test]
+    fn unknown_estimates_count_as_unmeasured() {
+        // A 95% range three levels wide or more: too little (or too old) evidence to say.
+        let wide = Estimate {
+            low: 0.6,
+            high: 4.0,
+            ..est(3.2)
+        };
+        assert!(wide.is_unknown());
+        let cell = Cell {
+            estimate: Some(wide),
+            gap: Some(Gap::of(2, Some(&wide))),
+        };
+        assert_eq!(cell.gap, Some(Gap::Unmeasured { target: 2 }));
+        assert_eq!(cell.text(), "? / 2 unmeasured");
+        let untargeted = Cell {
+            estimate: Some(wide),
+            gap: None,
+        };
+        assert_eq!(untargeted.text(), "?, no target");
+        let narrow = Estimate {
+            low: 1.5,
+            high: 4.0,
+            ..est(3.2)
+        };
+        assert!(!narrow.is_unknown());
+        assert_eq!(
+            Cell {
+                estimate: Some(narrow),
+                gap: Some(Gap::of(2, Some(&narrow))),
+            }
+            .text(),
+            "3.2 / 2 ✓"
+        );
     }
 
     #[test]

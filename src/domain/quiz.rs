@@ -23,7 +23,7 @@ pub struct Choice {
 pub struct Question {
     pub id: QuestionId,
     pub skill: SkillId,
-    /// 1 (easy) to 3 (hard).
+    /// 1 (awareness) to 4 (expert): the level a learner needs to answer it reliably.
     pub difficulty: u8,
     pub kind: QuestionKind,
     /// The question (heading text and any context), rendered and sanitized.

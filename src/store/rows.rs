@@ -503,6 +503,8 @@ pub(super) fn estimates(
                     high,
                     evidence: evidence.max(0.0) as usize,
                     weight,
+                    // Not cached: the cache has no column for it.
+                    tested_up_to: None,
                 },
             ));
         }

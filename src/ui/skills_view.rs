@@ -8,7 +8,7 @@
 use crate::domain::catalogue::Library;
 use crate::domain::gaps::{recommend, Gap, Weights};
 use crate::domain::ids::{ModuleId, SkillId};
-use crate::domain::proficiency::{estimate, evidence_by_skill, EvidenceKind};
+use crate::domain::proficiency::{counted, estimate, evidence_by_skill, EvidenceKind};
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::domain::skills::SelfRating;
 use leptos::prelude::*;
@@ -43,7 +43,7 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
         action,
         editable,
     } = input;
-    let evidence = evidence_by_skill(lib, &attempts, &progress, chrono::Utc::now());
+    let evidence = evidence_by_skill(lib, &attempts, chrono::Utc::now());
     let chosen = role.or(assigned.clone());
     let role = chosen.and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r).cloned());
     let is_assigned = role
@@ -93,6 +93,7 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
                 }
             });
             let est_text = est
+                .filter(|e| !e.is_unknown())
                 .map(|e| format!("{:.1} ({})", e.level, crate::domain::level::Level::new(e.level.round() as u8).map(|l| l.name()).unwrap_or("")))
                 .unwrap_or_else(|| "unknown".into());
             let interval = est.map(|e| format!("{:.1}–{:.1}", e.low, e.high)).unwrap_or_else(|| "—".into());
@@ -118,18 +119,18 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
             };
             let items = ev
                 .iter()
-                .map(|(e, src)| {
+                .zip(counted(&plain))
+                .map(|((e, src), counts)| {
                     let what = match e.kind {
-                        EvidenceKind::Answer { difficulty, correct } => format!(
+                        EvidenceKind::Answer { difficulty, correct, .. } => format!(
                             "{} a difficulty-{difficulty} question ({}) in {}",
                             if correct { "Answered correctly" } else { "Answered wrongly" },
                             src.question.clone().unwrap_or_default(),
                             title(&src.module)
                         ),
-                        EvidenceKind::Completion { level } => format!("Completed {} (teaches level {level})", title(&src.module)),
                     };
-                    let weight = e.weight(f64::from(s.decay_half_life_days));
-                    view! { <li>{format!("{what}, {}; counts {:.2}", src.at.date_naive(), weight)}</li> }
+                    let counts = if counts { "counts" } else { "a repeat: not counted" };
+                    view! { <li>{format!("{what}, {}; {counts}", src.at.date_naive())}</li> }
                 })
                 .collect_view();
             view! {
@@ -198,7 +199,7 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
             <div class="field actions"><button type="submit" class="button">"Compare"</button></div>
         </form>
         <p>{role_note}</p>
-        <p>"Estimates come from quiz answers and completed modules; older evidence counts less. Self-ratings are shown beside them and never change them. " <a href="/docs/proficiency">"How this works"</a></p>
+        <p>"Estimates come from your first answer to each quiz question; older evidence makes them less certain. Self-ratings are shown beside them and never change them. " <a href="/docs/proficiency">"How this works"</a></p>
         {no_evidence.then(|| view! { <p>"No evidence yet: take a module's quiz to see a first estimate."</p> })}
         {editable.then(|| view! {
             <form id="ratings" method="post" action="/me/ratings">

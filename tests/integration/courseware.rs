@@ -57,34 +57,8 @@ fn valid_tree_loads_without_problems() {
 fn invalid_tree_reports_every_problem_with_its_position() {
     let out = load(Path::new("tests/fixtures/invalid"));
     let got: Vec<String> = out.errors.iter().map(|e| e.to_string()).collect();
-    let want = [
-        "tests/fixtures/invalid/modules/bad-front.md:2:1: `id` must be lowercase letters, digits and hyphens, starting with a letter",
-        "tests/fixtures/invalid/modules/bad-front.md:4:1: `title` must be a non-empty text",
-        "tests/fixtures/invalid/modules/bad-front.md:7:9: unknown skill `teleportation` (not in skills.yaml)",
-        "tests/fixtures/invalid/modules/bad-front.md:7:9: level 9 for skill `teleportation` is out of range: a module teaches a level from 1 to 4",
-        "tests/fixtures/invalid/modules/bad-front.md:10:1: `difficulty` must be one of: beginner, intermediate, advanced",
-        "tests/fixtures/invalid/modules/bad-front.md:13:1: unknown field `colour` (expected one of: id, slug, title, summary, skills, estimated_minutes, prerequisites, difficulty, status, authors)",
-        "tests/fixtures/invalid/modules/cycle-a.md:10:1: prerequisite cycle: cycle-a -> cycle-b -> cycle-a",
-        "tests/fixtures/invalid/modules/cycle-a.md:16:5: broken link to `missing.md`: no such module",
-        "tests/fixtures/invalid/modules/cycle-a.md:16:31: broken link: `cycle-b.md` has no heading with anchor `#nope`",
-        "tests/fixtures/invalid/modules/cycle-b.md:10:26: unknown prerequisite `ghost` (no module has that id)",
-        "tests/fixtures/invalid/modules/dup-slug.md:3:1: duplicate slug `cycle-a` (also used by tests/fixtures/invalid/modules/cycle-a.md)",
-        "tests/fixtures/invalid/modules/no-front.md:1:1: missing frontmatter: a module starts with a line `---`",
-        "tests/fixtures/invalid/modules/quiz-bad.md:15:18: broken link: `this module` has no heading with anchor `#missing-section`",
-        "tests/fixtures/invalid/modules/quiz-bad.md:19:1: question has no correct answer: mark the right choice with `- [x]`",
-        "tests/fixtures/invalid/modules/quiz-bad.md:26:1: question has 2 correct answers: add `kind=multiple` to its heading, or mark only one",
-        "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question has no id: end its heading with `{#q-…}`",
-        "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question evidences skill `data-quality`, which this module does not teach (it teaches: evaluation)",
-        "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question difficulty `5` is out of range: use 1, 2 or 3",
-        "tests/fixtures/invalid/modules/quiz-bad.md:33:1: question has no explanation: add a `>` block quote after the choices",
-        "tests/fixtures/invalid/modules/yaml-syntax.md:4:1: malformed frontmatter: did not find expected ',' or ']'",
-        "tests/fixtures/invalid/roles.yaml:6:7: role `analyst`: target level `7` for `evaluation` is out of range 0-4",
-        "tests/fixtures/invalid/roles.yaml:7:7: role `analyst` targets unknown skill `juggling`",
-        "tests/fixtures/invalid/skills.yaml:35:5: skill `wizardry`: unknown factor `magic` (use data, compute, talent or research)",
-        "tests/fixtures/invalid/skills.yaml:36:18: skill `wizardry`: unknown challenge `levitation` (use model-complexity, training-testing, deployment or maintenance)",
-        "tests/fixtures/invalid/skills.yaml:37:5: skill `wizardry`: missing descriptor for level 4 (`expert`)",
-    ];
-    assert_eq!(got, want, "\ngot:\n{}\n", got.join("\n"));
+    // Every problem, in order, one a line: tests/integration/snapshots/*invalid_tree*.snap.
+    insta::assert_snapshot!(crate::common::redact_dates(&got.join("\n")));
 }
 
 #[test]
@@ -114,4 +88,40 @@ fn shipped_content_passes_the_check() {
     let errors: Vec<String> = out.errors.iter().map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     assert!(out.library.modules().len() >= 3);
+}
+
+/// Copies a content tree, so a test can change one file of it.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn questions_may_be_of_difficulty_four() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new("tests/fixtures/valid"), dir.path());
+    let module = dir.path().join("modules/evaluating.md");
+    let text = std::fs::read_to_string(&module).unwrap();
+    let changed = text.replace(
+        "{#q-choose skill=evaluation difficulty=2}",
+        "{#q-choose skill=evaluation difficulty=4}",
+    );
+    assert_ne!(
+        text, changed,
+        "the fixture question is where the test expects it"
+    );
+    std::fs::write(&module, changed).unwrap();
+    let out = load(dir.path());
+    assert!(out.errors.is_empty(), "{:#?}", out.errors);
+    let m = out.library.module_by_slug("evaluating-models").unwrap();
+    let q = m.quiz.iter().find(|q| q.id.0 == "q-choose").unwrap();
+    assert_eq!(q.difficulty, 4);
 }

@@ -18,46 +18,15 @@
 //!
 //! The command line's report (`levelfield content items`) prints the same figures.
 
-use crate::common::{invite, join, setup_org, Client, TestApp};
+use crate::common::{parity_app, Client, TestApp, TestAppBuilder};
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use levelfield::cli::items::{report, ItemsError};
 use levelfield::domain::people::{MemberRole, OrgId, UserId};
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
-use levelfield::features::account::prepare_setup;
-use levelfield::server::auth::{hash_token, new_token};
-use levelfield::store::{Invitation, NewUser, Store};
+use levelfield::store::Store;
 
-/// A member of `org` created through the store (no usable password: they never sign in).
-async fn member(store: &dyn Store, org: OrgId, admin: UserId, email: &str) -> UserId {
-    let token = new_token();
-    let now = Utc::now();
-    store
-        .create_invitation(&Invitation {
-            id: 0,
-            org,
-            token_hash: hash_token(&token),
-            email: None,
-            role: MemberRole::Learner,
-            team: None,
-            created_by: admin,
-            created_at: now,
-            expires_at: now + Duration::days(1),
-            used_at: None,
-        })
-        .await
-        .unwrap();
-    let user = NewUser {
-        email: email.into(),
-        name: email.into(),
-        password_hash: "not a hash".into(),
-    };
-    store
-        .accept_invitation(&hash_token(&token), now, &user)
-        .await
-        .unwrap()
-        .1
-}
+parity_app!(item_statistics_for_admins_and_authors);
 
 fn ans(question: &str, skill: &str, selected: &[u8], correct: bool) -> AnswerRecord {
     AnswerRecord {
@@ -98,32 +67,30 @@ fn row<'h>(html: &'h str, question: &str) -> &'h str {
     &html[start..end]
 }
 
-async fn scenario(app: TestApp) {
+/// `/author/items` and `levelfield content items` against the hand-computed seed above.
+async fn item_statistics_for_admins_and_authors(init: TestAppBuilder) {
+    let learners: Vec<String> = (0..32).map(|i| format!("L{i}")).collect();
+    let (app, a) = init
+        .with_org(|o| {
+            o.learners(["Lee Learner", "Ada Author"])
+                .learners(learners.clone())
+                .team("Alpha")
+                .manager("Mo Manager")
+        })
+        .await;
+    let org = a.org;
     let store = &*app.state.store;
-    let token = prepare_setup(&app.state).await.unwrap().unwrap();
-    let (_, _, mut admin) = setup_org(&app, &token, "Org A", "admin@a.test").await;
-    let org = store.organisation_ids().await.unwrap()[0];
-    let admin_id = store.members(org).await.unwrap()[0].user;
-
-    // People who sign in: a learner, a manager and a future author.
-    let t = invite(&mut admin, "learner", None).await;
-    let learner = join(&app, &t, "Lee Learner", "lee@a.test").await;
-    let t = invite(&mut admin, "manager", None).await;
-    let manager = join(&app, &t, "Mo Manager", "mo@a.test").await;
-    let t = invite(&mut admin, "learner", None).await;
-    let ada = join(&app, &t, "Ada Author", "ada@a.test").await;
-    let ada_id = store
-        .members(org)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|m| m.name == "Ada Author")
-        .unwrap()
-        .user;
+    let mut admin = a.admin.clone();
+    let (learner, manager, ada) = (
+        a.client("Lee Learner"),
+        a.client("Mo Manager"),
+        a.client("Ada Author"),
+    );
+    let ada_id = a.user("Ada Author");
 
     // Org A's learners and their answers (see the module doc).
-    for i in 0..32 {
-        let u = member(store, org, admin_id, &format!("l{i}@a.test")).await;
+    for (i, name) in learners.iter().enumerate() {
+        let u = a.user(name);
         let choose = if i < 24 {
             ans("q-choose", "evaluation", &[1], true)
         } else {
@@ -143,31 +110,26 @@ async fn scenario(app: TestApp) {
             attempt(store, u, "evaluating", retake, 1).await;
         }
         if i < 5 {
-            attempt(
-                store,
-                u,
-                "basics",
-                vec![ans("q-limit", "data-quality", &[0], true)],
-                2,
-            )
-            .await;
+            let limit = vec![ans("q-limit", "data-quality", &[0], true)];
+            attempt(store, u, "basics", limit, 2).await;
         }
     }
-    // Org B (its admin signs in) answers q-choose with C, forty times.
-    let t2 = new_token();
-    store
-        .create_setup_token(&hash_token(&t2), Utc::now() + Duration::minutes(5))
-        .await
-        .unwrap();
-    let (_, _, admin_b) = setup_org(&app, &t2, "Org B", "admin@b.test").await;
-    let admin_b_user = admin_b_id(store).await;
-    let org_b = store.member_by_user(admin_b_user).await.unwrap().org;
+    // Org B answers q-choose with C, forty times.
+    let b_learners: Vec<String> = (0..40).map(|i| format!("B{i}")).collect();
+    let b = app
+        .add_org(|o| {
+            o.name("Org B")
+                .domain("b.test")
+                .learners(b_learners.clone())
+        })
+        .await;
+    let org_b = b.org;
     assert_ne!(org_b, org);
-    for i in 0..40 {
-        let u = member(store, org_b, admin_b_user, &format!("l{i}@b.test")).await;
+    for name in &b_learners {
         let wrong = vec![ans("q-choose", "evaluation", &[2], false)];
-        attempt(store, u, "evaluating", wrong, 4).await;
+        attempt(store, b.user(name), "evaluating", wrong, 4).await;
     }
+    let admin_b = b.admin.clone();
 
     // Nobody signed in: the login, coming back here.
     let (status, _, location) = Client::new(&app).get("/author/items").await;
@@ -318,31 +280,11 @@ async fn scenario(app: TestApp) {
     assert!(matches!(missing, Err(ItemsError::NoSuchOrganisation(_))));
 }
 
-/// Org B's admin: the one user with the email `admin@b.test`.
-async fn admin_b_id(store: &dyn Store) -> UserId {
-    store
-        .credentials("admin@b.test")
-        .await
-        .unwrap()
-        .unwrap()
-        .user
-}
-
-#[tokio::test]
-async fn item_statistics_for_admins_and_authors_on_sqlite() {
-    scenario(TestApp::new("tests/fixtures/valid").await).await;
-}
-
-#[tokio::test]
-async fn item_statistics_for_admins_and_authors_on_postgres() {
-    scenario(TestApp::postgres("tests/fixtures/valid").await).await;
-}
-
 /// The demo organisation's item statistics are not empty: its onboarding cohort gives the entry
 /// modules' questions at least 30 first answers, with facilities that vary.
 #[tokio::test]
 async fn demo_organisation_has_item_statistics() {
-    let app = TestApp::new("content").await;
+    let app = TestApp::init().content("content").empty().await;
     let logins = levelfield::cli::demo::demo(&app.state).await.unwrap();
     let admin = &logins[0];
     let store = &*app.state.store;

@@ -1,16 +1,15 @@
 //! The request pipeline through the real router: request ids, the login redirect's `next`, the
 //! refusal pages, and the one quiz use case behind both entry points.
 
-use crate::common::{body_text, invite, join, setup_org, Client, TestApp};
+use crate::common::{body_text, Client, TestApp};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use levelfield::features::account::prepare_setup;
 
 const VALID: &str = "tests/fixtures/valid";
 
 #[tokio::test]
 async fn every_response_carries_a_request_id_and_keeps_a_given_one() {
-    let app = TestApp::new(VALID).await;
+    let app = TestApp::init().content(VALID).empty().await;
     let (status, res) = app
         .send(
             Request::get("/")
@@ -36,7 +35,7 @@ async fn every_response_carries_a_request_id_and_keeps_a_given_one() {
 
 #[tokio::test]
 async fn anonymous_requests_go_to_login_and_come_back_where_they_were() {
-    let app = TestApp::new(VALID).await;
+    let app = TestApp::init().content(VALID).empty().await;
     // A page: back to the page itself.
     let (status, _, location) = Client::new(&app).get("/teams/1/skills?role=x").await;
     assert_eq!(status, StatusCode::FOUND);
@@ -64,11 +63,12 @@ async fn anonymous_requests_go_to_login_and_come_back_where_they_were() {
 
 #[tokio::test]
 async fn refused_handlers_answer_with_a_page_saying_why() {
-    let app = TestApp::new(VALID).await;
-    let token = prepare_setup(&app.state).await.unwrap().unwrap();
-    let (_, _, mut admin) = setup_org(&app, &token, "Org A", "admin@a.test").await;
-    let invitation = invite(&mut admin, "learner", None).await;
-    let mut learner = join(&app, &invitation, "Lea", "lea@a.test").await;
+    let (_app, w) = TestApp::init()
+        .content(VALID)
+        .with_org(|o| o.learner(("Lea", "lea@a.test")))
+        .await;
+    let admin = w.admin.clone();
+    let mut learner = w.client("Lea");
 
     let (status, _) = learner.post_form("/admin/teams", "name=Mine").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -91,11 +91,11 @@ async fn refused_handlers_answer_with_a_page_saying_why() {
 
 #[tokio::test]
 async fn both_quiz_entry_points_record_a_signed_in_attempt() {
-    let app = TestApp::new(VALID).await;
-    let token = prepare_setup(&app.state).await.unwrap().unwrap();
-    let (_, _, mut admin) = setup_org(&app, &token, "Org A", "admin@a.test").await;
-    let invitation = invite(&mut admin, "learner", None).await;
-    let mut learner = join(&app, &invitation, "Lea", "lea@a.test").await;
+    let (app, w) = TestApp::init()
+        .content(VALID)
+        .with_org(|o| o.learner(("Lea", "lea@a.test")))
+        .await;
+    let mut learner = w.client("Lea");
     let before = app.state.store.attempt_count().await.unwrap();
 
     let (status, _) = learner

@@ -1,14 +1,12 @@
 //! The app through its real router: pages in the server-rendered HTML, quiz grading, guards.
 
-use crate::common::{body_text, TestApp};
+use crate::common::{body_text, TestApp, VALID};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
-const VALID: &str = "tests/fixtures/valid";
-
 #[tokio::test]
 async fn catalogue_lists_published_modules_and_filters() {
-    let app = TestApp::new(VALID).await;
+    let app = TestApp::init().empty().await;
     let (status, html) = app.get("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Data basics"), "{html}");
@@ -30,7 +28,7 @@ async fn catalogue_lists_published_modules_and_filters() {
 
 #[tokio::test]
 async fn module_page_is_rendered_on_the_server_without_answers() {
-    let app = TestApp::new(VALID).await;
+    let app = TestApp::init().empty().await;
     let (status, html) = app.get("/modules/evaluating-models").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -62,7 +60,7 @@ async fn module_page_is_rendered_on_the_server_without_answers() {
 
 #[tokio::test]
 async fn quiz_server_function_grades_and_rejects_malformed_answers() {
-    let app = TestApp::new(VALID).await;
+    let app = TestApp::init().empty().await;
     let ok = r#"{"module":"evaluating","answers":[{"question":"q-choose","selected":[1]},{"question":"q-leak","selected":[0]}]}"#;
     let res = app.post("/api/grade_quiz", "application/json", ok).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -113,7 +111,7 @@ async fn quiz_server_function_grades_and_rejects_malformed_answers() {
 
 #[tokio::test]
 async fn quiz_works_as_a_plain_form() {
-    let app = TestApp::new(VALID).await;
+    let app = TestApp::init().empty().await;
     let res = app
         .post(
             "/modules/evaluating-models/quiz",
@@ -154,7 +152,7 @@ async fn quiz_works_as_a_plain_form() {
 
 #[tokio::test]
 async fn cross_site_posts_and_oversized_bodies_are_refused() {
-    let app = TestApp::new(VALID).await;
+    let app = TestApp::init().empty().await;
     let req = Request::post("/modules/evaluating-models/quiz")
         .header("host", "localhost")
         .header("origin", "https://evil.example")
@@ -183,7 +181,7 @@ async fn cross_site_posts_and_oversized_bodies_are_refused() {
 
 #[tokio::test]
 async fn serves_only_referenced_content_images() {
-    let app = TestApp::new(VALID).await;
+    let app = TestApp::init().empty().await;
     let (status, res) = app
         .send(
             Request::get("/content/modules/images/noise.svg")
@@ -209,7 +207,10 @@ async fn content_changes_are_picked_up_without_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("content");
     copy_dir(std::path::Path::new(VALID), &content);
-    let app = TestApp::new(content.to_str().unwrap()).await;
+    let app = TestApp::init()
+        .content(content.to_str().unwrap())
+        .empty()
+        .await;
     let _watcher = levelfield::server::router::watch_content(&app.state).expect("watching");
     let (_, html) = app.get("/modules/basics").await;
     assert!(html.contains("Data basics") && !html.contains("Data fundamentals"));

@@ -15,6 +15,7 @@ fn est(level: f64) -> Estimate {
         high: level + 1.0,
         evidence: 3,
         weight: 2.5,
+        tested_up_to: None,
     }
 }
 

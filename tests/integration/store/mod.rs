@@ -82,6 +82,9 @@ macro_rules! parity {
             $(
                 #[tokio::test]
                 async fn $name() {
+                    if crate::common::skip_postgres() {
+                        return;
+                    }
                     let db = super::TestDb::postgres().await;
                     super::$name(&*db.store).await;
                 }
@@ -107,6 +110,9 @@ macro_rules! parity_db {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
+                    if crate::common::skip_postgres() {
+                        return;
+                    }
                     let db = super::TestDb::postgres().await;
                     super::$name(&db).await;
                 }
@@ -274,6 +280,9 @@ async fn unknown_database_schemes_are_refused_clearly() {
 /// `postgresql://` works as well as `postgres://`, and a missing database is created.
 #[tokio::test]
 async fn postgresql_urls_connect_and_create_the_database() {
+    if crate::common::skip_postgres() {
+        return;
+    }
     let db = PgDatabase::named();
     let url = match db.url.split_once("://") {
         Some((_, rest)) => format!("postgresql://{rest}"),
