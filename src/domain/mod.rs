@@ -1,4 +1,5 @@
-//! The pure core: catalogue types, ids, the level scale, quiz grading, draws and papers.
+//! The pure core: catalogue types, ids, the level scale, quiz grading, draws and papers, and
+//! item statistics.
 //!
 //! Nothing here does I/O or knows about Leptos, axum or sqlx; everything is plain data and
 //! functions over it, unit-tested where it lives.
@@ -13,6 +14,8 @@ mod fixtures;
 #[cfg(feature = "ssr")]
 pub mod gaps;
 pub mod ids;
+#[cfg(feature = "ssr")]
+pub mod items;
 pub mod level;
 #[cfg(feature = "ssr")]
 pub mod matrix;
