@@ -33,6 +33,7 @@ pub fn Quiz(
     // `again` names the attempt being left, and the page ignores it.
     let retake = format!("/modules/{slug}?again={seed}#quiz");
     let retake_again = retake.clone();
+    let graded = move || outcome.with(Option::is_some);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
@@ -46,13 +47,9 @@ pub fn Quiz(
         pending.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match submit(module, attempt, seed, answers).await {
+            match submit(module, attempt, seed, answers, stale).await {
                 Ok(o) => outcome.set(Some(o)),
-                Err(Failure::Stale(e)) => {
-                    stale.set(true);
-                    error.set(Some(e));
-                }
-                Err(Failure::Other(e)) => error.set(Some(e)),
+                Err(e) => error.set(Some(e)),
             }
             pending.set(false);
         });
@@ -123,10 +120,11 @@ pub fn Quiz(
                         } else {
                             "Not answered."
                         };
-                        // The note is one of the server's fixed sentences; escaped all the same.
+                        // The note is one of the server's fixed sentences (no markup), trusted
+                        // as the explanation's sanitized HTML is.
                         let note = r
                             .key_note
-                            .map(|n| format!("<p class=\"key-note\">{}</p>", escape(&n)))
+                            .map(|n| format!("<p class=\"key-note\">{n}</p>"))
                             .unwrap_or_default();
                         format!(
                             "<p class=\"verdict\"><strong>{verdict}</strong></p><div class=\"explanation\">{}</div>{note}",
@@ -158,25 +156,21 @@ pub fn Quiz(
             <input type="hidden" name=ATTEMPT_FIELD value=attempt.to_string() />
             <input type="hidden" name=SEED_FIELD value=seed />
             {items}
+            // Once graded, a retake is a new attempt with fresh questions: a new page. Both are
+            // rendered and one hidden (lighter in the bundle than switching views).
             <div class="quiz-actions">
-                // Once graded, a retake is a new attempt with fresh questions: a new page.
-                {move || {
-                    if outcome.with(Option::is_some) {
-                        view! {
-                            <a class="button" href=retake.clone()>"Take the quiz again"</a>
-                            " "
-                            <span class="hint">"A new attempt draws questions you have not seen first."</span>
-                        }
-                            .into_any()
-                    } else {
-                        view! {
-                            <button type="submit" class="button" disabled=move || pending.get()>
-                                "Check answers"
-                            </button>
-                        }
-                            .into_any()
-                    }
-                }}
+                <button
+                    type="submit"
+                    class="button"
+                    hidden=graded
+                    disabled=move || pending.get()
+                >
+                    "Check answers"
+                </button>
+                <span class="retake" hidden=move || !graded()>
+                    <a class="button" href=retake>"Take the quiz again"</a>
+                    " A new attempt draws questions you have not seen first."
+                </span>
             </div>
             <p class="score" id="quiz-result" aria-live="polite">
                 {move || {
@@ -185,36 +179,15 @@ pub fn Quiz(
                         .or_else(|| error.get())
                         .unwrap_or_default()
                 }}
-                {move || {
-                    stale
-                        .get()
-                        .then(|| view! { " " <a href=retake_again.clone()>"Start a fresh quiz"</a> })
-                }}
+                " "
+                <a href=retake_again hidden=move || !stale.get()>"Start a fresh quiz"</a>
             </p>
         </form>
     }
 }
 
-/// Why a submission did not come back graded: a page out of date, or anything else.
-enum Failure {
-    Stale(String),
-    Other(String),
-}
-
-impl From<String> for Failure {
-    fn from(s: String) -> Self {
-        Failure::Other(s)
-    }
-}
-
-/// Escapes text for the feedback's HTML.
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// Posts the answers to the `grade_quiz` server function.
+/// Posts the answers to the `grade_quiz` server function; a 409 (the page is out of date) sets
+/// `stale`.
 ///
 /// This is a plain `fetch` rather than the generated server-function client: the client and its
 /// codecs would add about a tenth to the browser bundle, and the page budget is 100 KB gzip.
@@ -224,7 +197,8 @@ async fn submit(
     attempt: u32,
     seed: String,
     answers: Vec<Answer>,
-) -> Result<QuizOutcome, Failure> {
+    stale: RwSignal<bool>,
+) -> Result<QuizOutcome, String> {
     use leptos::wasm_bindgen::JsCast;
     const FAILED: &str = "Your answers could not be sent. Check your connection and try again.";
     // Ids are lowercase letters, digits and hyphens (the content check enforces it), so the JSON
@@ -268,15 +242,15 @@ async fn submit(
             .as_string()
             .unwrap_or_default();
     match response.status() {
-        200 => leptos::serde_json::from_str(&text).map_err(|_| FAILED.to_string().into()),
-        400 => Err("Your answers could not be read. Reload the page and try again."
-            .to_string()
-            .into()),
-        404 => Err("This module no longer exists.".to_string().into()),
-        409 => Err(Failure::Stale(
-            "This quiz page is out of date: that attempt was already submitted, perhaps in another tab.".into(),
-        )),
-        _ => Err(FAILED.to_string().into()),
+        200 => leptos::serde_json::from_str(&text).map_err(|_| FAILED.to_string()),
+        400 => Err("Your answers could not be read. Reload the page and try again.".into()),
+        404 => Err("This module no longer exists.".into()),
+        409 => {
+            // A page out of date (that attempt was already submitted): offer a fresh quiz.
+            stale.set(true);
+            Err("This quiz page is out of date: that attempt was already submitted, perhaps in another tab.".into())
+        }
+        _ => Err(FAILED.to_string()),
     }
 }
 
