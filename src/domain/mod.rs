@@ -25,3 +25,4 @@ pub mod progress;
 pub mod quiz;
 #[cfg(feature = "ssr")]
 pub mod skills;
+pub mod task;
