@@ -17,11 +17,11 @@
 
 use super::front_matter::{parse_meta, split, ModuleMeta, Status};
 use super::quiz::parse_quiz;
-use super::task::{is_task_heading, parse_task};
 use super::render::{
     content_type, find_end, parse, plain_text, LinkCheck, ModuleFiles, ModuleRender,
 };
 use super::source::LineIndex;
+use super::task::{is_task_heading, parse_task};
 use super::taxonomy::{parse_roles, parse_skills};
 use super::validate;
 use super::{ContentError, Diagnostics};
@@ -270,15 +270,18 @@ fn render_module(
     };
     // A practical task (`## Task: …`) sits between the reading and the quiz.
     let before_quiz = quiz_at.unwrap_or(events.len());
-    let task_at = events[..before_quiz].iter().enumerate().position(|(i, (e, _))| {
-        matches!(
-            e,
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H2,
-                ..
-            })
-        ) && is_task_heading(&plain_text(&events[i + 1..find_end(&events, i)]))
-    });
+    let task_at = events[..before_quiz]
+        .iter()
+        .enumerate()
+        .position(|(i, (e, _))| {
+            matches!(
+                e,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2,
+                    ..
+                })
+            ) && is_task_heading(&plain_text(&events[i + 1..find_end(&events, i)]))
+        });
     let (reading, quiz_events) = match quiz_at {
         Some(q) => {
             let end = find_end(&events, q);
@@ -291,7 +294,8 @@ fn render_module(
     };
     let body_html = render.html(reading, diag, true);
     let taught: Vec<SkillId> = meta.skills.iter().map(|(s, _, _)| s.clone()).collect();
-    let task = task_at.and_then(|t| parse_task(&events[t..before_quiz], &taught, &mut render, diag));
+    let task =
+        task_at.and_then(|t| parse_task(&events[t..before_quiz], &taught, &mut render, diag));
     let quiz = match quiz_events {
         Some((qe, pos)) => parse_quiz(qe, pos, &taught, &mut render, diag),
         None => Vec::new(),

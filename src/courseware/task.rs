@@ -87,7 +87,9 @@ pub fn parse_task(
                 Ok(n @ 3..=4) => level = Level::new(n),
                 _ => diag.error(
                     pos,
-                    format!("task level `{l}` must be 3 or 4: a practical task shows independent work"),
+                    format!(
+                        "task level `{l}` must be 3 or 4: a practical task shows independent work"
+                    ),
                 ),
             },
             ("weight", Some(w)) => match w.parse::<f64>() {
@@ -107,7 +109,10 @@ pub fn parse_task(
         diag.error(pos, "task has no skill: add `skill=…` to its heading");
     }
     if level.is_none() && !attrs.iter().any(|(k, _)| k.as_ref() == "level") {
-        diag.error(pos, "task has no level: add `level=3` or `level=4` to its heading");
+        diag.error(
+            pos,
+            "task has no level: add `level=3` or `level=4` to its heading",
+        );
     }
 
     // The brief runs to `### Rubric`; the rubric is the one list after it.
@@ -150,7 +155,10 @@ pub fn parse_task(
     }
     let brief_html = render.html(&brief, diag, false);
     if brief.is_empty() {
-        diag.error(pos, "task has no brief: describe the work in prose under its heading");
+        diag.error(
+            pos,
+            "task has no brief: describe the work in prose under its heading",
+        );
     }
     let criteria = match criteria {
         None => {

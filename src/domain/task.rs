@@ -9,6 +9,7 @@
 
 use super::ids::SkillId;
 use super::level::Level;
+use super::people::UserId;
 
 /// The highest score of one criterion.
 pub const MAX_POINTS: u8 = 2;
@@ -92,6 +93,65 @@ pub struct ScoredTask {
     pub weight: f64,
     pub passed: bool,
     pub scored_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A learner's submission of a practical task, with its score once scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub id: i64,
+    pub user: UserId,
+    pub module: String,
+    pub task: String,
+    /// The task's skill, level and weight when it was submitted.
+    pub skill: SkillId,
+    pub level: u8,
+    pub weight: f64,
+    /// The work: text, or a link to it.
+    pub body: String,
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+    pub status: SubmissionStatus,
+    /// Who scored it and when, the score of each criterion, and whether that is a pass.
+    pub scored_by: Option<UserId>,
+    pub scored_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub scores: Vec<u8>,
+    pub passed: Option<bool>,
+}
+
+impl Submission {
+    /// The submission as evidence, once scored.
+    pub fn scored(&self) -> Option<ScoredTask> {
+        Some(ScoredTask {
+            module: self.module.clone(),
+            task: self.task.clone(),
+            skill: self.skill.clone(),
+            level: self.level,
+            weight: self.weight,
+            passed: self.passed?,
+            scored_at: self.scored_at?,
+        })
+    }
+}
+
+/// A submission to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSubmission {
+    pub user: UserId,
+    pub module: String,
+    pub task: String,
+    pub skill: SkillId,
+    pub level: u8,
+    pub weight: f64,
+    pub body: String,
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A rubric's scores, to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewScore {
+    pub scored_by: UserId,
+    pub scored_at: chrono::DateTime<chrono::Utc>,
+    /// One per criterion, each 0–2.
+    pub scores: Vec<u8>,
 }
 
 #[cfg(test)]

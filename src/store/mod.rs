@@ -30,6 +30,7 @@ use crate::domain::people::{
 use crate::domain::proficiency::Estimate;
 use crate::domain::progress::{Attempt, ModuleProgress, NewAttempt};
 use crate::domain::skills::{ScarcityOverride, SelfRating};
+use crate::domain::task::{NewScore, NewSubmission, Submission};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -38,7 +39,7 @@ use std::sync::Arc;
 /// The store traits, for code that calls the store through a generic `S: Store` rather than
 /// `dyn Store` (trait objects need no import).
 pub mod prelude {
-    pub use super::{Accounts, Estimates, Orgs, Progress, Skills, Store};
+    pub use super::{Accounts, Estimates, Orgs, Progress, Skills, Store, Tasks};
 }
 
 /// A store call's result.
@@ -82,7 +83,9 @@ pub enum ConnectError {
 /// data takes the `OrgId` and filters by it, so a guessed id from another organisation finds
 /// nothing (`NotFound`), never another organisation's row.
 #[async_trait]
-pub trait Store: Accounts + Orgs + Progress + Skills + Estimates + Send + Sync + 'static {
+pub trait Store:
+    Accounts + Orgs + Progress + Skills + Estimates + Tasks + Send + Sync + 'static
+{
     /// Cheap liveness check.
     async fn ping(&self) -> Result<()>;
 }
@@ -238,6 +241,30 @@ pub trait Progress {
 
     /// How many attempts are stored in all (for tests and figures).
     async fn attempt_count(&self) -> Result<i64>;
+}
+
+/// Practical tasks: learners' submissions and their rubric scores.
+#[async_trait]
+pub trait Tasks {
+    /// Stores a submission, waiting for a score; `NotFound` unless its learner is in `org`.
+    async fn submit_task(&self, org: OrgId, submission: &NewSubmission) -> Result<i64>;
+
+    /// Scores a waiting submission of `org` and bumps its learner's evidence version, in one
+    /// transaction. `NotFound` when it is not in `org`, is already scored, or is the scorer's
+    /// own.
+    async fn score_task(&self, org: OrgId, submission: i64, score: &NewScore) -> Result<()>;
+
+    /// One submission of `org`; `NotFound` outside it.
+    async fn submission(&self, org: OrgId, submission: i64) -> Result<Submission>;
+
+    /// `user`'s submissions in `org`, newest first.
+    async fn user_submissions(&self, org: OrgId, user: UserId) -> Result<Vec<Submission>>;
+
+    /// The submissions of the members of `team` in `org`, newest first.
+    async fn team_submissions(&self, org: OrgId, team: TeamId) -> Result<Vec<Submission>>;
+
+    /// Everyone's submissions in `org`, newest first.
+    async fn org_submissions(&self, org: OrgId) -> Result<Vec<Submission>>;
 }
 
 /// Skills set by people: target roles, self-ratings and scarcity overrides.

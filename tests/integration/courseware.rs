@@ -146,7 +146,10 @@ fn a_module_may_define_a_practical_task_with_a_rubric() {
     assert_eq!(eval.quiz.len(), 2);
     // The shipped framing module has one too.
     let shipped = load(Path::new("content"));
-    let framing = shipped.library.module_by_slug("framing-ai-problems").unwrap();
+    let framing = shipped
+        .library
+        .module_by_slug("framing-ai-problems")
+        .unwrap();
     let t = framing.task.as_ref().expect("the framing one-pager");
     assert_eq!(t.skill.as_str(), "problem-framing");
     assert!(t.criteria.len() >= 2);

@@ -125,6 +125,7 @@ mod estimates;
 mod orgs;
 mod progress;
 mod skills;
+mod tasks;
 
 // --- Fixtures --------------------------------------------------------------------------------
 
