@@ -105,11 +105,14 @@ pub enum ErrorCode {
     Role,
     Rating,
     Weight,
+    TaskEmpty,
+    TaskWaiting,
+    TaskScore,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::InvalidLogin,
         ErrorCode::Throttled,
         ErrorCode::Missing,
@@ -127,6 +130,9 @@ impl ErrorCode {
         ErrorCode::Role,
         ErrorCode::Rating,
         ErrorCode::Weight,
+        ErrorCode::TaskEmpty,
+        ErrorCode::TaskWaiting,
+        ErrorCode::TaskScore,
         ErrorCode::Internal,
     ];
 
@@ -150,6 +156,9 @@ impl ErrorCode {
             ErrorCode::Role => "role",
             ErrorCode::Rating => "rating",
             ErrorCode::Weight => "weight",
+            ErrorCode::TaskEmpty => "task-empty",
+            ErrorCode::TaskWaiting => "task-waiting",
+            ErrorCode::TaskScore => "task-score",
             ErrorCode::Internal => "internal",
         }
     }
@@ -186,6 +195,15 @@ impl ErrorCode {
             ErrorCode::Rating => "A self-rating is a level from 0 to 4, or blank for no rating.",
             ErrorCode::Weight => {
                 "A scarcity weight is a number from 0 to 1, with a note (up to 200 characters) on where it comes from."
+            }
+            ErrorCode::TaskEmpty => {
+                "Write your work, or paste a link to it, before you submit (at most 20,000 characters)."
+            }
+            ErrorCode::TaskWaiting => {
+                "Your last submission is still waiting for a score; you can submit again once it is scored."
+            }
+            ErrorCode::TaskScore => {
+                "Score every criterion 0 (not met), 1 (partly met) or 2 (met), and not your own work."
             }
             ErrorCode::Internal => "Something went wrong. Please try again.",
         }

@@ -120,6 +120,7 @@ pub fn router(state: AppState) -> Router {
             "/modules/{slug}/progress",
             post(module::actions::record_reading),
         )
+        .route("/modules/{slug}/task", post(module::actions::submit_task))
         .route("/setup", post(account::actions::setup))
         .route("/login", post(account::actions::login))
         .route("/logout", post(account::actions::logout))

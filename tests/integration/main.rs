@@ -15,3 +15,4 @@ mod pipeline;
 mod server;
 mod skills;
 mod store;
+mod tasks;

@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod assets;
+mod task;
 
 use crate::domain::quiz::{decode_answers, grade, QuestionView};
 use crate::features::quiz::Quiz;
@@ -91,6 +92,8 @@ fn module_page() -> Result<impl IntoView, Refusal> {
     let signed_in = ctx::viewer().is_some();
     let saved = ctx::query("saved").is_some();
     let sections = m.sections();
+    let task = task::task_section(&lib, m);
+    let has_task = task.is_some();
 
     Ok(view! {
         <Title text=m.title.clone() />
@@ -137,11 +140,13 @@ fn module_page() -> Result<impl IntoView, Refusal> {
                     <h2 id="toc-title">"On this page"</h2>
                     <ol>
                         {toc}
+                        {has_task.then(|| view! { <li class="toc-2"><a href="#task">"Practical task"</a></li> })}
                         {has_quiz.then(|| view! { <li class="toc-2"><a href="#quiz">"Quiz"</a></li> })}
                     </ol>
                 </nav>
                 <div class="prose" inner_html=m.body_html.clone()></div>
             </div>
+            {task}
             {signed_in
                 .then(|| {
                     view! {
