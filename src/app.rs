@@ -7,7 +7,7 @@ use crate::features::catalogue::CataloguePage;
 use crate::features::me::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
 use crate::features::skills::{SkillPage, SkillsPage};
-use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamsPage};
+use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamTasksPage, TeamsPage};
 use crate::server::ctx;
 use crate::ui::{Account, NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team/skills") view=TeamSkillsPage ssr=SsrMode::Async />
+                    <Route path=path!("/teams/:team/tasks") view=TeamTasksPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team/people/:person") view=TeamPersonPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -121,6 +121,10 @@ pub fn router(state: AppState) -> Router {
             post(module::actions::record_reading),
         )
         .route("/modules/{slug}/task", post(module::actions::submit_task))
+        .route(
+            "/teams/{team}/tasks/{submission}",
+            post(teams::tasks::score_task),
+        )
         .route("/setup", post(account::actions::setup))
         .route("/login", post(account::actions::login))
         .route("/logout", post(account::actions::logout))

@@ -1,6 +1,7 @@
 //! Teams for their managers (and admins): the teams they may see, the people of a team and, per
 //! person, their progress and quiz results; the team's skills (`skills`) and its CSV exports
-//! (`export`). A manager sees only the teams they manage.
+//! (`export`); the practical tasks its members submitted, to score (`tasks`). A manager sees only
+//! the teams they manage.
 //!
 //! `data` holds what the pages and exports load (server only).
 //! May use: domain, server (ctx, extract, refusal, state, estimates), store records, ui.
@@ -8,7 +9,9 @@
 mod data;
 pub mod export;
 mod skills;
+pub mod tasks;
 pub use skills::TeamSkillsPage;
+pub use tasks::TeamTasksPage;
 
 use crate::domain::people::{TeamId, UserId};
 use crate::server::auth::Viewer;
@@ -73,7 +76,11 @@ async fn team_view(state: AppState, v: Viewer, team: TeamId) -> Result<impl Into
     Ok(view! {
         <Title text=name.clone() />
         <h1>{name}</h1>
-        <p><a href=format!("/teams/{}/skills", team)>"Skills, gaps and training plan"</a></p>
+        <p>
+            <a href=format!("/teams/{}/skills", team)>"Skills, gaps and training plan"</a>
+            " · "
+            <a href=format!("/teams/{}/tasks", team)>"Practical tasks to score"</a>
+        </p>
         <table class="data" data-testid="team-members">
             <thead><tr><th scope="col">"Person"</th><th scope="col">"Email"</th><th scope="col">"Roles"</th></tr></thead>
             <tbody>
