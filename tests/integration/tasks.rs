@@ -5,11 +5,13 @@
 
 use crate::common::{enc, parity_app, TestAppBuilder};
 use axum::http::StatusCode;
+use levelfield::domain::progress::{AnswerRecord, NewAttempt};
 use levelfield::domain::task::SubmissionStatus;
 
 parity_app!(
     a_learner_submits_a_task_and_sees_it_waiting,
     only_the_teams_managers_and_admins_score_a_task,
+    a_scored_task_lifts_the_cap_on_the_estimate,
 );
 
 const MODULE: &str = "/modules/evaluating-models";
@@ -226,4 +228,93 @@ async fn only_the_teams_managers_and_admins_score_a_task(init: TestAppBuilder) {
     let (_, html, _) = max.get(&format!("/teams/{a1}/tasks")).await;
     assert!(html.contains("Nothing is waiting for a score."), "{html}");
     assert!(html.contains("5 of 6, passed"));
+}
+
+/// The row of `skill` in a skills table.
+fn row<'h>(html: &'h str, skill: &str) -> &'h str {
+    let start = html
+        .find(&format!("href=\"/skills/{skill}\""))
+        .unwrap_or_else(|| panic!("no row for {skill}: {html}"));
+    let end = html[start..]
+        .find("</tr>")
+        .map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+/// The estimate shown in a skills row, "2.0 (working)" read as 2.0.
+fn shown_level(row: &str) -> f64 {
+    let cells: Vec<&str> = row.split("<td>").collect();
+    let text = cells[1];
+    text.split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no level in {text}"))
+}
+
+async fn a_scored_task_lifts_the_cap_on_the_estimate(init: TestAppBuilder) {
+    let (app, w) = init
+        .with_org(|o| {
+            o.team("Alpha")
+                .learner("Lea Learner")
+                .manager_only("Max Manager")
+        })
+        .await;
+    let a1 = w.team();
+    let mut lea = w.client("Lea Learner");
+    let mut max = w.client("Max Manager");
+    // Eight right first answers at difficulty 3: the raw model reads well above 2.
+    let answers: Vec<AnswerRecord> = (0..8)
+        .map(|i| AnswerRecord {
+            question: format!("q-hard-{i}"),
+            skill: "evaluation".into(),
+            difficulty: 3,
+            selected: vec![0],
+            correct: true,
+        })
+        .collect();
+    app.state
+        .store
+        .record_attempt(&NewAttempt {
+            user: w.user("Lea Learner"),
+            module: "evaluating".into(),
+            score: 8,
+            total: 8,
+            answers,
+            submitted_at: chrono::Utc::now(),
+        })
+        .await
+        .unwrap();
+    let (_, html, _) = lea.get("/me/skills").await;
+    let before = row(&html, "evaluation").to_string();
+    assert!(
+        before.contains("capped at 2 until a practical task is scored"),
+        "{before}"
+    );
+    assert!(shown_level(&before) <= 2.0, "{before}");
+    assert!(html.contains("Quizzes alone show a skill up to level 2"));
+
+    // Lea submits the task; Max, who manages her team, scores it a pass.
+    lea.post_form(&format!("{MODULE}/task"), "body=My+evaluation+plan")
+        .await;
+    let (_, html, _) = max.get(&format!("/teams/{a1}/tasks")).await;
+    let at = html.find("action=\"/teams/").expect("a scoring form");
+    let action: String = html[at + 8..].chars().take_while(|c| *c != '"').collect();
+    let (status, _) = max.post_form(&action, "c0=2&c1=2&c2=2").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let (_, html, _) = lea.get("/me/skills").await;
+    let after = row(&html, "evaluation").to_string();
+    assert!(!after.contains("capped at 2"), "{after}");
+    assert!(shown_level(&after) > 2.0, "{after}");
+    assert!(
+        after.contains("Practical task in Evaluating models, level 3, passed"),
+        "{after}"
+    );
+    // The manager's drill-down shows the same evidence.
+    let lea_id = w.user("Lea Learner");
+    let (_, html, _) = max.get(&format!("/teams/{a1}/people/{lea_id}")).await;
+    assert!(
+        row(&html, "evaluation").contains("Practical task in Evaluating models"),
+        "{html}"
+    );
 }

@@ -149,6 +149,7 @@ async fn person_view(
         SkillsView {
             progress: records.progress,
             attempts: records.attempts,
+            tasks: records.tasks,
             ratings: records.ratings,
             weights: records.weights,
             role,
