@@ -9,6 +9,7 @@ mod access;
 mod common;
 mod courseware;
 mod curriculum;
+mod items;
 mod layers;
 mod lint;
 mod pipeline;
