@@ -123,7 +123,7 @@ pub fn router(state: AppState) -> Router {
         .route("/modules/{slug}/task", post(module::actions::submit_task))
         .route(
             "/teams/{team}/tasks/{submission}",
-            post(teams::tasks::score_task),
+            post(teams::actions::score_task),
         )
         .route("/setup", post(account::actions::setup))
         .route("/login", post(account::actions::login))

@@ -6,6 +6,7 @@
 //! `data` holds what the pages and exports load (server only).
 //! May use: domain, server (ctx, extract, refusal, state, estimates), store records, ui.
 
+pub mod actions;
 mod data;
 pub mod export;
 mod skills;
