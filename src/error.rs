@@ -105,11 +105,12 @@ pub enum ErrorCode {
     Role,
     Rating,
     Weight,
+    NoAnswer,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::InvalidLogin,
         ErrorCode::Throttled,
         ErrorCode::Missing,
@@ -127,6 +128,7 @@ impl ErrorCode {
         ErrorCode::Role,
         ErrorCode::Rating,
         ErrorCode::Weight,
+        ErrorCode::NoAnswer,
         ErrorCode::Internal,
     ];
 
@@ -150,6 +152,7 @@ impl ErrorCode {
             ErrorCode::Role => "role",
             ErrorCode::Rating => "rating",
             ErrorCode::Weight => "weight",
+            ErrorCode::NoAnswer => "no-answer",
             ErrorCode::Internal => "internal",
         }
     }
@@ -187,6 +190,7 @@ impl ErrorCode {
             ErrorCode::Weight => {
                 "A scarcity weight is a number from 0 to 1, with a note (up to 200 characters) on where it comes from."
             }
+            ErrorCode::NoAnswer => "Choose an answer before going on.",
             ErrorCode::Internal => "Something went wrong. Please try again.",
         }
     }

@@ -7,7 +7,7 @@ use super::security::same_origin_only;
 use super::state::{AppState, LibraryHandle};
 use crate::app::{shell, App};
 use crate::courseware;
-use crate::features::{account, admin, me, module, quiz, teams};
+use crate::features::{account, admin, check, me, module, quiz, teams};
 use crate::store::{self, ConnectError, ModuleRecord, Store, StoreError};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -126,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/join", post(account::actions::join))
         .route("/account/password", post(account::actions::change_password))
         .route("/me/ratings", post(me::actions::save_ratings))
+        .route("/skills/{id}/check", post(check::actions::answer))
         .route("/admin/teams", post(admin::actions::create_team))
         .route(
             "/admin/invitations",

@@ -16,7 +16,8 @@ pub const MODULE_REGISTRY: &str =
 pub const BUMP_EVIDENCE: &str =
     "UPDATE memberships SET evidence_version = evidence_version + 1 WHERE user_id = $1";
 
-pub const ATTEMPT_COUNT: &str = "SELECT COUNT(*) FROM quiz_attempts";
+/// Quiz attempts (a skill check's answers are not attempts at a quiz).
+pub const ATTEMPT_COUNT: &str = "SELECT COUNT(*) FROM quiz_attempts WHERE kind = 'quiz'";
 
 /// Reading progress of the users `filter` (on `q.user_id`) selects.
 pub fn progress(filter: &str) -> String {
@@ -30,7 +31,7 @@ pub fn progress(filter: &str) -> String {
 /// Quiz attempts, newest first, of the users `filter` (on `q.user_id`) selects.
 pub fn attempts(filter: &str) -> String {
     format!(
-        "SELECT id, user_id, module_id, score, total, submitted_at FROM quiz_attempts q
+        "SELECT id, user_id, kind, module_id, score, total, submitted_at FROM quiz_attempts q
          WHERE {filter} ORDER BY submitted_at DESC, id DESC"
     )
 }

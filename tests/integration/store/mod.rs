@@ -247,6 +247,7 @@ fn attempt(
 ) -> NewAttempt {
     NewAttempt {
         user,
+        kind: levelfield::domain::progress::AttemptKind::Quiz,
         module: module.into(),
         score,
         total: answers.len() as u32,
