@@ -18,10 +18,24 @@ test("a learner takes a skill check and sees a level with its range", async ({ b
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 
+    // A skill with questions this learner has not answered yet (the demo's evidence covers some
+    // skills' whole banks: their check goes straight to the result).
+    await page.goto("/skills");
+    const skills = (await page.locator("ul.skill-index a").evaluateAll((links) => links.map((a) => a.getAttribute("href")!)))
+      .map((href) => href.replace("/skills/", ""));
+    let skill = "";
+    for (const candidate of skills) {
+      await page.goto(`/skills/${candidate}/check`);
+      if (await page.locator("form#check").isVisible()) {
+        skill = candidate;
+        break;
+      }
+    }
+    expect(skill, "a skill with questions left to answer").not.toBe("");
     // From the skill's page to its check.
-    await page.goto("/skills/data-quality");
+    await page.goto(`/skills/${skill}`);
     await page.getByRole("link", { name: "Check this skill" }).click();
-    await expect(page).toHaveURL(/\/skills\/data-quality\/check/);
+    await expect(page).toHaveURL(new RegExp(`/skills/${skill}/check`));
 
     // Answer (the first choice shown) until the check stops; never more than its limit.
     let answered = 0;
@@ -46,7 +60,7 @@ test("a learner takes a skill check and sees a level with its range", async ({ b
 
     // The answers are evidence on My skills, where each skill links to its check.
     await result.getByRole("link", { name: "Back to my skills" }).click();
-    await expect(page.getByRole("link", { name: "Check this skill: Data quality and annotation" }).first()).toBeVisible();
+    await expect(page.locator(`a[href="/skills/${skill}/check"]`)).toContainText("Check this skill");
   } finally {
     await server.stop();
     db.remove();

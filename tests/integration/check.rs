@@ -157,6 +157,7 @@ async fn a_check_asks_new_questions_and_records_evidence_without_a_pass(init: Te
         "{result}"
     );
     assert!(result.contains("This check used 2 answers."), "{result}");
+    assert!(result.contains("You have answered every question on this skill"));
     assert!(
         result.contains(&format!("right: question {q1} of ")),
         "{result}"
@@ -233,6 +234,10 @@ async fn the_check_stops_at_its_limit_or_when_the_range_is_narrow(init: TestAppB
     let html = html.replace("<!>", "");
     assert!(html.contains("id=\"check-result\""), "{html}");
     assert!(html.contains("This check used 20 answers."), "{html}");
+    assert!(
+        !html.contains("You have answered every question"),
+        "the limit, not the bank"
+    );
     assert!(html.contains("95% range"), "{html}");
     // A new check (no `started`) counts afresh.
     let (_, html, _) = c.get(PAGE).await;

@@ -80,6 +80,8 @@ pub struct CheckState<'a> {
     pub next: Option<BankEntry<'a>>,
     /// The bank's size (0: nothing tests this skill yet).
     pub bank_size: usize,
+    /// Whether the check ended because the learner has answered every question of the bank.
+    pub exhausted: bool,
 }
 
 /// The learner's attempts (both kinds; only their own).
@@ -112,10 +114,11 @@ pub fn check_state<'a>(
         .count();
     let entries = bank(lib, skill);
     let items: Vec<BankItem> = entries.iter().map(bank_item).collect();
-    let next = if check_complete(est.as_ref(), answered) {
-        None
+    let (next, exhausted) = if check_complete(est.as_ref(), answered) {
+        (None, false)
     } else {
-        next_item(&items, &plain, half_life_days).and_then(|i| entries.get(i).copied())
+        let next = next_item(&items, &plain, half_life_days).and_then(|i| entries.get(i).copied());
+        (next, next.is_none())
     };
     CheckState {
         evidence,
@@ -123,6 +126,7 @@ pub fn check_state<'a>(
         answered,
         next,
         bank_size: entries.len(),
+        exhausted,
     }
 }
 

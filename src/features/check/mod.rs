@@ -195,6 +195,9 @@ fn result_view(lib: &crate::domain::catalogue::Library, st: &data::CheckState<'_
             <h2 id="result-title">"Your result"</h2>
             <p class="check-level"><strong>{text}</strong></p>
             <p>{used}</p>
+            {st.exhausted.then(|| view! {
+                <p>"You have answered every question on this skill, so the check has nothing more to ask. New questions in its modules will add to it."</p>
+            })}
             <p>
                 "The level counts all your evidence for this skill, each question's first answer only. "
                 <a href="/docs/proficiency">"How levels are estimated"</a>
