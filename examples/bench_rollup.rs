@@ -12,9 +12,9 @@
 use levelfield::domain::matrix::people;
 use levelfield::domain::matrix::{build, estimates_of, rollup_of};
 use levelfield::domain::people::MemberRole;
+use levelfield::router::build_state;
 use levelfield::server::config::Config;
 use levelfield::server::estimates::{current, refresh, snapshot_today, weights};
-use levelfield::server::router::build_state;
 use std::error::Error;
 use std::time::Instant;
 

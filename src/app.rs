@@ -3,6 +3,7 @@
 
 use crate::features::account::{AccountPage, JoinPage, LoginPage, SetupPage};
 use crate::features::admin::{AdminPage, OrgSkillsPage, ScarcityPage};
+use crate::features::author::ItemsPage;
 use crate::features::catalogue::CataloguePage;
 use crate::features::check::SkillCheckPage;
 use crate::features::me::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let account = ctx::viewer().map(|v| Account {
         admin: v.is_admin(),
+        author: v.may_author(),
         manager: !v.manages.is_empty(),
         name: v.name,
     });
@@ -71,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/org/skills") view=OrgSkillsPage ssr=SsrMode::Async />
                     <Route path=path!("/org/scarcity") view=ScarcityPage ssr=SsrMode::Async />
+                    <Route path=path!("/author/items") view=ItemsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team/skills") view=TeamSkillsPage ssr=SsrMode::Async />

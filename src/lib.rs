@@ -6,7 +6,8 @@
 //!   islands).
 //! - `courseware` (server): loading, validating and rendering `content/`.
 //! - `store` (server): the database behind one trait.
-//! - `server` (server): configuration, state, sessions, the request pipeline, the router.
+//! - `server` (server): configuration, state, sessions, the request pipeline.
+//! - `router` (server): builds the state and the axum router; a composition root, like `app`.
 //! - `ui` (server): shared page parts and widgets.
 //! - `app` (server): the HTML shell and the route table.
 //! - `cli` (server): the demo and synthetic-data generators behind the binary's commands.
@@ -25,6 +26,8 @@ pub mod app;
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod courseware;
+#[cfg(feature = "ssr")]
+pub mod router;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]

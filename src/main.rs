@@ -1,7 +1,8 @@
-//! The `levelfield` binary: `serve` (the default) and `content check [DIR]`.
+//! The `levelfield` binary: `serve` (the default), `content check|stats|items`, `demo` and
+//! `seed` (see `USAGE`).
 
+use levelfield::router::{build_state, router, watch_content};
 use levelfield::server::config::Config;
-use levelfield::server::router::{build_state, router, watch_content};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,6 +12,9 @@ const USAGE: &str = "usage:
                                    check a content tree (default: content/); exit 1 on any problem,
                                    and on any quiz-cue warning with --deny-warnings
   levelfield content stats [DIR]   words, questions and minutes of every published module
+  levelfield content items [--org ID]
+                                   item statistics of every quiz question (first answers only)
+                                   in every organisation of DATABASE_URL, or in one
   levelfield demo                  add a demo organisation with people and evidence; print logins
   levelfield seed --size S|M|L|XL  add a synthetic organisation of 100/1,000/10,000/50,000 learners";
 
@@ -29,6 +33,14 @@ async fn main() -> ExitCode {
         ["seed", "--size", size] => seed(size).await,
         ["content", "stats"] => content_stats(PathBuf::from("content")),
         ["content", "stats", dir] => content_stats(PathBuf::from(dir)),
+        ["content", "items"] => content_items(None).await,
+        ["content", "items", "--org", org] => match org.parse() {
+            Ok(id) => content_items(Some(levelfield::domain::people::OrgId(id))).await,
+            Err(_) => {
+                eprintln!("--org takes an organisation id (a number)");
+                ExitCode::from(2)
+            }
+        },
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -116,6 +128,23 @@ async fn seed(size: &str) -> ExitCode {
         }
         Err(e) => {
             eprintln!("\nseeding failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints the item statistics of every organisation (or `org`) against `DATABASE_URL`.
+async fn content_items(org: Option<levelfield::domain::people::OrgId>) -> ExitCode {
+    let Some(state) = cli_state().await else {
+        return ExitCode::FAILURE;
+    };
+    match levelfield::cli::items::report(&state, org).await {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("content items: {}", levelfield::error::chain(&e));
             ExitCode::FAILURE
         }
     }

@@ -1,12 +1,22 @@
 //! The demo organisation: two teams with managers and learners, realistic evidence and twelve
-//! weeks of roll-up history, for a first look (`levelfield demo`).
+//! weeks of roll-up history, for a first look (`levelfield demo`); and an onboarding cohort
+//! whose first answers to the entry modules' quizzes are enough (at least 30 per question) for
+//! the item statistics (`/author/items`) to show figures.
 
-use super::seed::{add_member, organisation, simulate, Rng, SeedError, PASSWORD};
-use crate::domain::people::MemberRole;
+use super::seed::{add_member, organisation, respond, simulate, Rng, SeedError, PASSWORD};
+use crate::domain::catalogue::{Library, Module};
+use crate::domain::people::{MemberRole, OrgId, UserId};
+use crate::domain::progress::NewAttempt;
+use crate::domain::quiz::passes;
 use crate::server::auth::{hash_password, new_token};
 use crate::server::estimates;
 use crate::server::state::AppState;
-use chrono::Utc;
+use chrono::{Duration, Utc};
+
+/// Learners in the onboarding cohort.
+pub const COHORT: usize = 36;
+/// Entry modules the cohort takes the quizzes of.
+const COHORT_MODULES: usize = 4;
 
 /// A login printed for the demo.
 #[derive(Debug, Clone)]
@@ -113,6 +123,128 @@ pub async fn demo(state: &AppState) -> Result<Vec<Login>, SeedError> {
             }
         }
     }
+    cohort(state, &lib, org, admin, &domain, &hash, &mut rng).await?;
     estimates::backfill(state, org, 12, |_, _| {}).await?;
     Ok(logins)
+}
+
+/// The entry modules with a quiz: those with no prerequisites first, then those that need only
+/// those; at most [`COHORT_MODULES`], in the library's order.
+pub fn cohort_modules(lib: &Library) -> Vec<&Module> {
+    let with_quiz = || lib.modules().iter().filter(|m| !m.quiz.is_empty());
+    let roots: Vec<&Module> = with_quiz().filter(|m| m.prerequisites.is_empty()).collect();
+    let next = with_quiz().filter(|m| {
+        !m.prerequisites.is_empty()
+            && m.prerequisites.iter().all(|p| {
+                lib.modules()
+                    .iter()
+                    .any(|r| &r.id == p && r.prerequisites.is_empty())
+            })
+    });
+    roots
+        .iter()
+        .copied()
+        .chain(next)
+        .take(COHORT_MODULES)
+        .collect()
+}
+
+/// A team of [`COHORT`] new learners who took the entry modules' quizzes over the last two
+/// months (answers from [`respond`]: abilities spread over the scale, so facilities vary), and
+/// retook a failed one now and then (retakes are not first answers).
+async fn cohort(
+    state: &AppState,
+    lib: &Library,
+    org: OrgId,
+    admin: UserId,
+    domain: &str,
+    hash: &str,
+    rng: &mut Rng,
+) -> Result<(), SeedError> {
+    let modules = cohort_modules(lib);
+    if modules.is_empty() {
+        return Ok(());
+    }
+    let team = state.store.create_team(org, "Onboarding cohort").await?;
+    state
+        .store
+        .set_team_target_role(org, team, Some("ai-citizen"))
+        .await?;
+    for i in 0..COHORT {
+        let user = add_member(
+            state,
+            org,
+            admin,
+            MemberRole::Learner,
+            Some(team),
+            format!("cohort{}@{domain}", i + 1),
+            format!("Cohort learner {:02}", i + 1),
+            hash,
+        )
+        .await?;
+        // Ability: spread over the whole scale, a little different per skill.
+        let base = rng.unit() * 3.6;
+        let mut ability = std::collections::HashMap::new();
+        for (n, m) in modules.iter().enumerate() {
+            let at = Utc::now() - Duration::days(60 - 10 * n as i64) + Duration::hours(i as i64);
+            let mut answer = |rng: &mut Rng| -> Vec<_> {
+                m.quiz
+                    .iter()
+                    .map(|q| {
+                        let theta = *ability
+                            .entry(q.skill.clone())
+                            .or_insert_with(|| (base + rng.unit() - 0.5).clamp(0.0, 4.0));
+                        respond(q, theta, rng)
+                    })
+                    .collect()
+            };
+            let first = answer(rng);
+            let score = first.iter().filter(|a| a.correct).count() as u32;
+            let total = first.len() as u32;
+            record(state, user, m, first, at).await?;
+            if !passes(score, total) && rng.unit() < 0.5 {
+                let retake = answer(rng);
+                record(state, user, m, retake, at + Duration::days(3)).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Stores an attempt, and the module as read (completed when passed).
+async fn record(
+    state: &AppState,
+    user: UserId,
+    m: &Module,
+    answers: Vec<crate::domain::progress::AnswerRecord>,
+    at: chrono::DateTime<Utc>,
+) -> Result<(), SeedError> {
+    let score = answers.iter().filter(|a| a.correct).count() as u32;
+    let total = answers.len() as u32;
+    state
+        .store
+        .record_attempt(&NewAttempt {
+            user,
+            kind: crate::domain::progress::AttemptKind::Quiz,
+            module: m.id.0.clone(),
+            score,
+            total,
+            answers,
+            submitted_at: at,
+        })
+        .await?;
+    let sections = m.sections();
+    state
+        .store
+        .record_progress(
+            user,
+            m.id.as_str(),
+            sections,
+            sections,
+            None,
+            passes(score, total),
+            at,
+        )
+        .await?;
+    Ok(())
 }

@@ -3,11 +3,14 @@
 //!
 //! Evidence is simulated from a hidden ability per person and skill: each quiz answer is right
 //! with the probability the proficiency model itself assumes, so estimates land near the truth.
+//! A wrong answer picks a distractor by how tempting it is ([`wrong_choice`]), so choice
+//! statistics look like real ones; [`respond`] is a fuller response model (item discrimination,
+//! difficulty off its label, guessing) for the demo's cohort.
 
 use crate::domain::catalogue::Library;
 use crate::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use crate::domain::progress::{AnswerRecord, NewAttempt};
-use crate::domain::quiz::passes;
+use crate::domain::quiz::{passes, Question, QuestionKind};
 use crate::server::auth::{hash_password, hash_token, new_token, AuthError};
 use crate::server::estimates;
 use crate::server::state::AppState;
@@ -154,17 +157,10 @@ pub(super) async fn simulate(
                     .or_insert_with(|| (base + rng.unit() - 0.5).clamp(0.0, 4.0));
                 let p = 1.0 / (1.0 + (-1.7 * (theta - f64::from(q.difficulty))).exp());
                 let correct = rng.unit() < p;
-                let right: Vec<u8> = q
-                    .choices
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.correct)
-                    .map(|(i, _)| i as u8)
-                    .collect();
                 let selected = if correct {
-                    right
+                    keyed(q)
                 } else {
-                    vec![q.choices.iter().position(|c| !c.correct).unwrap_or(0) as u8]
+                    wrong_choice(q, rng)
                 };
                 AnswerRecord {
                     question: q.id.0.clone(),
@@ -205,6 +201,130 @@ pub(super) async fn simulate(
             .await?;
     }
     Ok(())
+}
+
+/// The authored indexes of a question's keyed choices.
+fn keyed(q: &Question) -> Vec<u8> {
+    q.choices
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.correct)
+        .map(|(i, _)| i as u8)
+        .collect()
+}
+
+/// A number in [0, 1) fixed by `text` and `salt` (FNV-1a, then a SplitMix finaliser): the same
+/// question behaves the same way in every simulation.
+fn unit_hash(text: &str, salt: u64) -> f64 {
+    let mut h = text.bytes().fold(0xcbf2_9ce4_8422_2325u64 ^ salt, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    h ^= h >> 31;
+    (h >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// How tempting each choice of `q` is to someone who does not know the answer, fixed by the
+/// question: keyed choices 0, distractors between 0.2 and 1.2, and about one distractor in five
+/// implausible (0: nobody picks it, which item statistics flag).
+fn lures(q: &Question) -> Vec<f64> {
+    let mut lure: Vec<f64> = q
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let u = unit_hash(q.id.as_str(), 10 + i as u64);
+            match c.correct {
+                true => 0.0,
+                false if u < 0.2 => 0.0,
+                false => 0.2 + u,
+            }
+        })
+        .collect();
+    if lure.iter().all(|l| *l == 0.0) {
+        if let Some(i) = q.choices.iter().position(|c| !c.correct) {
+            lure[i] = 1.0;
+        }
+    }
+    lure
+}
+
+/// An index drawn with probability proportional to `weights` (none if they are all 0).
+fn weighted(weights: &[f64], rng: &mut Rng) -> Option<usize> {
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let mut x = rng.unit() * total;
+    for (i, w) in weights.iter().enumerate() {
+        if x < *w {
+            return Some(i);
+        }
+        x -= w;
+    }
+    weights.iter().rposition(|w| *w > 0.0)
+}
+
+/// A plausible wrong answer to `q`: a distractor drawn by how tempting it is; for "select all"
+/// questions the keyed set with one or two choices toggled.
+pub(super) fn wrong_choice(q: &Question, rng: &mut Rng) -> Vec<u8> {
+    let lure = lures(q);
+    let right = keyed(q);
+    if q.kind == QuestionKind::Single {
+        return weighted(&lure, rng).map_or_else(Vec::new, |i| vec![i as u8]);
+    }
+    let mut set = right.clone();
+    let toggles = if rng.unit() < 0.3 { 2 } else { 1 };
+    for _ in 0..toggles {
+        let i = rng.below(q.choices.len()) as u8;
+        match set.iter().position(|s| *s == i) {
+            Some(at) => {
+                set.remove(at);
+            }
+            None => set.push(i),
+        }
+    }
+    set.sort_unstable();
+    if set == right || set.is_empty() {
+        // Toggled back, or nothing left: the keyed set and a tempting distractor.
+        set = right;
+        if let Some(i) = weighted(&lure, rng) {
+            set.push(i as u8);
+            set.sort_unstable();
+        }
+    }
+    set
+}
+
+/// An answer to `q` by someone at level `theta` under a three-parameter response model whose
+/// item parameters are fixed by the question: discrimination between 0.6 and 2 (about one
+/// question in seven barely discriminates, 0.15), true difficulty the authored one give or
+/// take 0.7, and guessing at chance (1/k; for "select all", one of the 2^k − 1 non-empty sets).
+/// Wrong answers are drawn by [`wrong_choice`].
+pub(super) fn respond(q: &Question, theta: f64, rng: &mut Rng) -> AnswerRecord {
+    let id = q.id.as_str();
+    let u = unit_hash(id, 1);
+    let a = if u < 0.15 { 0.15 } else { 0.6 + 1.4 * u };
+    let b = f64::from(q.difficulty) + (unit_hash(id, 2) - 0.5) * 1.4;
+    let k = q.choices.len().max(1) as i32;
+    let guess = match q.kind {
+        QuestionKind::Single => 1.0 / f64::from(k),
+        QuestionKind::Multiple => 1.0 / (2f64.powi(k) - 1.0),
+    };
+    let p = guess + (1.0 - guess) / (1.0 + (-1.7 * a * (theta - b)).exp());
+    let correct = rng.unit() < p;
+    AnswerRecord {
+        question: q.id.0.clone(),
+        skill: q.skill.0.clone(),
+        difficulty: q.difficulty,
+        selected: if correct {
+            keyed(q)
+        } else {
+            wrong_choice(q, rng)
+        },
+        correct,
+    }
 }
 
 pub(super) async fn organisation(

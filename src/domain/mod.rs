@@ -1,4 +1,4 @@
-//! The pure core: catalogue types, ids, the level scale and quiz grading.
+//! The pure core: catalogue types, ids, the level scale, quiz grading and item statistics.
 //!
 //! Nothing here does I/O or knows about Leptos, axum or sqlx; everything is plain data and
 //! functions over it, unit-tested where it lives.
@@ -13,6 +13,8 @@ mod fixtures;
 #[cfg(feature = "ssr")]
 pub mod gaps;
 pub mod ids;
+#[cfg(feature = "ssr")]
+pub mod items;
 pub mod level;
 #[cfg(feature = "ssr")]
 pub mod matrix;

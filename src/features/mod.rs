@@ -14,6 +14,7 @@
 //! | `me` | the signed-in learner's own pages: `/me`, `/me/skills`, `/me/ratings`, `/me/privacy`, `/docs/proficiency` |
 //! | `teams` | `/teams`, `/teams/:team`, its skills, people and CSV exports |
 //! | `admin` | `/admin`, `/admin/*`, `/org/skills`, `/org/scarcity` |
+//! | `author` | `/author/items` (item statistics, for admins and authors) |
 //!
 //! Pages are server-rendered components (compiled for the server only); the interactive parts are
 //! Leptos islands, the only code that ships to the browser as wasm.
@@ -26,6 +27,8 @@
 pub mod account;
 #[cfg(feature = "ssr")]
 pub mod admin;
+#[cfg(feature = "ssr")]
+pub mod author;
 #[cfg(feature = "ssr")]
 pub mod catalogue;
 #[cfg(feature = "ssr")]

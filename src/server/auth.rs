@@ -161,6 +161,12 @@ impl Viewer {
         self.is(MemberRole::Admin)
     }
 
+    /// Whether this person may see how the organisation's quiz questions perform (item
+    /// statistics): an admin, or a member with the author role.
+    pub fn may_author(&self) -> bool {
+        self.is_admin() || self.is(MemberRole::Author)
+    }
+
     /// Whether this person may see the people and records of `team`.
     pub fn can_see_team(&self, team: TeamId) -> bool {
         self.is_admin() || (self.is(MemberRole::Manager) && self.manages.contains(&team))

@@ -66,6 +66,12 @@ pub fn admin() -> Result<Viewer, Refusal> {
     extract::admin(&parts)
 }
 
+/// A signed-in admin or author, or a login redirect or 403.
+pub fn author() -> Result<Viewer, Refusal> {
+    let parts = use_context::<Parts>().ok_or_else(missing_context)?;
+    extract::author(&parts)
+}
+
 /// The team of the route's `:team` (404 if it is not a team id).
 pub fn team_param() -> Result<TeamId, Refusal> {
     param("team")

@@ -55,6 +55,16 @@ pub fn admin(parts: &Parts) -> Result<Viewer, Refusal> {
     }
 }
 
+/// A signed-in admin or author (item statistics), or why not.
+pub fn author(parts: &Parts) -> Result<Viewer, Refusal> {
+    let v = signed_in(parts)?;
+    if v.may_author() {
+        Ok(v)
+    } else {
+        Err(Refusal::Forbidden)
+    }
+}
+
 /// `team` if `viewer` may see it and it is in their organisation: 403 if they may not see it
 /// (a manager of other teams), 404 if their organisation has no such team.
 pub async fn team_access(

@@ -1,11 +1,11 @@
 //! The server's infrastructure: configuration, shared state, sessions, the request pipeline
-//! (extractors, refusals, form parsing, page context, tracing), the estimate maintenance job and
-//! the router. Server only.
+//! (extractors, refusals, form parsing, page context, tracing) and the estimate maintenance job.
+//! Server only.
 //!
-//! The handlers themselves live with their features (`features::<f>::actions`); only
-//! `router`, the composition root, imports `features` (and `app`).
+//! The handlers themselves live with their features (`features::<f>::actions`); the router
+//! that wires them up is a composition root of its own, `crate::router`.
 //!
-//! May use: domain, error, store, courseware. Not `features` or `ui` (except `router`).
+//! May use: domain, error, store, courseware. Never `features`, `ui`, `app` or `cli`.
 
 pub mod auth;
 pub mod config;
@@ -14,7 +14,6 @@ pub mod estimates;
 pub mod extract;
 pub mod forms;
 pub mod refusal;
-pub mod router;
 pub mod security;
 pub mod state;
 pub mod trace;

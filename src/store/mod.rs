@@ -23,6 +23,7 @@ pub use records::{
 };
 pub use sqlite::SqliteStore;
 
+use crate::domain::items::ItemAnswer;
 use crate::domain::matrix::Snapshot;
 use crate::domain::people::{
     AttemptId, Member, MemberRole, OrgId, Organisation, Team, TeamId, UserId,
@@ -241,6 +242,10 @@ pub trait Progress {
     /// How many quiz attempts are stored in all, skill check answers aside (for tests and
     /// figures).
     async fn attempt_count(&self) -> Result<i64>;
+
+    /// Each member of `org`'s first answer to each question of `module` (of every module with
+    /// `None`), for item statistics; ordered by module, question and member. One query.
+    async fn first_answers(&self, org: OrgId, module: Option<&str>) -> Result<Vec<ItemAnswer>>;
 }
 
 /// Skills set by people: target roles, self-ratings and scarcity overrides.

@@ -6,6 +6,7 @@
 use super::records::{Credentials, Invitation, ModuleRecord, SessionRecord, StaleEstimates};
 use super::time::DbTime;
 use super::{canonical_roles, canonical_teams, StoreError};
+use crate::domain::items::ItemAnswer;
 use crate::domain::matrix::Snapshot;
 use crate::domain::people::{
     AttemptId, Member, MemberRole, OrgId, Organisation, Team, TeamId, UserId,
@@ -333,6 +334,37 @@ pub(super) fn attempts(
             })
         })
         .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct FirstAnswerRow {
+    user_id: i64,
+    attempt_id: i64,
+    module_id: String,
+    question_id: String,
+    submitted_at: DbTime,
+    selected: String,
+    correct: bool,
+}
+
+/// First answers ordered by module, question and learner (whatever order the database gave).
+pub(super) fn first_answers(rows: Vec<FirstAnswerRow>) -> Result<Vec<ItemAnswer>, StoreError> {
+    let mut out = rows
+        .into_iter()
+        .map(|r| {
+            Ok(ItemAnswer {
+                user: UserId(r.user_id),
+                attempt: AttemptId(r.attempt_id),
+                module: r.module_id,
+                question: r.question_id,
+                at: r.submitted_at.utc(),
+                selected: decode_selected(&r.selected)?,
+                correct: r.correct,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    out.sort_by(|a, b| (&a.module, &a.question, a.user).cmp(&(&b.module, &b.question, b.user)));
+    Ok(out)
 }
 
 fn decode_selected(text: &str) -> Result<Vec<u8>, StoreError> {

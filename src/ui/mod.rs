@@ -20,6 +20,8 @@ use std::sync::Arc;
 pub struct Account {
     pub name: String,
     pub admin: bool,
+    /// Whether they may see item statistics (an admin or an author).
+    pub author: bool,
     /// Whether they manage any team.
     pub manager: bool,
 }
@@ -57,10 +59,11 @@ pub fn set_not_found() {
 pub fn SiteHeader(account: Option<Account>) -> impl IntoView {
     let account = match account {
         Some(a) => {
-            let (admin, manages) = (a.admin, a.manager);
+            let (admin, manages, author) = (a.admin, a.manager, a.author);
             view! {
                 <li><a href="/me">"My learning"</a></li>
                 {manages.then(|| view! { <li><a href="/teams">"My teams"</a></li> })}
+                {author.then(|| view! { <li><a href="/author/items">"Item statistics"</a></li> })}
                 {admin.then(|| view! { <li><a href="/admin">"Organisation"</a></li> })}
                 <li><a href="/account" title="Your account">{a.name}</a></li>
                 <li>

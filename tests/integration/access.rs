@@ -398,6 +398,19 @@ async fn access_control_matrix(init: TestAppBuilder) {
             Some("lea@a.test"),
         ),
         (
+            // Item statistics: admins and authors; org A's counts Lea's one answer.
+            "/author/items".into(),
+            [
+                LOGIN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::OK,
+            ],
+            Some("data-figure=\"attempts\">1<"),
+        ),
+        (
             format!("/teams/{a1}"),
             [
                 LOGIN,

@@ -10,6 +10,7 @@ mod check;
 mod common;
 mod courseware;
 mod curriculum;
+mod items;
 mod layers;
 mod lint;
 mod pipeline;

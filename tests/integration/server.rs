@@ -211,7 +211,7 @@ async fn content_changes_are_picked_up_without_a_restart() {
         .content(content.to_str().unwrap())
         .empty()
         .await;
-    let _watcher = levelfield::server::router::watch_content(&app.state).expect("watching");
+    let _watcher = levelfield::router::watch_content(&app.state).expect("watching");
     let (_, html) = app.get("/modules/basics").await;
     assert!(html.contains("Data basics") && !html.contains("Data fundamentals"));
 

@@ -1,9 +1,10 @@
 //! The module registry, reading progress and quiz attempts on PostgreSQL.
 
 use super::PostgresStore;
+use crate::domain::items::ItemAnswer;
 use crate::domain::people::{AttemptId, OrgId, TeamId, UserId};
 use crate::domain::progress::{AnswerRecord, Attempt, ModuleProgress, NewAttempt};
-use crate::store::rows::{self, ModuleRow};
+use crate::store::rows::{self, FirstAnswerRow, ModuleRow};
 use crate::store::sql::{progress as sql, RecordsOf};
 use crate::store::time::DbTime;
 use crate::store::{encode_selected, map_write_error, ModuleRecord, Progress};
@@ -164,5 +165,14 @@ impl Progress for PostgresStore {
         Ok(sqlx::query_scalar(sql::ATTEMPT_COUNT)
             .fetch_one(&self.pool)
             .await?)
+    }
+
+    async fn first_answers(&self, org: OrgId, module: Option<&str>) -> Result<Vec<ItemAnswer>> {
+        let found = sqlx::query_as::<_, FirstAnswerRow>(sql::FIRST_ANSWERS)
+            .bind(org.0)
+            .bind(module)
+            .fetch_all(&self.pool)
+            .await?;
+        rows::first_answers(found)
     }
 }

@@ -19,6 +19,25 @@ pub const BUMP_EVIDENCE: &str =
 /// Quiz attempts (a skill check's answers are not attempts at a quiz).
 pub const ATTEMPT_COUNT: &str = "SELECT COUNT(*) FROM quiz_attempts WHERE kind = 'quiz'";
 
+/// Each member of organisation `$1`'s first answer to each question of module `$2` (of every
+/// module when `$2` is NULL), for item statistics: the answer in their earliest attempt holding
+/// that question (ties: the lower attempt id, then the earlier position). One query; the window
+/// runs per learner, so its cost grows with the organisation's answers, not with its size
+/// squared. Quiz attempts only: a skill check's answers are chosen by the learner's level and
+/// come one per attempt, which would bias facility and leave no rest score to correlate with.
+pub const FIRST_ANSWERS: &str = "SELECT user_id, attempt_id, module_id, question_id, submitted_at,
+       selected, correct
+     FROM (
+       SELECT q.user_id, q.id AS attempt_id, q.module_id, a.question_id, q.submitted_at,
+         a.selected, a.correct,
+         ROW_NUMBER() OVER (PARTITION BY q.user_id, q.module_id, a.question_id
+                            ORDER BY q.submitted_at, q.id, a.position) AS nth
+       FROM memberships m
+       JOIN quiz_attempts q ON q.user_id = m.user_id
+       JOIN quiz_answers a ON a.attempt_id = q.id
+       WHERE m.org_id = $1 AND q.kind = 'quiz' AND ($2 IS NULL OR q.module_id = $2)
+     ) first WHERE nth = 1";
+
 /// Reading progress of the users `filter` (on `q.user_id`) selects.
 pub fn progress(filter: &str) -> String {
     format!(

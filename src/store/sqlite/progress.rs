@@ -1,9 +1,10 @@
 //! The module registry, reading progress and quiz attempts on SQLite.
 
 use super::SqliteStore;
+use crate::domain::items::ItemAnswer;
 use crate::domain::people::{AttemptId, OrgId, TeamId, UserId};
 use crate::domain::progress::{Attempt, ModuleProgress, NewAttempt};
-use crate::store::rows::{self, ModuleRow};
+use crate::store::rows::{self, FirstAnswerRow, ModuleRow};
 use crate::store::sql::{progress as sql, RecordsOf};
 use crate::store::time::DbTime;
 use crate::store::{encode_selected, map_write_error, ModuleRecord, Progress};
@@ -160,5 +161,14 @@ impl Progress for SqliteStore {
         Ok(sqlx::query_scalar(sql::ATTEMPT_COUNT)
             .fetch_one(&self.pool)
             .await?)
+    }
+
+    async fn first_answers(&self, org: OrgId, module: Option<&str>) -> Result<Vec<ItemAnswer>> {
+        let found = sqlx::query_as::<_, FirstAnswerRow>(sql::FIRST_ANSWERS)
+            .bind(org.0)
+            .bind(module)
+            .fetch_all(&self.pool)
+            .await?;
+        rows::first_answers(found)
     }
 }

@@ -9,6 +9,7 @@
 
 use crate::common::PgDatabase;
 use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use levelfield::domain::items::ItemAnswer;
 use levelfield::domain::matrix::Snapshot;
 use levelfield::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use levelfield::domain::proficiency::Estimate;

@@ -8,6 +8,7 @@ parity!(
     team_records,
     registry_is_in_byte_order_of_ids,
     check_answers_are_evidence_not_quiz_attempts,
+    first_answers_per_organisation_and_module,
 );
 
 parity_db!(
@@ -444,4 +445,132 @@ async fn check_answers_are_evidence_not_quiz_attempts(store: &dyn Store) {
         .any(|a| a.id == check_id && a.kind == AttemptKind::Check));
     // Another organisation sees none of it.
     assert!(store.org_attempts(other_org).await.unwrap().is_empty());
+}
+
+/// Item statistics read each learner's first answer per question: the earliest attempt (ties:
+/// the lower attempt id), per module, one organisation's members only.
+async fn first_answers_per_organisation_and_module(store: &dyn Store) {
+    let (a, admin) = new_org(store, "Acme", "admin@acme.test").await;
+    let ann = join(
+        store,
+        a,
+        admin,
+        MemberRole::Learner,
+        None,
+        "ann@acme.test",
+        "Ann",
+    )
+    .await;
+    let ben = join(
+        store,
+        a,
+        admin,
+        MemberRole::Learner,
+        None,
+        "ben@acme.test",
+        "Ben",
+    )
+    .await;
+    let (b, cat) = new_org(store, "Other", "cat@other.test").await;
+    let record = |n: NewAttempt| async move { store.record_attempt(&n).await.unwrap() };
+
+    let ann_first = record(attempt(
+        ann,
+        "m",
+        2,
+        vec![
+            answer("q1", "s", 1, &[1], true),
+            answer("q2", "s", 2, &[0, 2], true),
+        ],
+        10,
+    ))
+    .await;
+    // A retake (later) and another module's quiz (earlier) of Ann's.
+    record(attempt(
+        ann,
+        "m",
+        0,
+        vec![answer("q1", "s", 1, &[0], false)],
+        20,
+    ))
+    .await;
+    let ann_n = record(attempt(
+        ann,
+        "n",
+        0,
+        vec![answer("q1", "s", 1, &[2], false)],
+        5,
+    ))
+    .await;
+    // Two attempts of Ben's at the same instant: the first recorded (lower id) is first.
+    let ben_first = record(attempt(
+        ben,
+        "m",
+        0,
+        vec![answer("q1", "s", 1, &[3], false)],
+        30,
+    ))
+    .await;
+    record(attempt(
+        ben,
+        "m",
+        1,
+        vec![answer("q1", "s", 1, &[1], true)],
+        30,
+    ))
+    .await;
+    // Another organisation's answer to the same question.
+    let cat_first = record(attempt(
+        cat,
+        "m",
+        1,
+        vec![answer("q1", "s", 1, &[1], true)],
+        1,
+    ))
+    .await;
+
+    let seen = |rows: Vec<ItemAnswer>| {
+        rows.into_iter()
+            .map(|r| {
+                (
+                    r.module, r.question, r.user, r.attempt, r.at, r.selected, r.correct,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let m = |s: &str| s.to_string();
+    assert_eq!(
+        seen(store.first_answers(a, None).await.unwrap()),
+        vec![
+            (m("m"), m("q1"), ann, ann_first, stored(10), vec![1], true),
+            (m("m"), m("q1"), ben, ben_first, stored(30), vec![3], false),
+            (
+                m("m"),
+                m("q2"),
+                ann,
+                ann_first,
+                stored(10),
+                vec![0, 2],
+                true
+            ),
+            (m("n"), m("q1"), ann, ann_n, stored(5), vec![2], false),
+        ]
+    );
+    assert_eq!(
+        seen(store.first_answers(a, Some("m")).await.unwrap()).len(),
+        3,
+        "one module's only"
+    );
+    assert!(store.first_answers(a, Some("zz")).await.unwrap().is_empty());
+    assert_eq!(
+        seen(store.first_answers(b, None).await.unwrap()),
+        vec![(m("m"), m("q1"), cat, cat_first, stored(1), vec![1], true)],
+        "another organisation sees only its own"
+    );
+    // An organisation that does not exist sees nothing.
+    assert!(store
+        .first_answers(OrgId(b.0 + 100), None)
+        .await
+        .unwrap()
+        .is_empty());
 }

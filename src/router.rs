@@ -1,13 +1,13 @@
-//! Building the application: content, store, state and the axum router. The composition root:
-//! the one file of `server` that imports `features` (each route's handler) and `app` (the
-//! pages), as `main.rs` does.
+//! Building the application: content, store, state and the axum router. A composition root,
+//! like `main.rs` and `app.rs`: it imports `features` (each route's handler) and `app` (the
+//! pages), which no file under `server/` may do.
 
-use super::config::Config;
-use super::security::same_origin_only;
-use super::state::{AppState, LibraryHandle};
 use crate::app::{shell, App};
 use crate::courseware;
 use crate::features::{account, admin, check, me, module, quiz, teams};
+use crate::server::config::Config;
+use crate::server::security::same_origin_only;
+use crate::server::state::{AppState, LibraryHandle};
 use crate::store::{self, ConnectError, ModuleRecord, Store, StoreError};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -152,7 +152,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            super::auth::load_viewer,
+            crate::server::auth::load_viewer,
         ))
         .layer(axum::middleware::from_fn(same_origin_only))
         .layer(RequestBodyLimitLayer::new(max_body))
@@ -170,7 +170,7 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .with_state(state);
-    super::trace::wrap(app)
+    crate::server::trace::wrap(app)
 }
 
 /// `GET /healthz`: 200 when the database answers.
