@@ -5,6 +5,7 @@ use crate::features::account::{AccountPage, JoinPage, LoginPage, SetupPage};
 use crate::features::admin::{AdminPage, OrgSkillsPage, ScarcityPage};
 use crate::features::author::ItemsPage;
 use crate::features::catalogue::CataloguePage;
+use crate::features::check::SkillCheckPage;
 use crate::features::me::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
 use crate::features::skills::{SkillPage, SkillsPage};
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/modules/:slug") view=ModulePage />
                     <Route path=path!("/skills") view=SkillsPage />
                     <Route path=path!("/skills/:id") view=SkillPage />
+                    <Route path=path!("/skills/:id/check") view=SkillCheckPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />

@@ -108,11 +108,12 @@ pub enum ErrorCode {
     TaskEmpty,
     TaskWaiting,
     TaskScore,
+    NoAnswer,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::InvalidLogin,
         ErrorCode::Throttled,
         ErrorCode::Missing,
@@ -133,6 +134,7 @@ impl ErrorCode {
         ErrorCode::TaskEmpty,
         ErrorCode::TaskWaiting,
         ErrorCode::TaskScore,
+        ErrorCode::NoAnswer,
         ErrorCode::Internal,
     ];
 
@@ -159,6 +161,7 @@ impl ErrorCode {
             ErrorCode::TaskEmpty => "task-empty",
             ErrorCode::TaskWaiting => "task-waiting",
             ErrorCode::TaskScore => "task-score",
+            ErrorCode::NoAnswer => "no-answer",
             ErrorCode::Internal => "internal",
         }
     }
@@ -205,6 +208,7 @@ impl ErrorCode {
             ErrorCode::TaskScore => {
                 "Score every criterion 0 (not met), 1 (partly met) or 2 (met), and not your own work."
             }
+            ErrorCode::NoAnswer => "Choose an answer before going on.",
             ErrorCode::Internal => "Something went wrong. Please try again.",
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::app::{shell, App};
 use crate::courseware;
-use crate::features::{account, admin, me, module, quiz, teams};
+use crate::features::{account, admin, check, me, module, quiz, teams};
 use crate::server::config::Config;
 use crate::server::security::same_origin_only;
 use crate::server::state::{AppState, LibraryHandle};
@@ -131,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route("/join", post(account::actions::join))
         .route("/account/password", post(account::actions::change_password))
         .route("/me/ratings", post(me::actions::save_ratings))
+        .route("/skills/{id}/check", post(check::actions::answer))
         .route("/admin/teams", post(admin::actions::create_team))
         .route(
             "/admin/invitations",

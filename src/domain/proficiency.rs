@@ -1264,6 +1264,7 @@ mod tests {
         let attempt = |id: i64, at: &str, answers: Vec<AnswerRecord>| Attempt {
             id: AttemptId(id),
             user: UserId(1),
+            kind: crate::domain::progress::AttemptKind::Quiz,
             module: "m".into(),
             score: 0,
             total: answers.len() as u32,

@@ -222,10 +222,12 @@ pub trait Progress {
     /// Every module `user` has started, most recently updated first.
     async fn progress(&self, user: UserId) -> Result<Vec<ModuleProgress>>;
 
-    /// Stores a graded attempt with all its answers, in one transaction.
+    /// Stores a graded attempt with all its answers, in one transaction: a quiz attempt or a
+    /// skill check's answer (its `kind`); either is evidence, so either bumps the evidence
+    /// version of `user`'s estimates.
     async fn record_attempt(&self, attempt: &NewAttempt) -> Result<AttemptId>;
 
-    /// `user`'s attempts, newest first (answers included; two queries in all).
+    /// `user`'s attempts of both kinds, newest first (answers included; two queries in all).
     async fn attempts(&self, user: UserId) -> Result<Vec<Attempt>>;
 
     /// Reading progress of every member of `team` in `org` (one query, not one per member).
@@ -240,7 +242,8 @@ pub trait Progress {
     /// Quiz attempts, answers included, of everyone in `org` (two queries).
     async fn org_attempts(&self, org: OrgId) -> Result<Vec<Attempt>>;
 
-    /// How many attempts are stored in all (for tests and figures).
+    /// How many quiz attempts are stored in all, skill check answers aside (for tests and
+    /// figures).
     async fn attempt_count(&self) -> Result<i64>;
 
     /// Each member of `org`'s first answer to each question of `module` (of every module with

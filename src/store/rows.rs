@@ -13,7 +13,7 @@ use crate::domain::people::{
     AttemptId, Member, MemberRole, OrgId, Organisation, Team, TeamId, UserId,
 };
 use crate::domain::proficiency::Estimate;
-use crate::domain::progress::{AnswerRecord, Attempt, ModuleProgress};
+use crate::domain::progress::{AnswerRecord, Attempt, AttemptKind, ModuleProgress};
 use crate::domain::skills::{ScarcityOverride, SelfRating};
 use crate::domain::task::{Submission, SubmissionStatus};
 use chrono::NaiveDate;
@@ -283,6 +283,7 @@ pub(super) fn progress(mut rows: Vec<ProgressRow>) -> Vec<ModuleProgress> {
 pub(super) struct AttemptRow {
     id: i64,
     user_id: i64,
+    kind: String,
     module_id: String,
     #[sqlx(try_from = "i64")]
     score: u32,
@@ -320,18 +321,21 @@ pub(super) fn attempts(
                 correct: a.correct,
             });
     }
-    Ok(rows
-        .into_iter()
-        .map(|r| Attempt {
-            id: AttemptId(r.id),
-            user: UserId(r.user_id),
-            module: r.module_id,
-            score: r.score,
-            total: r.total,
-            answers: by_attempt.remove(&r.id).unwrap_or_default(),
-            submitted_at: r.submitted_at.utc(),
+    rows.into_iter()
+        .map(|r| {
+            Ok(Attempt {
+                id: AttemptId(r.id),
+                user: UserId(r.user_id),
+                kind: AttemptKind::parse(&r.kind)
+                    .ok_or_else(|| decode_error(format!("unknown attempt kind `{}`", r.kind)))?,
+                module: r.module_id,
+                score: r.score,
+                total: r.total,
+                answers: by_attempt.remove(&r.id).unwrap_or_default(),
+                submitted_at: r.submitted_at.utc(),
+            })
         })
-        .collect())
+        .collect()
 }
 
 #[derive(sqlx::FromRow)]

@@ -170,6 +170,13 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
                                 </details>
                             }.into_any()
                         }}
+                        {editable.then(|| view! {
+                            " "
+                            <a class="check-link" href=format!("/skills/{}/check", s.id)>
+                                "Check this skill"
+                                <span class="visually-hidden">{format!(": {}", s.name)}</span>
+                            </a>
+                        })}
                     </td>
                 </tr>
             }

@@ -103,6 +103,7 @@ async fn fixture(init: TestAppBuilder) -> Fixture {
             .store
             .record_attempt(&NewAttempt {
                 user: people[i],
+                kind: levelfield::domain::progress::AttemptKind::Quiz,
                 module: "evaluating".into(),
                 score: a.iter().filter(|x| x.correct).count() as u32,
                 total: a.len() as u32,
@@ -297,6 +298,7 @@ async fn estimates_stay_current_on_write_and_self_ratings_stay_apart(init: TestA
         .store
         .record_attempt(&NewAttempt {
             user: f.people[2],
+            kind: levelfield::domain::progress::AttemptKind::Quiz,
             module: "evaluating".into(),
             score: 6,
             total: pre.len() as u32,

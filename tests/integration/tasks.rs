@@ -5,7 +5,7 @@
 
 use crate::common::{enc, parity_app, TestAppBuilder};
 use axum::http::StatusCode;
-use levelfield::domain::progress::{AnswerRecord, NewAttempt};
+use levelfield::domain::progress::{AnswerRecord, AttemptKind, NewAttempt};
 use levelfield::domain::task::SubmissionStatus;
 
 parity_app!(
@@ -276,6 +276,7 @@ async fn a_scored_task_lifts_the_cap_on_the_estimate(init: TestAppBuilder) {
         .store
         .record_attempt(&NewAttempt {
             user: w.user("Lea Learner"),
+            kind: AttemptKind::Quiz,
             module: "evaluating".into(),
             score: 8,
             total: 8,

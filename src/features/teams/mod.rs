@@ -142,6 +142,7 @@ async fn person_view(
     let results = records
         .attempts
         .iter()
+        .filter(|a| a.kind == crate::domain::progress::AttemptKind::Quiz)
         .map(|a| view! { <li>{format!("{}: {} of {}", title(&a.module), a.score, a.total)}</li> })
         .collect_view();
     let name = records.member.name.clone();

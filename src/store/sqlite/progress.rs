@@ -101,14 +101,15 @@ impl Progress for SqliteStore {
         // IMMEDIATE transaction (PostgreSQL does it in one statement).
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO quiz_attempts (user_id, module_id, score, total, submitted_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO quiz_attempts (user_id, module_id, score, total, submitted_at, kind)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(attempt.user.0)
         .bind(&attempt.module)
         .bind(i64::from(attempt.score))
         .bind(i64::from(attempt.total))
         .bind(submitted_at)
+        .bind(attempt.kind.key())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| map_write_error(e, None))?;
