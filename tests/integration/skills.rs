@@ -355,9 +355,11 @@ async fn estimates_stay_current_on_write_and_self_ratings_stay_apart(init: TestA
         "Cy now meets the evaluation target: {org}"
     );
     let cached = app.state.store.org_estimates(f.org).await.unwrap();
+    // Cy's answers read 2.31, above the target; quiz evidence alone is capped at 2 until a
+    // practical task is scored (issue 10), so the cache holds exactly the target level.
     assert!(cached
         .iter()
-        .any(|(u, s, e)| *u == f.people[2] && s == "evaluation" && e.level > 2.0));
+        .any(|(u, s, e)| *u == f.people[2] && s == "evaluation" && e.level == 2.0));
 
     // Self-ratings are stored and shown beside the estimate, never mixed into it.
     let (_, before, _) = cy.get("/me/skills").await;

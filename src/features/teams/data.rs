@@ -67,7 +67,8 @@ pub async fn team_matrix(
     let progress = state.store.team_progress(org, team.id).await?;
     let attempts = state.store.team_attempts(org, team.id).await?;
     let w = weights(state, org).await?;
-    let estimates = estimates_of(&lib, &progress, &attempts, chrono::Utc::now());
+    let submissions = state.store.org_submissions(org).await?;
+    let estimates = estimates_of(&lib, &progress, &attempts, &submissions, chrono::Utc::now());
     // A person's own role comes first; the team's when they have none.
     let team_first: Vec<_> = std::iter::once(team.clone())
         .chain(teams.into_iter().filter(|x| x.id != team.id))
