@@ -208,6 +208,7 @@ fn attempt(user: UserId, i: usize) -> NewAttempt {
         .collect();
     NewAttempt {
         user,
+        kind: levelfield::domain::progress::AttemptKind::Quiz,
         module: format!("module-{}", i % 5),
         score: answers.iter().filter(|a| a.correct).count() as u32,
         total: ANSWERS as u32,

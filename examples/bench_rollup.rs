@@ -112,9 +112,10 @@ async fn main() -> Fallible<()> {
         let t = Instant::now();
         let progress = state.store.org_progress(org).await?;
         let attempts = state.store.org_attempts(org).await?;
+        let submissions = state.store.org_submissions(org).await?;
         step("raw evidence loaded (for comparison)", t, ());
         let t = Instant::now();
-        let live = estimates_of(&lib, &progress, &attempts, chrono::Utc::now());
+        let live = estimates_of(&lib, &progress, &attempts, &submissions, chrono::Utc::now());
         step(
             &format!(
                 "every estimate recomputed from raw evidence ({} people)",

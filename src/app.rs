@@ -5,10 +5,11 @@ use crate::features::account::{AccountPage, JoinPage, LoginPage, SetupPage};
 use crate::features::admin::{AdminPage, OrgSkillsPage, ScarcityPage};
 use crate::features::author::ItemsPage;
 use crate::features::catalogue::CataloguePage;
+use crate::features::check::SkillCheckPage;
 use crate::features::me::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
 use crate::features::skills::{SkillPage, SkillsPage};
-use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamsPage};
+use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamTasksPage, TeamsPage};
 use crate::server::ctx;
 use crate::ui::{Account, NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
@@ -58,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/modules/:slug") view=ModulePage ssr=SsrMode::Async />
                     <Route path=path!("/skills") view=SkillsPage />
                     <Route path=path!("/skills/:id") view=SkillPage />
+                    <Route path=path!("/skills/:id/check") view=SkillCheckPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
@@ -75,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team/skills") view=TeamSkillsPage ssr=SsrMode::Async />
+                    <Route path=path!("/teams/:team/tasks") view=TeamTasksPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team/people/:person") view=TeamPersonPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -109,12 +109,16 @@ pub enum ErrorCode {
     Role,
     Rating,
     Weight,
+    TaskEmpty,
+    TaskWaiting,
+    TaskScore,
+    NoAnswer,
     QuizStale,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::InvalidLogin,
         ErrorCode::Throttled,
         ErrorCode::Missing,
@@ -132,6 +136,10 @@ impl ErrorCode {
         ErrorCode::Role,
         ErrorCode::Rating,
         ErrorCode::Weight,
+        ErrorCode::TaskEmpty,
+        ErrorCode::TaskWaiting,
+        ErrorCode::TaskScore,
+        ErrorCode::NoAnswer,
         ErrorCode::QuizStale,
         ErrorCode::Internal,
     ];
@@ -156,6 +164,10 @@ impl ErrorCode {
             ErrorCode::Role => "role",
             ErrorCode::Rating => "rating",
             ErrorCode::Weight => "weight",
+            ErrorCode::TaskEmpty => "task-empty",
+            ErrorCode::TaskWaiting => "task-waiting",
+            ErrorCode::TaskScore => "task-score",
+            ErrorCode::NoAnswer => "no-answer",
             ErrorCode::QuizStale => "quiz-stale",
             ErrorCode::Internal => "internal",
         }
@@ -194,6 +206,16 @@ impl ErrorCode {
             ErrorCode::Weight => {
                 "A scarcity weight is a number from 0 to 1, with a note (up to 200 characters) on where it comes from."
             }
+            ErrorCode::TaskEmpty => {
+                "Write your work, or paste a link to it, before you submit (at most 20,000 characters)."
+            }
+            ErrorCode::TaskWaiting => {
+                "Your last submission is still waiting for a score; you can submit again once it is scored."
+            }
+            ErrorCode::TaskScore => {
+                "Score every criterion 0 (not met), 1 (partly met) or 2 (met), and not your own work."
+            }
+            ErrorCode::NoAnswer => "Choose an answer before going on.",
             ErrorCode::QuizStale => {
                 "Those answers were for a quiz page that is out of date: that attempt was already submitted (perhaps in another tab) or the quiz has changed. Here is a fresh set of questions."
             }

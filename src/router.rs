@@ -4,7 +4,7 @@
 
 use crate::app::{shell, App};
 use crate::courseware;
-use crate::features::{account, admin, me, module, quiz, teams};
+use crate::features::{account, admin, check, me, module, quiz, teams};
 use crate::server::config::Config;
 use crate::server::security::same_origin_only;
 use crate::server::state::{AppState, LibraryHandle};
@@ -120,12 +120,18 @@ pub fn router(state: AppState) -> Router {
             "/modules/{slug}/progress",
             post(module::actions::record_reading),
         )
+        .route("/modules/{slug}/task", post(module::actions::submit_task))
+        .route(
+            "/teams/{team}/tasks/{submission}",
+            post(teams::actions::score_task),
+        )
         .route("/setup", post(account::actions::setup))
         .route("/login", post(account::actions::login))
         .route("/logout", post(account::actions::logout))
         .route("/join", post(account::actions::join))
         .route("/account/password", post(account::actions::change_password))
         .route("/me/ratings", post(me::actions::save_ratings))
+        .route("/skills/{id}/check", post(check::actions::answer))
         .route("/admin/teams", post(admin::actions::create_team))
         .route(
             "/admin/invitations",

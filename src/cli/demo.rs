@@ -225,6 +225,7 @@ async fn record(
         .store
         .record_attempt(&NewAttempt {
             user,
+            kind: crate::domain::progress::AttemptKind::Quiz,
             module: m.id.0.clone(),
             score,
             total,

@@ -178,6 +178,7 @@ pub(super) async fn simulate(
             .store
             .record_attempt(&NewAttempt {
                 user,
+                kind: crate::domain::progress::AttemptKind::Quiz,
                 module: m.id.0.clone(),
                 score,
                 total,

@@ -21,6 +21,7 @@ use super::render::{
     content_type, find_end, parse, plain_text, LinkCheck, ModuleFiles, ModuleRender,
 };
 use super::source::LineIndex;
+use super::task::{is_task_heading, parse_task};
 use super::taxonomy::{parse_roles, parse_skills};
 use super::validate;
 use super::{ContentError, Diagnostics};
@@ -267,18 +268,34 @@ fn render_module(
         images: HashSet::new(),
         words: 0,
     };
+    // A practical task (`## Task: …`) sits between the reading and the quiz.
+    let before_quiz = quiz_at.unwrap_or(events.len());
+    let task_at = events[..before_quiz]
+        .iter()
+        .enumerate()
+        .position(|(i, (e, _))| {
+            matches!(
+                e,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2,
+                    ..
+                })
+            ) && is_task_heading(&plain_text(&events[i + 1..find_end(&events, i)]))
+        });
     let (reading, quiz_events) = match quiz_at {
         Some(q) => {
             let end = find_end(&events, q);
             (
-                &events[..q],
+                &events[..task_at.unwrap_or(q)],
                 Some((&events[end + 1..], render.pos(&events[q].1))),
             )
         }
-        None => (&events[..], None),
+        None => (&events[..task_at.unwrap_or(events.len())], None),
     };
     let body_html = render.html(reading, diag, true);
     let taught: Vec<SkillId> = meta.skills.iter().map(|(s, _, _)| s.clone()).collect();
+    let task =
+        task_at.and_then(|t| parse_task(&events[t..before_quiz], &taught, &mut render, diag));
     let quiz = match quiz_events {
         Some((qe, pos)) => parse_quiz(qe, pos, &taught, &mut render, diag),
         None => Vec::new(),
@@ -310,6 +327,7 @@ fn render_module(
         render.words,
         fnv1a(p.text.as_bytes()),
     )
+    .with_task(task)
     .with_quiz_policy(meta.quiz_policy);
     Rendered {
         index,

@@ -14,6 +14,7 @@ mod load;
 mod quiz;
 mod render;
 mod source;
+mod task;
 mod taxonomy;
 mod validate;
 pub mod watch;

@@ -6,6 +6,7 @@ use super::draw::QuizPolicy;
 use super::ids::{ModuleId, RoleId, SkillId};
 use super::level::Level;
 use super::quiz::Question;
+use super::task::Task;
 use std::collections::{BTreeMap, HashMap};
 
 /// A seed factor of the AI divide.
@@ -182,6 +183,8 @@ pub struct Module {
     pub word_count: usize,
     /// A hash of the source file, to notice changed content.
     pub content_hash: u64,
+    /// The module's practical task, if it has one (set with [`Module::with_task`]).
+    pub task: Option<Task>,
     /// Lower-cased title and summary, for search.
     search_text: String,
 }
@@ -221,6 +224,7 @@ impl Module {
             quiz_policy: QuizPolicy::default(),
             word_count,
             content_hash,
+            task: None,
             search_text,
         }
     }
@@ -237,6 +241,12 @@ impl Module {
     /// How many questions one attempt at the quiz shows.
     pub fn draw_size(&self) -> usize {
         self.quiz_policy.draw_size(self.quiz.len())
+    }
+
+    /// The module with its practical task.
+    pub fn with_task(mut self, task: Option<Task>) -> Self {
+        self.task = task;
+        self
     }
 
     /// Whether every word of `query` occurs in the title or summary (case-insensitive).

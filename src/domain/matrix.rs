@@ -7,8 +7,9 @@ use super::catalogue::{Library, Role};
 use super::gaps::{Gap, Weights};
 use super::ids::SkillId;
 use super::people::{Member, MemberRole, Team, TeamId, UserId};
-use super::proficiency::{estimate, evidence_by_skill, Estimate};
+use super::proficiency::{evidence_with_tasks, skill_estimate, Estimate};
 use super::progress::{Attempt, ModuleProgress};
+use super::task::{ScoredTask, Submission};
 use std::collections::{BTreeMap, HashMap};
 
 /// Each person's estimates, by skill (skills without evidence are absent: unknown).
@@ -22,16 +23,32 @@ pub fn estimates_of(
     lib: &Library,
     _progress: &[ModuleProgress],
     attempts: &[Attempt],
+    submissions: &[Submission],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Estimates {
     let mut attempts_of: HashMap<UserId, Vec<Attempt>> = HashMap::new();
     for a in attempts {
         attempts_of.entry(a.user).or_default().push(a.clone());
     }
-    attempts_of
+    // Practical tasks scored by `now` (a snapshot as of a past day sees only those).
+    let mut tasks_of: HashMap<UserId, Vec<ScoredTask>> = HashMap::new();
+    for s in submissions {
+        if let Some(t) = s.scored().filter(|t| t.scored_at <= now) {
+            tasks_of.entry(s.user).or_default().push(t);
+        }
+    }
+    let mut users: Vec<UserId> = attempts_of.keys().chain(tasks_of.keys()).copied().collect();
+    users.sort_by_key(|u| u.0);
+    users.dedup();
+    users
         .into_iter()
-        .map(|(user, a)| {
-            let by_skill = evidence_by_skill(lib, &a, now)
+        .map(|user| {
+            let a = attempts_of
+                .get(&user)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let t = tasks_of.get(&user).map(Vec::as_slice).unwrap_or_default();
+            let by_skill = evidence_with_tasks(lib, a, t, now)
                 .into_iter()
                 .filter_map(|(skill, ev)| {
                     let half_life = lib
@@ -39,7 +56,8 @@ pub fn estimates_of(
                         .map(|s| f64::from(s.decay_half_life_days))
                         .unwrap_or(365.0);
                     let plain: Vec<_> = ev.iter().map(|(e, _)| *e).collect();
-                    estimate(&plain, half_life).map(|e| (skill, e))
+                    // The same estimate /me/skills shows: capped at 2 until a task is scored.
+                    skill_estimate(&plain, half_life).map(|e| (skill, e))
                 })
                 .collect();
             (user, by_skill)

@@ -30,3 +30,5 @@ pub mod progress;
 pub mod quiz;
 #[cfg(feature = "ssr")]
 pub mod skills;
+#[cfg(feature = "ssr")]
+pub mod task;

@@ -19,7 +19,7 @@ use super::catalogue::Module;
 use super::draw::{draw, fnv1a, BankItem, Reveal, Shuffle, SplitMix};
 use super::ids::QuestionId;
 use super::people::{OrgId, UserId};
-use super::progress::Attempt;
+use super::progress::{Attempt, AttemptKind};
 use super::quiz::{grade, passes, Answer, GradeError, Question, QuestionView, QuizOutcome};
 use std::collections::HashMap;
 
@@ -38,18 +38,26 @@ pub fn attempt_seed(org: OrgId, user: UserId, module: &str, number: u32) -> u64 
 }
 
 /// A learner's recorded attempts at one module's quiz, numbered from 0 in the order they were
-/// recorded.
+/// recorded, and every question of the module they have been shown (skill checks included).
 #[derive(Debug, Clone)]
 pub struct History<'a> {
+    /// Quiz attempts only: a skill check's answer is not a try at the quiz.
     attempts: Vec<&'a Attempt>,
+    /// Every attempt at the module's questions, skill check answers included.
+    shown: Vec<&'a Attempt>,
 }
 
 impl<'a> History<'a> {
     /// The attempts at `module` among `attempts` (one learner's, in any order).
     pub fn of(module: &str, attempts: &'a [Attempt]) -> Self {
-        let mut mine: Vec<&Attempt> = attempts.iter().filter(|a| a.module == module).collect();
-        mine.sort_by_key(|a| a.id);
-        History { attempts: mine }
+        let mut shown: Vec<&Attempt> = attempts.iter().filter(|a| a.module == module).collect();
+        shown.sort_by_key(|a| a.id);
+        let attempts = shown
+            .iter()
+            .copied()
+            .filter(|a| a.kind == AttemptKind::Quiz)
+            .collect();
+        History { attempts, shown }
     }
 
     /// The number the next attempt gets: how many are recorded.
@@ -63,10 +71,10 @@ impl<'a> History<'a> {
     }
 
     /// How often each question has been shown in the recorded attempts (every drawn question
-    /// is stored with the attempt, answered or not).
+    /// is stored with the attempt, answered or not) and skill checks.
     pub fn seen(&self) -> HashMap<QuestionId, u32> {
         let mut seen = HashMap::new();
-        for a in &self.attempts {
+        for a in &self.shown {
             for answer in &a.answers {
                 *seen
                     .entry(QuestionId::new(answer.question.as_str()))
@@ -383,6 +391,7 @@ mod tests {
         Attempt {
             id: AttemptId(id),
             user: UserId(1),
+            kind: AttemptKind::Quiz,
             module: module.into(),
             score: outcome.score,
             total: outcome.total,
@@ -594,7 +603,20 @@ mod tests {
             recorded(1, "m", &paper, &fail),
             recorded(2, "m", &paper, &pass),
         ];
+        let mut check = recorded(3, "m", &paper, &pass);
+        check.kind = AttemptKind::Check;
+        let attempts = [attempts, vec![check]].concat();
         let h = History::of("m", &attempts);
+        assert_eq!(
+            h.next_number(),
+            2,
+            "a skill check answer is not a quiz attempt"
+        );
+        assert_eq!(
+            h.seen().values().copied().max(),
+            Some(3),
+            "but what it showed counts as seen"
+        );
         assert!(!h.passed_by(0));
         assert!(h.passed_by(1));
         assert!(h.passed());

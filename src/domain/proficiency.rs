@@ -55,6 +55,15 @@ pub const FALLBACK_CHOICES: u8 = 4;
 pub const CHECK_MAX_ANSWERS: usize = 20;
 /// ...or as soon as the 95% range is at most this wide (half a level either way).
 pub const CHECK_STOP_WIDTH: f64 = 1.0;
+/// The slope of a practical task's pass curve: steeper than a question's ([`DISCRIMINATION`]),
+/// since a rubric scored by a person looks at the work itself.
+pub const TASK_SLOPE: f64 = 2.0;
+/// The chance a task is scored against the learner's level either way (a lenient or a harsh
+/// scorer, a lucky or an unlucky brief).
+pub const TASK_SLIP: f64 = 0.05;
+/// The highest level quiz and reading evidence alone can show: above it, only a scored
+/// practical task says a learner does the work independently.
+pub const QUIZ_CAP: f64 = 2.0;
 
 /// The response model's two tunable constants. [`Params::default`] holds the shipped values;
 /// others exist for the validation example's tuning runs.
@@ -155,6 +164,13 @@ pub enum EvidenceKind {
         correct: bool,
         item: Item,
     },
+    /// A practical task of `level` (3 or 4), scored by a manager or an admin against its rubric:
+    /// `passed` or not, counting `weight` times as much as one observation (see [`TASK_SLOPE`]).
+    Task {
+        level: u8,
+        passed: bool,
+        weight: f64,
+    },
 }
 
 /// One piece of evidence about one skill, `age_days` old.
@@ -177,10 +193,28 @@ impl Evidence {
         }
     }
 
+    /// A scored practical task of `level`, `age_days` old.
+    pub fn task(level: u8, passed: bool, weight: f64, age_days: f64) -> Self {
+        Evidence {
+            kind: EvidenceKind::Task {
+                level,
+                passed,
+                weight,
+            },
+            age_days,
+        }
+    }
+
+    /// The question answered (a task has none: it stands for no question).
     fn item(&self) -> Item {
         match self.kind {
             EvidenceKind::Answer { item, .. } => item,
+            EvidenceKind::Task { .. } => Item::fallback("", ""),
         }
+    }
+
+    fn is_task(&self) -> bool {
+        matches!(self.kind, EvidenceKind::Task { .. })
     }
 
     fn age(&self) -> f64 {
@@ -198,13 +232,18 @@ impl Evidence {
 pub fn counted(evidence: &[Evidence]) -> Vec<bool> {
     // The first answer to each question: its index, by item key.
     let mut first: std::collections::HashMap<u64, usize> = Default::default();
+    let mut out = vec![false; evidence.len()];
     for (i, e) in evidence.iter().enumerate() {
+        // Every scored task counts: each is a new piece of work, scored once.
+        if e.is_task() {
+            out[i] = true;
+            continue;
+        }
         let slot = first.entry(e.item().key).or_insert(i);
         if e.age() > evidence[*slot].age() {
             *slot = i;
         }
     }
-    let mut out = vec![false; evidence.len()];
     for i in first.into_values() {
         out[i] = true;
     }
@@ -302,11 +341,21 @@ impl Posterior {
     }
 
     fn observe_with(&mut self, params: Params, e: &Evidence) {
-        let EvidenceKind::Answer {
-            difficulty,
-            correct,
-            item,
-        } = e.kind;
+        let (difficulty, correct, item) = match e.kind {
+            EvidenceKind::Answer {
+                difficulty,
+                correct,
+                item,
+            } => (difficulty, correct, item),
+            EvidenceKind::Task {
+                level,
+                passed,
+                weight,
+            } => {
+                self.observe_task(level, passed, weight);
+                return;
+            }
+        };
         let c = item.guessing();
         let scale = 1.0 - c - params.slip;
         // The shipped discrimination's curves are tabulated once (the same arithmetic as
@@ -321,6 +370,25 @@ impl Posterior {
             };
             let p = c + scale * z;
             *m *= if correct { p } else { 1.0 - p };
+        }
+        self.normalise();
+    }
+
+    /// A scored task: P(pass | θ) = [`TASK_SLIP`] + (1 − 2·[`TASK_SLIP`]) · σ([`TASK_SLOPE`] ·
+    /// (θ − (level − ½))), raised to the power `weight`. A pass says "reads as `level` or
+    /// above" (θ ≥ level − ½); nobody can guess their way through a rubric, so there is no
+    /// guessing floor beyond the slip allowance on either side.
+    fn observe_task(&mut self, level: u8, passed: bool, weight: f64) {
+        let weight = if weight.is_finite() && weight > 0.0 {
+            weight
+        } else {
+            1.0
+        };
+        let b = f64::from(level) - 0.5;
+        for (i, m) in self.mass.iter_mut().enumerate() {
+            let p =
+                TASK_SLIP + (1.0 - 2.0 * TASK_SLIP) * sigmoid(TASK_SLOPE * (cell_centre(i) - b));
+            *m *= (if passed { p } else { 1.0 - p }).powf(weight);
         }
         self.normalise();
     }
@@ -530,6 +598,7 @@ pub fn estimate_with(
         .filter(|(_, k)| **k)
         .map(|(e, _)| match e.kind {
             EvidenceKind::Answer { difficulty, .. } => difficulty,
+            EvidenceKind::Task { level, .. } => level,
         })
         .max();
     Some(Estimate {
@@ -541,6 +610,32 @@ pub fn estimate_with(
         weight: keep.iter().filter(|k| **k).count() as f64,
         tested_up_to,
     })
+}
+
+/// Whether `evidence` holds a scored practical task.
+pub fn has_task(evidence: &[Evidence]) -> bool {
+    evidence.iter().any(Evidence::is_task)
+}
+
+/// Caps an estimate from quiz evidence alone at [`QUIZ_CAP`]: the level and both ends of its
+/// range, unless `evidence` holds a scored task (or the estimate is unknown anyway, which the
+/// cap must not hide by narrowing the range).
+pub fn cap_without_task(est: Estimate, evidence: &[Evidence]) -> Estimate {
+    if has_task(evidence) || est.is_unknown() {
+        return est;
+    }
+    Estimate {
+        level: est.level.min(QUIZ_CAP),
+        low: est.low.min(QUIZ_CAP),
+        high: est.high.min(QUIZ_CAP),
+        ..est
+    }
+}
+
+/// A skill's estimate as pages and roll-ups show it: [`estimate`], capped at [`QUIZ_CAP`]
+/// until a practical task is scored ([`cap_without_task`]).
+pub fn skill_estimate(evidence: &[Evidence], half_life_days: f64) -> Option<Estimate> {
+    estimate(evidence, half_life_days).map(|e| cap_without_task(e, evidence))
 }
 
 /// A question available to the adaptive skill check.
@@ -556,7 +651,11 @@ pub struct BankItem {
 /// been answered. Ties go to the first in the bank.
 pub fn next_item(bank: &[BankItem], evidence: &[Evidence], half_life_days: f64) -> Option<usize> {
     let at = posterior(evidence, half_life_days).mean();
-    let answered: std::collections::HashSet<u64> = evidence.iter().map(|e| e.item().key).collect();
+    let answered: std::collections::HashSet<u64> = evidence
+        .iter()
+        .filter(|e| !e.is_task())
+        .map(|e| e.item().key)
+        .collect();
     let mut best: Option<(usize, f64)> = None;
     for (i, b) in bank.iter().enumerate() {
         if answered.contains(&b.item.key) {
@@ -595,6 +694,17 @@ pub fn evidence_by_skill(
     attempts: &[super::progress::Attempt],
     now: chrono::DateTime<chrono::Utc>,
 ) -> std::collections::BTreeMap<super::ids::SkillId, Vec<(Evidence, Source)>> {
+    evidence_with_tasks(lib, attempts, &[], now)
+}
+
+/// [`evidence_by_skill`], and the learner's scored practical tasks, each at its level with its
+/// weight, dated when it was scored.
+pub fn evidence_with_tasks(
+    lib: &super::catalogue::Library,
+    attempts: &[super::progress::Attempt],
+    tasks: &[super::task::ScoredTask],
+    now: chrono::DateTime<chrono::Utc>,
+) -> std::collections::BTreeMap<super::ids::SkillId, Vec<(Evidence, Source)>> {
     let age = |at: chrono::DateTime<chrono::Utc>| (now - at).num_seconds().max(0) as f64 / 86_400.0;
     let mut out: std::collections::BTreeMap<super::ids::SkillId, Vec<(Evidence, Source)>> =
         Default::default();
@@ -623,6 +733,16 @@ pub fn evidence_by_skill(
                     },
                 ));
         }
+    }
+    for t in tasks {
+        out.entry(t.skill.clone()).or_default().push((
+            Evidence::task(t.level, t.passed, t.weight, age(t.scored_at)),
+            Source {
+                module: t.module.clone(),
+                question: None,
+                at: t.scored_at,
+            },
+        ));
     }
     out
 }
@@ -694,6 +814,51 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol
+    }
+
+    #[test]
+    fn quiz_evidence_alone_is_capped_at_two_until_a_task_is_scored() {
+        // Eight right answers at difficulty 3 read well above 2 in the raw model...
+        let quiz = answers("hard", 8, 3, true);
+        let raw = estimate(&quiz, 365.0).unwrap();
+        assert!(raw.level > 3.0 && raw.high > 3.0, "{raw:?}");
+        // ...and are shown capped at 2: the level and both ends of the range.
+        let shown = skill_estimate(&quiz, 365.0).unwrap();
+        assert_eq!(shown.level, QUIZ_CAP);
+        assert!(shown.high <= QUIZ_CAP && shown.low <= QUIZ_CAP, "{shown:?}");
+        assert!(!has_task(&quiz));
+        // Below the cap nothing changes; an unknown estimate stays unknown.
+        let low = answers("easy", 6, 1, false);
+        assert_eq!(skill_estimate(&low, 365.0), estimate(&low, 365.0));
+        let thin = answers("one", 1, 2, true);
+        let one = skill_estimate(&thin, 365.0).unwrap();
+        assert!(one.is_unknown(), "{one:?}");
+
+        // A passed level-3 task lifts the cap and the estimate goes above 2.
+        let mut with_task = quiz.clone();
+        with_task.push(Evidence::task(3, true, 2.0, 0.0));
+        let passed = skill_estimate(&with_task, 365.0).unwrap();
+        assert!(has_task(&with_task));
+        assert!(passed.level > 3.0 && passed.high > 3.0, "{passed:?}");
+        assert_eq!(passed.tested_up_to, Some(3));
+        assert!(counted(&with_task).iter().all(|c| *c));
+
+        // From middling quiz evidence, a pass raises the estimate and a fail lowers it; the
+        // weight makes either count more.
+        let mid: Vec<Evidence> = answers("m", 6, 2, true)
+            .into_iter()
+            .chain(answers("n", 6, 3, false))
+            .collect();
+        let base = estimate(&mid, 365.0).unwrap().level;
+        let with = |passed: bool, weight: f64| {
+            let mut e = mid.clone();
+            e.push(Evidence::task(3, passed, weight, 0.0));
+            skill_estimate(&e, 365.0).unwrap().level
+        };
+        assert!(with(true, 1.0) > base, "{} vs {base}", with(true, 1.0));
+        assert!(with(false, 1.0) <= base, "{} vs {base}", with(false, 1.0));
+        assert!(with(true, 3.0) >= with(true, 1.0));
+        assert!(with(false, 3.0) <= with(false, 1.0));
     }
 
     #[test]
@@ -1099,6 +1264,7 @@ mod tests {
         let attempt = |id: i64, at: &str, answers: Vec<AnswerRecord>| Attempt {
             id: AttemptId(id),
             user: UserId(1),
+            kind: crate::domain::progress::AttemptKind::Quiz,
             module: "m".into(),
             score: 0,
             total: answers.len() as u32,

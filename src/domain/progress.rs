@@ -44,10 +44,40 @@ pub struct AnswerRecord {
     pub correct: bool,
 }
 
-/// A quiz attempt to record.
+/// What an attempt was: a module's quiz, or one answer of an adaptive skill check. Both are
+/// evidence for the learner model; only a quiz attempt is a try at the module's quiz (listed as
+/// such, and passing it completes the module).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AttemptKind {
+    #[default]
+    Quiz,
+    Check,
+}
+
+impl AttemptKind {
+    /// The stored name (`quiz_attempts.kind`).
+    pub fn key(self) -> &'static str {
+        match self {
+            AttemptKind::Quiz => "quiz",
+            AttemptKind::Check => "check",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "quiz" => Some(AttemptKind::Quiz),
+            "check" => Some(AttemptKind::Check),
+            _ => None,
+        }
+    }
+}
+
+/// A quiz attempt (or a skill check's answer) to record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAttempt {
     pub user: UserId,
+    pub kind: AttemptKind,
     pub module: String,
     pub score: u32,
     pub total: u32,
@@ -59,11 +89,13 @@ pub struct NewAttempt {
     pub seed: Option<u64>,
 }
 
-/// A recorded quiz attempt.
+/// A recorded quiz attempt (or skill check answer: see [`AttemptKind`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
     pub id: AttemptId,
     pub user: UserId,
+    #[serde(default)]
+    pub kind: AttemptKind,
     pub module: String,
     pub score: u32,
     pub total: u32,
@@ -132,6 +164,7 @@ mod tests {
         let attempt = Attempt {
             id: AttemptId(1),
             user: UserId(1),
+            kind: crate::domain::progress::AttemptKind::Quiz,
             module: "m".into(),
             score: 1,
             total: 1,

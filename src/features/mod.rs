@@ -9,6 +9,7 @@
 //! | `module` | `/modules/:slug` (+ its reading-progress form, `/content/*` images) |
 //! | `quiz` | the module page's quiz island, `/modules/:slug/quiz`, `/api/grade_quiz` |
 //! | `skills` | `/skills`, `/skills/:id` |
+//! | `check` | the adaptive skill check, `/skills/:id/check` (page and form) |
 //! | `account` | `/login`, `/logout`, `/setup`, `/join`, `/account` |
 //! | `me` | the signed-in learner's own pages: `/me`, `/me/skills`, `/me/ratings`, `/me/privacy`, `/docs/proficiency` |
 //! | `teams` | `/teams`, `/teams/:team`, its skills, people and CSV exports |
@@ -30,6 +31,8 @@ pub mod admin;
 pub mod author;
 #[cfg(feature = "ssr")]
 pub mod catalogue;
+#[cfg(feature = "ssr")]
+pub mod check;
 #[cfg(feature = "ssr")]
 pub mod me;
 #[cfg(feature = "ssr")]

@@ -34,7 +34,8 @@ pub async fn refresh(state: &AppState, org: OrgId, max_age_days: i64) -> Result<
     let progress = state.store.stale_progress(org, cutoff).await?;
     let attempts = state.store.stale_attempts(org, cutoff).await?;
     let lib = state.library.current();
-    let mut estimates = estimates_of(&lib, &progress, &attempts, now);
+    let submissions = state.store.org_submissions(org).await?;
+    let mut estimates = estimates_of(&lib, &progress, &attempts, &submissions, now);
     let computed: Vec<ComputedEstimates> = stale
         .iter()
         .map(|s| ComputedEstimates {
@@ -135,11 +136,12 @@ pub async fn backfill(
     );
     let progress = state.store.org_progress(org).await?;
     let attempts = state.store.org_attempts(org).await?;
+    let submissions = state.store.org_submissions(org).await?;
     let now = Utc::now();
     for k in (1..=weeks).rev() {
         let as_of = now - chrono::Duration::weeks(i64::from(k));
         let (p, a) = as_of_records(&progress, &attempts, as_of);
-        let estimates = estimates_of(&lib, &p, &a, as_of);
+        let estimates = estimates_of(&lib, &p, &a, &submissions, as_of);
         let day = as_of.date_naive();
         let rows = snapshot_rows(&lib, &w, &members, &teams, &estimates, day);
         state.store.record_snapshots(org, day, &rows).await?;

@@ -31,6 +31,7 @@ use crate::domain::people::{
 use crate::domain::proficiency::Estimate;
 use crate::domain::progress::{Attempt, ModuleProgress, NewAttempt};
 use crate::domain::skills::{ScarcityOverride, SelfRating};
+use crate::domain::task::{NewScore, NewSubmission, Submission};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -39,7 +40,7 @@ use std::sync::Arc;
 /// The store traits, for code that calls the store through a generic `S: Store` rather than
 /// `dyn Store` (trait objects need no import).
 pub mod prelude {
-    pub use super::{Accounts, Estimates, Orgs, Progress, Skills, Store};
+    pub use super::{Accounts, Estimates, Orgs, Progress, Skills, Store, Tasks};
 }
 
 /// A store call's result.
@@ -86,7 +87,9 @@ pub enum ConnectError {
 /// data takes the `OrgId` and filters by it, so a guessed id from another organisation finds
 /// nothing (`NotFound`), never another organisation's row.
 #[async_trait]
-pub trait Store: Accounts + Orgs + Progress + Skills + Estimates + Send + Sync + 'static {
+pub trait Store:
+    Accounts + Orgs + Progress + Skills + Estimates + Tasks + Send + Sync + 'static
+{
     /// Cheap liveness check.
     async fn ping(&self) -> Result<()>;
 }
@@ -222,11 +225,13 @@ pub trait Progress {
     /// Every module `user` has started, most recently updated first.
     async fn progress(&self, user: UserId) -> Result<Vec<ModuleProgress>>;
 
-    /// Stores a graded attempt with all its answers, in one transaction. `Duplicate` if the
-    /// learner has an attempt at the module with the same seed already.
+    /// Stores a graded attempt with all its answers, in one transaction: a quiz attempt or a
+    /// skill check's answer (its `kind`); either is evidence, so either bumps the evidence
+    /// version of `user`'s estimates. `Duplicate` if the learner has an attempt at the module
+    /// with the same seed already.
     async fn record_attempt(&self, attempt: &NewAttempt) -> Result<AttemptId>;
 
-    /// `user`'s attempts, newest first (answers included; two queries in all).
+    /// `user`'s attempts of both kinds, newest first (answers included; two queries in all).
     async fn attempts(&self, user: UserId) -> Result<Vec<Attempt>>;
 
     /// Reading progress of every member of `team` in `org` (one query, not one per member).
@@ -241,12 +246,37 @@ pub trait Progress {
     /// Quiz attempts, answers included, of everyone in `org` (two queries).
     async fn org_attempts(&self, org: OrgId) -> Result<Vec<Attempt>>;
 
-    /// How many attempts are stored in all (for tests and figures).
+    /// How many quiz attempts are stored in all, skill check answers aside (for tests and
+    /// figures).
     async fn attempt_count(&self) -> Result<i64>;
 
     /// Each member of `org`'s first answer to each question of `module` (of every module with
     /// `None`), for item statistics; ordered by module, question and member. One query.
     async fn first_answers(&self, org: OrgId, module: Option<&str>) -> Result<Vec<ItemAnswer>>;
+}
+
+/// Practical tasks: learners' submissions and their rubric scores.
+#[async_trait]
+pub trait Tasks {
+    /// Stores a submission, waiting for a score; `NotFound` unless its learner is in `org`.
+    async fn submit_task(&self, org: OrgId, submission: &NewSubmission) -> Result<i64>;
+
+    /// Scores a waiting submission of `org` and bumps its learner's evidence version, in one
+    /// transaction. `NotFound` when it is not in `org`, is already scored, or is the scorer's
+    /// own.
+    async fn score_task(&self, org: OrgId, submission: i64, score: &NewScore) -> Result<()>;
+
+    /// One submission of `org`; `NotFound` outside it.
+    async fn submission(&self, org: OrgId, submission: i64) -> Result<Submission>;
+
+    /// `user`'s submissions in `org`, newest first.
+    async fn user_submissions(&self, org: OrgId, user: UserId) -> Result<Vec<Submission>>;
+
+    /// The submissions of the members of `team` in `org`, newest first.
+    async fn team_submissions(&self, org: OrgId, team: TeamId) -> Result<Vec<Submission>>;
+
+    /// Everyone's submissions in `org`, newest first.
+    async fn org_submissions(&self, org: OrgId) -> Result<Vec<Submission>>;
 }
 
 /// Skills set by people: target roles, self-ratings and scarcity overrides.

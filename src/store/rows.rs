@@ -6,14 +6,16 @@
 use super::records::{Credentials, Invitation, ModuleRecord, SessionRecord, StaleEstimates};
 use super::time::DbTime;
 use super::{canonical_roles, canonical_teams, StoreError};
+use crate::domain::ids::SkillId;
 use crate::domain::items::ItemAnswer;
 use crate::domain::matrix::Snapshot;
 use crate::domain::people::{
     AttemptId, Member, MemberRole, OrgId, Organisation, Team, TeamId, UserId,
 };
 use crate::domain::proficiency::Estimate;
-use crate::domain::progress::{AnswerRecord, Attempt, ModuleProgress};
+use crate::domain::progress::{AnswerRecord, Attempt, AttemptKind, ModuleProgress};
 use crate::domain::skills::{ScarcityOverride, SelfRating};
+use crate::domain::task::{Submission, SubmissionStatus};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -281,6 +283,7 @@ pub(super) fn progress(mut rows: Vec<ProgressRow>) -> Vec<ModuleProgress> {
 pub(super) struct AttemptRow {
     id: i64,
     user_id: i64,
+    kind: String,
     module_id: String,
     #[sqlx(try_from = "i64")]
     score: u32,
@@ -320,19 +323,22 @@ pub(super) fn attempts(
                 correct: a.correct,
             });
     }
-    Ok(rows
-        .into_iter()
-        .map(|r| Attempt {
-            id: AttemptId(r.id),
-            user: UserId(r.user_id),
-            module: r.module_id,
-            score: r.score,
-            total: r.total,
-            answers: by_attempt.remove(&r.id).unwrap_or_default(),
-            submitted_at: r.submitted_at.utc(),
-            seed: r.seed.map(|s| s as u64),
+    rows.into_iter()
+        .map(|r| {
+            Ok(Attempt {
+                id: AttemptId(r.id),
+                user: UserId(r.user_id),
+                kind: AttemptKind::parse(&r.kind)
+                    .ok_or_else(|| decode_error(format!("unknown attempt kind `{}`", r.kind)))?,
+                module: r.module_id,
+                score: r.score,
+                total: r.total,
+                answers: by_attempt.remove(&r.id).unwrap_or_default(),
+                submitted_at: r.submitted_at.utc(),
+                seed: r.seed.map(|s| s as u64),
+            })
         })
-        .collect())
+        .collect()
 }
 
 #[derive(sqlx::FromRow)]
@@ -513,4 +519,59 @@ pub(super) fn estimates(
         }
     }
     Ok(out)
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SubmissionRow {
+    id: i64,
+    user_id: i64,
+    module_id: String,
+    task_id: String,
+    skill_id: String,
+    #[sqlx(try_from = "i64")]
+    level: u8,
+    weight: f64,
+    body: String,
+    submitted_at: DbTime,
+    status: String,
+    scored_by: Option<i64>,
+    scored_at: Option<DbTime>,
+    scores: Option<String>,
+    passed: Option<bool>,
+}
+
+/// Submissions as read (the query orders them).
+pub(super) fn submissions(rows: Vec<SubmissionRow>) -> Result<Vec<Submission>, StoreError> {
+    rows.into_iter()
+        .map(|r| {
+            let status = SubmissionStatus::parse(&r.status)
+                .ok_or_else(|| decode_error(format!("unknown task status `{}`", r.status)))?;
+            let scores = match r.scores.as_deref() {
+                None | Some("") => Vec::new(),
+                Some(text) => text
+                    .split(',')
+                    .map(|n| {
+                        n.parse::<u8>()
+                            .map_err(|_| decode_error(format!("bad task score `{n}`")))
+                    })
+                    .collect::<Result<Vec<u8>, StoreError>>()?,
+            };
+            Ok(Submission {
+                id: r.id,
+                user: UserId(r.user_id),
+                module: r.module_id,
+                task: r.task_id,
+                skill: SkillId::new(r.skill_id),
+                level: r.level,
+                weight: r.weight,
+                body: r.body,
+                submitted_at: r.submitted_at.utc(),
+                status,
+                scored_by: r.scored_by.map(UserId),
+                scored_at: r.scored_at.map(DbTime::utc),
+                scores,
+                passed: r.passed,
+            })
+        })
+        .collect()
 }

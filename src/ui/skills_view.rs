@@ -8,9 +8,12 @@
 use crate::domain::catalogue::Library;
 use crate::domain::gaps::{recommend, Gap, Weights};
 use crate::domain::ids::{ModuleId, SkillId};
-use crate::domain::proficiency::{counted, estimate, evidence_by_skill, EvidenceKind};
+use crate::domain::proficiency::{
+    counted, estimate, evidence_with_tasks, has_task, skill_estimate, EvidenceKind, QUIZ_CAP,
+};
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::domain::skills::SelfRating;
+use crate::domain::task::ScoredTask;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
@@ -18,6 +21,8 @@ use std::collections::{BTreeMap, HashSet};
 pub struct SkillsView {
     pub progress: Vec<ModuleProgress>,
     pub attempts: Vec<Attempt>,
+    /// Their scored practical tasks.
+    pub tasks: Vec<ScoredTask>,
     pub ratings: Vec<SelfRating>,
     pub weights: Weights,
     /// The role chosen on the page, if any (a role id).
@@ -36,6 +41,7 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
     let SkillsView {
         progress,
         attempts,
+        tasks,
         ratings,
         weights,
         role,
@@ -43,7 +49,7 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
         action,
         editable,
     } = input;
-    let evidence = evidence_by_skill(lib, &attempts, chrono::Utc::now());
+    let evidence = evidence_with_tasks(lib, &attempts, &tasks, chrono::Utc::now());
     let chosen = role.or(assigned.clone());
     let role = chosen.and_then(|r| lib.roles().iter().find(|x| x.id.as_str() == r).cloned());
     let is_assigned = role
@@ -81,7 +87,12 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
         .map(|s| {
             let ev = evidence.get(&s.id).cloned().unwrap_or_default();
             let plain: Vec<_> = ev.iter().map(|(e, _)| *e).collect();
-            let est = estimate(&plain, f64::from(s.decay_half_life_days));
+            let half_life = f64::from(s.decay_half_life_days);
+            let est = skill_estimate(&plain, half_life);
+            // Capped: quiz evidence alone would read above level 2.
+            let capped = !has_task(&plain)
+                && estimate(&plain, half_life)
+                    .is_some_and(|raw| !raw.is_unknown() && raw.high > QUIZ_CAP);
             let target = targets.get(&s.id).copied().filter(|t| *t > 0);
             let gap_text = target.map(|t| {
                 let gap = Gap::of(t, est.as_ref());
@@ -96,6 +107,9 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
                 .filter(|e| !e.is_unknown())
                 .map(|e| format!("{:.1} ({})", e.level, crate::domain::level::Level::new(e.level.round() as u8).map(|l| l.name()).unwrap_or("")))
                 .unwrap_or_else(|| "unknown".into());
+            let cap_note = capped.then(|| view! {
+                <span class="cap-note">" capped at 2 until a practical task is scored"</span>
+            });
             let interval = est.map(|e| format!("{:.1}–{:.1}", e.low, e.high)).unwrap_or_else(|| "—".into());
             let mine = rated.get(s.id.as_str()).copied();
             let rating_cell = if editable {
@@ -128,6 +142,11 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
                             src.question.clone().unwrap_or_default(),
                             title(&src.module)
                         ),
+                        EvidenceKind::Task { level, passed, weight } => format!(
+                            "Practical task in {}, level {level}, {} (weight {weight})",
+                            title(&src.module),
+                            if passed { "passed" } else { "not passed" },
+                        ),
                     };
                     let counts = if counts { "counts" } else { "a repeat: not counted" };
                     view! { <li>{format!("{what}, {}; {counts}", src.at.date_naive())}</li> }
@@ -136,7 +155,7 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row"><a href=format!("/skills/{}", s.id)>{s.name.clone()}</a></th>
-                    <td>{est_text}</td>
+                    <td>{est_text}{cap_note}</td>
                     <td>{interval}</td>
                     <td>{rating_cell}</td>
                     <td>{gap_text.unwrap_or_default()}</td>
@@ -151,6 +170,13 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
                                 </details>
                             }.into_any()
                         }}
+                        {editable.then(|| view! {
+                            " "
+                            <a class="check-link" href=format!("/skills/{}/check", s.id)>
+                                "Check this skill"
+                                <span class="visually-hidden">{format!(": {}", s.name)}</span>
+                            </a>
+                        })}
                     </td>
                 </tr>
             }
@@ -199,7 +225,7 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
             <div class="field actions"><button type="submit" class="button">"Compare"</button></div>
         </form>
         <p>{role_note}</p>
-        <p>"Estimates come from your first answer to each quiz question; older evidence makes them less certain. Self-ratings are shown beside them and never change them. " <a href="/docs/proficiency">"How this works"</a></p>
+        <p>"Estimates come from your first answer to each quiz question; older evidence makes them less certain. Quizzes alone show a skill up to level 2: above it, an estimate is capped at 2 until a practical task is scored. Self-ratings are shown beside them and never change them. " <a href="/docs/proficiency">"How this works"</a></p>
         {no_evidence.then(|| view! { <p>"No evidence yet: take a module's quiz to see a first estimate."</p> })}
         {editable.then(|| view! {
             <form id="ratings" method="post" action="/me/ratings">

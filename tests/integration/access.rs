@@ -665,6 +665,7 @@ async fn team_heatmap_plan_and_safe_csv() {
         .store
         .record_attempt(&NewAttempt {
             user: lea_id,
+            kind: levelfield::domain::progress::AttemptKind::Quiz,
             module: "evaluating".into(),
             score: 8,
             total: 8,

@@ -163,3 +163,32 @@ fn questions_may_be_of_difficulty_four() {
     let q = m.quiz.iter().find(|q| q.id.0 == "q-choose").unwrap();
     assert_eq!(q.difficulty, 4);
 }
+
+#[test]
+fn a_module_may_define_a_practical_task_with_a_rubric() {
+    let out = load(Path::new("tests/fixtures/valid"));
+    assert!(out.errors.is_empty(), "{:#?}", out.errors);
+    let eval = out.library.module_by_slug("evaluating-models").unwrap();
+    let task = eval.task.as_ref().expect("the fixture's task");
+    assert_eq!(task.id, "eval-plan");
+    assert_eq!(task.title, "Write an evaluation plan");
+    assert_eq!(task.skill.as_str(), "evaluation");
+    assert_eq!(u8::from(task.level), 3);
+    assert_eq!(task.weight, 1.0);
+    assert!(task.brief_html.contains("one-page evaluation plan"));
+    assert_eq!(task.criteria.len(), 3);
+    assert!(task.criteria[2].html.contains("feature by feature"));
+    // The task is neither reading nor quiz.
+    assert!(!eval.body_html.contains("evaluation plan"));
+    assert!(eval.toc.iter().all(|t| !t.text.contains("Task")));
+    assert_eq!(eval.quiz.len(), 2);
+    // The shipped framing module has one too.
+    let shipped = load(Path::new("content"));
+    let framing = shipped
+        .library
+        .module_by_slug("framing-ai-problems")
+        .unwrap();
+    let t = framing.task.as_ref().expect("the framing one-pager");
+    assert_eq!(t.skill.as_str(), "problem-framing");
+    assert!(t.criteria.len() >= 2);
+}

@@ -48,6 +48,7 @@ async fn attempt(
     store
         .record_attempt(&NewAttempt {
             user,
+            kind: levelfield::domain::progress::AttemptKind::Quiz,
             module: module.into(),
             score: answers.iter().filter(|a| a.correct).count() as u32,
             total: answers.len() as u32,

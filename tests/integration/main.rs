@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod check;
 mod common;
 mod courseware;
 mod curriculum;
@@ -17,3 +18,4 @@ mod quiz;
 mod server;
 mod skills;
 mod store;
+mod tasks;

@@ -103,6 +103,7 @@ async fn fixture(init: TestAppBuilder) -> Fixture {
             .store
             .record_attempt(&NewAttempt {
                 user: people[i],
+                kind: levelfield::domain::progress::AttemptKind::Quiz,
                 module: "evaluating".into(),
                 score: a.iter().filter(|x| x.correct).count() as u32,
                 total: a.len() as u32,
@@ -298,6 +299,7 @@ async fn estimates_stay_current_on_write_and_self_ratings_stay_apart(init: TestA
         .store
         .record_attempt(&NewAttempt {
             user: f.people[2],
+            kind: levelfield::domain::progress::AttemptKind::Quiz,
             module: "evaluating".into(),
             score: 6,
             total: pre.len() as u32,
@@ -355,9 +357,11 @@ async fn estimates_stay_current_on_write_and_self_ratings_stay_apart(init: TestA
         "Cy now meets the evaluation target: {org}"
     );
     let cached = app.state.store.org_estimates(f.org).await.unwrap();
+    // Cy's answers read 2.31, above the target; quiz evidence alone is capped at 2 until a
+    // practical task is scored (issue 10), so the cache holds exactly the target level.
     assert!(cached
         .iter()
-        .any(|(u, s, e)| *u == f.people[2] && s == "evaluation" && e.level > 2.0));
+        .any(|(u, s, e)| *u == f.people[2] && s == "evaluation" && e.level == 2.0));
 
     // Self-ratings are stored and shown beside the estimate, never mixed into it.
     let (_, before, _) = cy.get("/me/skills").await;

@@ -5,6 +5,7 @@ use crate::domain::gaps::Weights;
 use crate::domain::people::MemberRole;
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::domain::skills::SelfRating;
+use crate::domain::task::{ScoredTask, Submission};
 use crate::server::auth::Viewer;
 use crate::server::estimates::weights;
 use crate::server::state::AppState;
@@ -25,6 +26,8 @@ pub async fn my_records(
 pub struct MySkills {
     pub progress: Vec<ModuleProgress>,
     pub attempts: Vec<Attempt>,
+    /// Their scored practical tasks.
+    pub tasks: Vec<ScoredTask>,
     pub ratings: Vec<SelfRating>,
     pub weights: Weights,
     /// The role they are measured against (their own, else their team's).
@@ -37,6 +40,7 @@ pub async fn my_skills(state: &AppState, v: &Viewer) -> Result<MySkills, StoreEr
     Ok(MySkills {
         progress: state.store.progress(v.user).await?,
         attempts: state.store.attempts(v.user).await?,
+        tasks: scored_tasks(state.store.user_submissions(v.org, v.user).await?),
         ratings: state.store.self_ratings(v.org, v.user).await?,
         weights: weights(state, v.org).await?,
         assigned: me.effective_role(&teams).map(str::to_string),
@@ -72,4 +76,9 @@ pub async fn who_can_see(state: &AppState, v: &Viewer) -> Result<WhoCanSee, Stor
         })
         .collect();
     Ok(WhoCanSee { managers, admins })
+}
+
+/// The scored ones of `submissions`, as evidence.
+fn scored_tasks(submissions: Vec<Submission>) -> Vec<ScoredTask> {
+    submissions.iter().filter_map(Submission::scored).collect()
 }

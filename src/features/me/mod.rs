@@ -13,7 +13,7 @@ pub use privacy::PrivacyPage;
 pub use skills::{MySkillsPage, ProficiencyDocPage};
 
 use crate::domain::catalogue::Library;
-use crate::domain::progress::{Attempt, ModuleProgress};
+use crate::domain::progress::{Attempt, AttemptKind, ModuleProgress};
 use crate::server::ctx;
 use crate::server::refusal::Refusal;
 use leptos::prelude::*;
@@ -74,8 +74,10 @@ fn render(lib: &Library, progress: Vec<ModuleProgress>, attempts: Vec<Attempt>) 
             Some(view! { <li data-module=p.module.clone()>"✓ " <a href=format!("/modules/{slug}")>{t}</a></li> })
         })
         .collect::<Vec<_>>();
+    // Quiz attempts only: a skill check's answers show on "My skills" as evidence.
     let results = attempts
         .into_iter()
+        .filter(|a| a.kind == AttemptKind::Quiz)
         .map(|a| {
             let name = title(&a.module)
                 .map(|(_, t)| t)

@@ -34,6 +34,7 @@ fn my_skills() -> Result<impl IntoView, Refusal> {
                         SkillsView {
                             progress: mine.progress,
                             attempts: mine.attempts,
+                            tasks: mine.tasks,
                             ratings: mine.ratings,
                             weights: mine.weights,
                             role,

@@ -1,13 +1,14 @@
 //! The module page: the rendered reading (built once at load), its facts, its table of contents,
 //! previous/next, the reading-progress form (`actions`) and the quiz island (`features::quiz`,
 //! the one island a feature imports from another), showing the attempt `data` draws for the
-//! viewer. `assets` serves the content's images.
+//! viewer, and the module's practical task (`task`). `assets` serves the content's images.
 //!
 //! May use: domain, server (ctx, extract, refusal, state), store errors, ui, the quiz island.
 
 pub mod actions;
 pub mod assets;
 mod data;
+mod task;
 
 use crate::error::ErrorCode;
 use crate::features::quiz::Quiz;
@@ -100,6 +101,8 @@ fn module_page() -> Result<impl IntoView, Refusal> {
     let signed_in = viewer.is_some();
     let saved = ctx::query("saved").is_some();
     let sections = m.sections();
+    let task = task::task_section(&lib, m);
+    let has_task = task.is_some();
 
     Ok(view! {
         <Title text=m.title.clone() />
@@ -146,11 +149,13 @@ fn module_page() -> Result<impl IntoView, Refusal> {
                     <h2 id="toc-title">"On this page"</h2>
                     <ol>
                         {toc}
+                        {has_task.then(|| view! { <li class="toc-2"><a href="#task">"Practical task"</a></li> })}
                         {has_quiz.then(|| view! { <li class="toc-2"><a href="#quiz">"Quiz"</a></li> })}
                     </ol>
                 </nav>
                 <div class="prose" inner_html=m.body_html.clone()></div>
             </div>
+            {task}
             {signed_in
                 .then(|| {
                     view! {

@@ -128,6 +128,7 @@ async fn record_quiz(
         .store
         .record_attempt(&NewAttempt {
             user: viewer.user,
+            kind: crate::domain::progress::AttemptKind::Quiz,
             module: module.id.0.clone(),
             score: outcome.score,
             total: outcome.total,

@@ -113,6 +113,10 @@ fn skill_page() -> Result<impl IntoView, Refusal> {
         </nav>
         <h1>{skill.name.clone()}</h1>
         <p class="summary">{skill.description.clone()}</p>
+        <p>
+            <a class="button-link" href=format!("/skills/{}/check", skill.id)>"Check this skill"</a>
+            " A few questions, picked one by one, to measure your level (sign-in needed)."
+        </p>
         <dl class="facts">
             <div><dt>"Factor"</dt><dd>{skill.factor.label()}</dd></div>
             <div><dt>"Addresses"</dt><dd>{challenges}</dd></div>

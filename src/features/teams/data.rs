@@ -9,6 +9,7 @@ use crate::domain::matrix::{build, estimates_of, people, Matrix};
 use crate::domain::people::{Member, Team, UserId};
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::domain::skills::SelfRating;
+use crate::domain::task::{ScoredTask, Submission};
 use crate::server::auth::Viewer;
 use crate::server::estimates::weights;
 use crate::server::extract::TeamAccess;
@@ -66,7 +67,8 @@ pub async fn team_matrix(
     let progress = state.store.team_progress(org, team.id).await?;
     let attempts = state.store.team_attempts(org, team.id).await?;
     let w = weights(state, org).await?;
-    let estimates = estimates_of(&lib, &progress, &attempts, chrono::Utc::now());
+    let submissions = state.store.org_submissions(org).await?;
+    let estimates = estimates_of(&lib, &progress, &attempts, &submissions, chrono::Utc::now());
     // A person's own role comes first; the team's when they have none.
     let team_first: Vec<_> = std::iter::once(team.clone())
         .chain(teams.into_iter().filter(|x| x.id != team.id))
@@ -107,6 +109,8 @@ pub struct PersonRecords {
     pub member: Member,
     pub progress: Vec<ModuleProgress>,
     pub attempts: Vec<Attempt>,
+    /// Their scored practical tasks.
+    pub tasks: Vec<ScoredTask>,
     pub ratings: Vec<SelfRating>,
     pub weights: Weights,
     /// The role they are measured against: their own, else this team's, else another team's.
@@ -136,6 +140,13 @@ pub async fn person_records(
     Ok(Some(PersonRecords {
         progress: state.store.progress(member.user).await?,
         attempts: state.store.attempts(member.user).await?,
+        tasks: state
+            .store
+            .user_submissions(org, member.user)
+            .await?
+            .iter()
+            .filter_map(Submission::scored)
+            .collect(),
         ratings: state.store.self_ratings(org, member.user).await?,
         weights: weights(state, org).await?,
         assigned,

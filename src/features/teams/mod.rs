@@ -1,14 +1,18 @@
 //! Teams for their managers (and admins): the teams they may see, the people of a team and, per
 //! person, their progress and quiz results; the team's skills (`skills`) and its CSV exports
-//! (`export`). A manager sees only the teams they manage.
+//! (`export`); the practical tasks its members submitted, to score (`tasks`). A manager sees only
+//! the teams they manage.
 //!
 //! `data` holds what the pages and exports load (server only).
 //! May use: domain, server (ctx, extract, refusal, state, estimates), store records, ui.
 
+pub mod actions;
 mod data;
 pub mod export;
 mod skills;
+pub mod tasks;
 pub use skills::TeamSkillsPage;
+pub use tasks::TeamTasksPage;
 
 use crate::domain::people::{TeamId, UserId};
 use crate::server::auth::Viewer;
@@ -73,7 +77,11 @@ async fn team_view(state: AppState, v: Viewer, team: TeamId) -> Result<impl Into
     Ok(view! {
         <Title text=name.clone() />
         <h1>{name}</h1>
-        <p><a href=format!("/teams/{}/skills", team)>"Skills, gaps and training plan"</a></p>
+        <p>
+            <a href=format!("/teams/{}/skills", team)>"Skills, gaps and training plan"</a>
+            " · "
+            <a href=format!("/teams/{}/tasks", team)>"Practical tasks to score"</a>
+        </p>
         <table class="data" data-testid="team-members">
             <thead><tr><th scope="col">"Person"</th><th scope="col">"Email"</th><th scope="col">"Roles"</th></tr></thead>
             <tbody>
@@ -134,6 +142,7 @@ async fn person_view(
     let results = records
         .attempts
         .iter()
+        .filter(|a| a.kind == crate::domain::progress::AttemptKind::Quiz)
         .map(|a| view! { <li>{format!("{}: {} of {}", title(&a.module), a.score, a.total)}</li> })
         .collect_view();
     let name = records.member.name.clone();
@@ -142,6 +151,7 @@ async fn person_view(
         SkillsView {
             progress: records.progress,
             attempts: records.attempts,
+            tasks: records.tasks,
             ratings: records.ratings,
             weights: records.weights,
             role,

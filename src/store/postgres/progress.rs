@@ -98,8 +98,8 @@ impl Progress for PostgresStore {
         // evidence bump, or nothing (SQLite, without arrays, needs several).
         let id: i64 = sqlx::query_scalar(
             "WITH attempt AS (
-               INSERT INTO quiz_attempts (user_id, module_id, score, total, submitted_at, seed)
-               VALUES ($1, $2, $3, $4, $5, $12) RETURNING id
+               INSERT INTO quiz_attempts (user_id, module_id, score, total, submitted_at, seed, kind)
+               VALUES ($1, $2, $3, $4, $5, $12, $13) RETURNING id
              ), answers AS (
                INSERT INTO quiz_answers
                  (attempt_id, position, question_id, skill_id, difficulty, selected, correct)
@@ -135,6 +135,7 @@ impl Progress for PostgresStore {
         )
         .bind(answers.iter().map(|a| a.correct).collect::<Vec<bool>>())
         .bind(attempt.seed.map(|s| s as i64))
+        .bind(attempt.kind.key())
         .fetch_one(&self.pool)
         .await
         .map_err(|e| map_write_error(e, Some(StoreError::Duplicate)))?;

@@ -10,6 +10,7 @@ pub mod estimates;
 pub mod orgs;
 pub mod progress;
 pub mod skills;
+pub mod tasks;
 
 use crate::domain::people::{OrgId, TeamId, UserId};
 

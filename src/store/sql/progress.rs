@@ -16,13 +16,15 @@ pub const MODULE_REGISTRY: &str =
 pub const BUMP_EVIDENCE: &str =
     "UPDATE memberships SET evidence_version = evidence_version + 1 WHERE user_id = $1";
 
-pub const ATTEMPT_COUNT: &str = "SELECT COUNT(*) FROM quiz_attempts";
+/// Quiz attempts (a skill check's answers are not attempts at a quiz).
+pub const ATTEMPT_COUNT: &str = "SELECT COUNT(*) FROM quiz_attempts WHERE kind = 'quiz'";
 
 /// Each member of organisation `$1`'s first answer to each question of module `$2` (of every
 /// module when `$2` is NULL), for item statistics: the answer in their earliest attempt holding
 /// that question (ties: the lower attempt id, then the earlier position). One query; the window
 /// runs per learner, so its cost grows with the organisation's answers, not with its size
-/// squared.
+/// squared. Quiz attempts only: a skill check's answers are chosen by the learner's level and
+/// come one per attempt, which would bias facility and leave no rest score to correlate with.
 pub const FIRST_ANSWERS: &str = "SELECT user_id, attempt_id, module_id, question_id, submitted_at,
        selected, correct
      FROM (
@@ -33,7 +35,7 @@ pub const FIRST_ANSWERS: &str = "SELECT user_id, attempt_id, module_id, question
        FROM memberships m
        JOIN quiz_attempts q ON q.user_id = m.user_id
        JOIN quiz_answers a ON a.attempt_id = q.id
-       WHERE m.org_id = $1 AND ($2 IS NULL OR q.module_id = $2)
+       WHERE m.org_id = $1 AND q.kind = 'quiz' AND ($2 IS NULL OR q.module_id = $2)
      ) first WHERE nth = 1";
 
 /// Reading progress of the users `filter` (on `q.user_id`) selects.
@@ -48,7 +50,7 @@ pub fn progress(filter: &str) -> String {
 /// Quiz attempts, newest first, of the users `filter` (on `q.user_id`) selects.
 pub fn attempts(filter: &str) -> String {
     format!(
-        "SELECT id, user_id, module_id, score, total, submitted_at, seed FROM quiz_attempts q
+        "SELECT id, user_id, kind, module_id, score, total, submitted_at, seed FROM quiz_attempts q
          WHERE {filter} ORDER BY submitted_at DESC, id DESC"
     )
 }

@@ -12,6 +12,7 @@ mod estimates;
 mod orgs;
 mod progress;
 mod skills;
+mod tasks;
 
 use super::ConnectError;
 use super::{Result, Store};

@@ -101,8 +101,8 @@ impl Progress for SqliteStore {
         // IMMEDIATE transaction (PostgreSQL does it in one statement).
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO quiz_attempts (user_id, module_id, score, total, submitted_at, seed)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO quiz_attempts (user_id, module_id, score, total, submitted_at, seed, kind)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(attempt.user.0)
         .bind(&attempt.module)
@@ -110,6 +110,7 @@ impl Progress for SqliteStore {
         .bind(i64::from(attempt.total))
         .bind(submitted_at)
         .bind(attempt.seed.map(|s| s as i64))
+        .bind(attempt.kind.key())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| map_write_error(e, Some(StoreError::Duplicate)))?;

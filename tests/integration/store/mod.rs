@@ -126,6 +126,7 @@ mod estimates;
 mod orgs;
 mod progress;
 mod skills;
+mod tasks;
 
 // --- Fixtures --------------------------------------------------------------------------------
 
@@ -248,6 +249,7 @@ fn attempt(
 ) -> NewAttempt {
     NewAttempt {
         user,
+        kind: levelfield::domain::progress::AttemptKind::Quiz,
         module: module.into(),
         score,
         total: answers.len() as u32,

@@ -8,6 +8,7 @@ parity!(
     attempt_seeds_round_trip_and_each_is_recorded_once,
     team_records,
     registry_is_in_byte_order_of_ids,
+    check_answers_are_evidence_not_quiz_attempts,
     first_answers_per_organisation_and_module,
 );
 
@@ -427,6 +428,89 @@ async fn concurrent_attempts(db: &TestDb) {
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].answers.len(), 2);
     }
+}
+
+/// A skill check's answer is stored as an attempt of kind `check`: read back with its kind among
+/// the learner's (and their team's and organisation's) evidence, bumping the evidence version
+/// like a quiz attempt, but not counted as a quiz attempt; nothing of it reaches another
+/// organisation.
+async fn check_answers_are_evidence_not_quiz_attempts(store: &dyn Store) {
+    use levelfield::domain::progress::AttemptKind;
+    let (org, admin) = new_org(store, "Acme", "c@acme.test").await;
+    let team = store.create_team(org, "Alpha").await.unwrap();
+    let learner = join(
+        store,
+        org,
+        admin,
+        MemberRole::Learner,
+        Some(team),
+        "l@acme.test",
+        "L",
+    )
+    .await;
+    let (other_org, _) = new_org(store, "Other", "c@other.test").await;
+    let today = 20_000;
+    let current = |user| ComputedEstimates {
+        user,
+        version: 0,
+        skills: vec![],
+    };
+    store
+        .store_estimates(org, &[current(learner), current(admin)], today)
+        .await
+        .unwrap();
+    assert!(store.stale_estimates(org, today).await.unwrap().is_empty());
+
+    let quiz = attempt(
+        learner,
+        "intro",
+        1,
+        vec![answer("q1", "evaluation", 1, &[0], true)],
+        1,
+    );
+    let check = NewAttempt {
+        kind: AttemptKind::Check,
+        ..attempt(
+            learner,
+            "intro",
+            0,
+            vec![answer("q2", "evaluation", 3, &[2], false)],
+            2,
+        )
+    };
+    let quiz_id = store.record_attempt(&quiz).await.unwrap();
+    let check_id = store.record_attempt(&check).await.unwrap();
+    // Evidence: both, newest first, each with its kind.
+    let got = store.attempts(learner).await.unwrap();
+    let kinds: Vec<_> = got.iter().map(|a| (a.id, a.kind)).collect();
+    assert_eq!(
+        kinds,
+        [(check_id, AttemptKind::Check), (quiz_id, AttemptKind::Quiz)]
+    );
+    assert_eq!(got[0].answers, check.answers);
+    for all in [
+        store.team_attempts(org, team).await.unwrap(),
+        store.org_attempts(org).await.unwrap(),
+    ] {
+        assert!(all
+            .iter()
+            .any(|a| a.id == check_id && a.kind == AttemptKind::Check));
+    }
+    // Not a quiz attempt.
+    assert_eq!(store.attempt_count().await.unwrap(), 1);
+    // The learner's estimates are stale (the check bumped their evidence version), and the
+    // stale records include the check answer.
+    let stale = store.stale_estimates(org, today).await.unwrap();
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert_eq!(stale[0].user, learner);
+    assert!(store
+        .stale_attempts(org, today)
+        .await
+        .unwrap()
+        .iter()
+        .any(|a| a.id == check_id && a.kind == AttemptKind::Check));
+    // Another organisation sees none of it.
+    assert!(store.org_attempts(other_org).await.unwrap().is_empty());
 }
 
 /// Item statistics read each learner's first answer per question: the earliest attempt (ties:
