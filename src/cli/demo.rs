@@ -3,10 +3,9 @@
 //! whose first answers to the entry modules' quizzes are enough (at least 30 per question) for
 //! the item statistics (`/author/items`) to show figures.
 
-use super::seed::{add_member, organisation, respond, simulate, Rng, SeedError, PASSWORD};
+use super::seed::{add_member, organisation, record, respond, simulate, Rng, SeedError, PASSWORD};
 use crate::domain::catalogue::{Library, Module};
 use crate::domain::people::{MemberRole, OrgId, UserId};
-use crate::domain::progress::NewAttempt;
 use crate::domain::quiz::passes;
 use crate::server::auth::{hash_password, new_token};
 use crate::server::estimates;
@@ -208,45 +207,5 @@ async fn cohort(
             }
         }
     }
-    Ok(())
-}
-
-/// Stores an attempt, and the module as read (completed when passed).
-async fn record(
-    state: &AppState,
-    user: UserId,
-    m: &Module,
-    answers: Vec<crate::domain::progress::AnswerRecord>,
-    at: chrono::DateTime<Utc>,
-) -> Result<(), SeedError> {
-    let score = answers.iter().filter(|a| a.correct).count() as u32;
-    let total = answers.len() as u32;
-    state
-        .store
-        .record_attempt(&NewAttempt {
-            user,
-            kind: crate::domain::progress::AttemptKind::Quiz,
-            module: m.id.0.clone(),
-            score,
-            total,
-            answers,
-            submitted_at: at,
-            // Simulated: every question of the bank, as attempts before draws.
-            seed: None,
-        })
-        .await?;
-    let sections = m.sections();
-    state
-        .store
-        .record_progress(
-            user,
-            m.id.as_str(),
-            sections,
-            sections,
-            None,
-            passes(score, total),
-            at,
-        )
-        .await?;
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! statistics look like real ones; [`respond`] is a fuller response model (item discrimination,
 //! difficulty off its label, guessing) for the demo's cohort.
 
-use crate::domain::catalogue::Library;
+use crate::domain::catalogue::{Library, Module};
 use crate::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use crate::domain::progress::{AnswerRecord, NewAttempt};
 use crate::domain::quiz::{passes, Question, QuestionKind};
@@ -171,37 +171,49 @@ pub(super) async fn simulate(
                 }
             })
             .collect();
-        let score = answers.iter().filter(|a| a.correct).count() as u32;
-        let total = answers.len() as u32;
         answered += answers.len();
-        state
-            .store
-            .record_attempt(&NewAttempt {
-                user,
-                kind: crate::domain::progress::AttemptKind::Quiz,
-                module: m.id.0.clone(),
-                score,
-                total,
-                answers,
-                submitted_at: at,
-                // Synthetic: every question of the bank, as attempts before draws.
-                seed: None,
-            })
-            .await?;
-        let sections = m.sections();
-        state
-            .store
-            .record_progress(
-                user,
-                m.id.as_str(),
-                sections,
-                sections,
-                None,
-                passes(score, total),
-                at,
-            )
-            .await?;
+        record(state, user, m, answers, at).await?;
     }
+    Ok(())
+}
+
+/// Stores an attempt, and the module as read (completed when passed).
+pub(super) async fn record(
+    state: &AppState,
+    user: UserId,
+    m: &Module,
+    answers: Vec<AnswerRecord>,
+    at: chrono::DateTime<Utc>,
+) -> Result<(), SeedError> {
+    let score = answers.iter().filter(|a| a.correct).count() as u32;
+    let total = answers.len() as u32;
+    state
+        .store
+        .record_attempt(&NewAttempt {
+            user,
+            kind: crate::domain::progress::AttemptKind::Quiz,
+            module: m.id.0.clone(),
+            score,
+            total,
+            answers,
+            submitted_at: at,
+            // Simulated: every question of the bank, as attempts before draws.
+            seed: None,
+        })
+        .await?;
+    let sections = m.sections();
+    state
+        .store
+        .record_progress(
+            user,
+            m.id.as_str(),
+            sections,
+            sections,
+            None,
+            passes(score, total),
+            at,
+        )
+        .await?;
     Ok(())
 }
 
