@@ -43,12 +43,12 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     // The CSV.
     const [download] = await Promise.all([manager.waitForEvent("download"), manager.getByTestId("csv").click()]);
     const csv = readFileSync((await download.path())!, "utf8");
-    expect(csv.split("\n")[0]).toBe("team,role,person,skill,estimate,low,high,target,gap,measured");
+    expect(csv.split("\n")[0]).toBe("team,role,person,skill,estimate,low,high,target,gap,measured,note");
     expect(csv.split("\n").length).toBeGreaterThan(10);
     const [gaps] = await Promise.all([manager.waitForEvent("download"), manager.getByTestId("gaps-csv").click()]);
     const report = readFileSync((await gaps.path())!, "utf8");
     expect(report.split("\n")[0]).toBe(
-      "team,person,role,skill,target,estimate,gap,measured,scarcity_weight,weight_source,exposure,closed_best_by",
+      "team,person,role,skill,target,estimate,gap,measured,scarcity_weight,weight_source,exposure,closed_best_by,note",
     );
     expect(report).toContain("Data platform,");
 
