@@ -11,7 +11,12 @@ const USAGE: &str = "usage:
   levelfield content check [--deny-warnings] [DIR]
                                    check a content tree (default: content/); exit 1 on any problem,
                                    and on any quiz-cue warning with --deny-warnings
-  levelfield content stats [DIR]   words, questions and minutes of every published module
+  levelfield content stats [DIR] [--readme FILE]
+                                   the curriculum in figures (markdown); with --readme, rewrite
+                                   the summary between FILE's curriculum markers
+  levelfield content run [DIR]     run every runnable exercise and compare what it prints with
+                                   the output the module quotes (python: LEVELFIELD_PYTHON or
+                                   target/content-venv, made by scripts/setup.sh --content)
   levelfield content items [--org ID]
                                    item statistics of every quiz question (first answers only)
                                    in every organisation of DATABASE_URL, or in one
@@ -31,8 +36,16 @@ async fn main() -> ExitCode {
         ["content", "check", dir] => content_check(PathBuf::from(dir), false),
         ["demo"] => demo().await,
         ["seed", "--size", size] => seed(size).await,
-        ["content", "stats"] => content_stats(PathBuf::from("content")),
-        ["content", "stats", dir] => content_stats(PathBuf::from(dir)),
+        ["content", "stats"] => content_stats(PathBuf::from("content"), None),
+        ["content", "stats", "--readme", readme] => {
+            content_stats(PathBuf::from("content"), Some(PathBuf::from(readme)))
+        }
+        ["content", "stats", dir, "--readme", readme] => {
+            content_stats(PathBuf::from(dir), Some(PathBuf::from(readme)))
+        }
+        ["content", "stats", dir] => content_stats(PathBuf::from(dir), None),
+        ["content", "run"] => content_run(PathBuf::from("content")),
+        ["content", "run", dir] => content_run(PathBuf::from(dir)),
         ["content", "items"] => content_items(None).await,
         ["content", "items", "--org", org] => match org.parse() {
             Ok(id) => content_items(Some(levelfield::domain::people::OrgId(id))).await,
@@ -150,29 +163,73 @@ async fn content_items(org: Option<levelfield::domain::people::OrgId>) -> ExitCo
     }
 }
 
-/// Prints every published module with its words of reading, questions and minutes.
-fn content_stats(dir: PathBuf) -> ExitCode {
+/// Prints the curriculum in figures; with `readme`, rewrites its summary there instead.
+fn content_stats(dir: PathBuf, readme: Option<PathBuf>) -> ExitCode {
     let outcome = levelfield::courseware::load(&dir);
-    println!(
-        "{:<36} {:>6} {:>9} {:>7}",
-        "module", "words", "questions", "minutes"
-    );
-    for m in outcome.library.modules() {
-        println!(
-            "{:<36} {:>6} {:>9} {:>7}",
-            m.id.as_str(),
-            m.word_count,
-            m.quiz.len(),
-            m.estimated_minutes
-        );
+    let mut exercises = std::collections::BTreeMap::new();
+    for (path, _) in &outcome.exercises {
+        let id = std::path::Path::new(path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        *exercises.entry(id).or_insert(0usize) += 1;
     }
-    if outcome.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    let report = levelfield::cli::stats::report(&outcome.library, &exercises);
+    if !outcome.errors.is_empty() {
         eprintln!(
             "{} problem(s): run `levelfield content check`",
             outcome.errors.len()
         );
+        return ExitCode::FAILURE;
+    }
+    match readme {
+        None => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Some(file) => {
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("{}: {e}", file.display());
+                    return ExitCode::FAILURE;
+                }
+            };
+            let Some(new) = levelfield::cli::stats::replace_in_readme(&text, &report) else {
+                eprintln!(
+                    "{}:1:1: no curriculum markers: add `{}` and `{}` lines",
+                    file.display(),
+                    levelfield::cli::stats::README_START,
+                    levelfield::cli::stats::README_END
+                );
+                return ExitCode::FAILURE;
+            };
+            if let Err(e) = std::fs::write(&file, new) {
+                eprintln!("{}: {e}", file.display());
+                return ExitCode::FAILURE;
+            }
+            eprintln!("{}: curriculum summary rewritten", file.display());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Runs every runnable exercise of the content tree.
+fn content_run(dir: PathBuf) -> ExitCode {
+    let outcome = levelfield::courseware::load(&dir);
+    for e in &outcome.errors {
+        println!("{e}");
+    }
+    let failed = levelfield::cli::exercises::run_all(&dir, &outcome.exercises);
+    eprintln!(
+        "{}: {} exercise(s), {} failed",
+        dir.display(),
+        outcome.exercises.len(),
+        failed
+    );
+    if failed == 0 && outcome.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
         ExitCode::FAILURE
     }
 }

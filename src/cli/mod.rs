@@ -6,5 +6,7 @@
 //! May use: domain, store, server (auth, state, estimates). Not `features` or `ui`.
 
 pub mod demo;
+pub mod exercises;
 pub mod items;
 pub mod seed;
+pub mod stats;

@@ -4,6 +4,8 @@
 use super::source::{key_position, nested_key_position, token_position};
 use super::Diagnostics;
 use crate::domain::catalogue::Difficulty;
+use crate::domain::curation::ReviewCycle;
+use chrono::{Months, NaiveDate};
 use crate::domain::draw::{QuizPolicy, Reveal};
 use crate::domain::ids::{is_valid_id, ModuleId, SkillId};
 use serde_yaml_ng::{Mapping, Value};
@@ -92,9 +94,17 @@ pub struct ModuleMeta {
     pub id_pos: (usize, usize),
     pub slug_pos: (usize, usize),
     pub prerequisites_pos: (usize, usize),
+    /// What a learner can do afterwards (3–5).
+    pub objectives: Vec<String>,
+    pub last_reviewed: NaiveDate,
+    pub review_by: NaiveDate,
+    pub review_cycle: ReviewCycle,
 }
 
-const FIELDS: [&str; 11] = [
+/// How many learning objectives a module states.
+pub const OBJECTIVES: std::ops::RangeInclusive<usize> = 3..=5;
+
+const FIELDS: [&str; 15] = [
     "id",
     "slug",
     "title",
@@ -106,6 +116,10 @@ const FIELDS: [&str; 11] = [
     "status",
     "authors",
     "quiz",
+    "objectives",
+    "last_reviewed",
+    "review_by",
+    "review_cycle",
 ];
 
 /// Reads the frontmatter YAML. Returns `None` if any field is unusable; every problem has been
@@ -159,7 +173,7 @@ pub fn parse_meta(
         match map.get(name) {
             Some(v) => Some((v, at(key_position(fm, name)))),
             None => {
-                if name != "prerequisites" && name != "quiz" {
+                if !matches!(name, "prerequisites" | "quiz" | "review_cycle") {
                     diag.error((1, 1), format!("missing required field `{name}`"));
                 }
                 None
@@ -177,6 +191,10 @@ pub fn parse_meta(
     let status = field("status");
     let authors = field("authors");
     let quiz = field("quiz");
+    let objectives = field("objectives");
+    let last_reviewed = field("last_reviewed");
+    let review_by = field("review_by");
+    let review_cycle = field("review_cycle");
 
     let id_pos = id.map(|(_, p)| p).unwrap_or((1, 1));
     let id = id
@@ -296,6 +314,57 @@ pub fn parse_meta(
         ),
     };
 
+    let objectives = objectives.and_then(|(v, p)| match list_of_strings(v) {
+        Some(list)
+            if OBJECTIVES.contains(&list.len()) && list.iter().all(|o| !o.trim().is_empty()) =>
+        {
+            Some(list.into_iter().map(|o| o.trim().to_string()).collect())
+        }
+        _ => {
+            diag.error(
+                p,
+                format!(
+                    "`objectives` must be a list of {} to {} things a learner can do afterwards",
+                    OBJECTIVES.start(),
+                    OBJECTIVES.end()
+                ),
+            );
+            None
+        }
+    });
+    let review_cycle = match review_cycle {
+        None => Some(ReviewCycle::General),
+        Some((v, p)) => {
+            let c = v.as_str().and_then(ReviewCycle::parse);
+            if c.is_none() {
+                diag.error(
+                    p,
+                    "`review_cycle` must be one of: general, legal, hardware, versions",
+                );
+            }
+            c
+        }
+    };
+    let review_by_pos = review_by.map(|(_, p)| p).unwrap_or((1, 1));
+    let last_reviewed = last_reviewed.and_then(|(v, p)| date(v, p, "last_reviewed", diag));
+    let review_by = review_by.and_then(|(v, p)| date(v, p, "review_by", diag));
+    if let (Some(from), Some(to), Some(cycle)) = (last_reviewed, review_by, review_cycle) {
+        let limit = from.checked_add_months(Months::new(cycle.max_months()));
+        if to <= from {
+            diag.error(review_by_pos, "`review_by` must come after `last_reviewed`");
+        } else if limit.is_some_and(|l| to > l) {
+            diag.error(
+                review_by_pos,
+                format!(
+                    "`review_by` is more than {} months after `last_reviewed`: {} content is reviewed at least every {} months",
+                    cycle.max_months(),
+                    cycle.as_str(),
+                    cycle.max_months()
+                ),
+            );
+        }
+    }
+
     if diag.count() > before {
         return None;
     }
@@ -315,7 +384,30 @@ pub fn parse_meta(
         id_pos,
         slug_pos,
         prerequisites_pos,
+        objectives: objectives?,
+        last_reviewed: last_reviewed?,
+        review_by: review_by?,
+        review_cycle: review_cycle?,
     })
+}
+
+/// Reads an ISO date (`2026-11-30`); YAML may hand it over as text.
+fn date(
+    v: &Value,
+    pos: (usize, usize),
+    name: &str,
+    diag: &mut Diagnostics<'_>,
+) -> Option<NaiveDate> {
+    let parsed = v
+        .as_str()
+        .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok());
+    if parsed.is_none() {
+        diag.error(
+            pos,
+            format!("`{name}` must be a date written YYYY-MM-DD, e.g. 2026-11-30"),
+        );
+    }
+    parsed
 }
 
 /// Reads `quiz: { draw: <n>, reveal: after-pass | always | never }` (both keys optional),

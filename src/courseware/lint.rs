@@ -5,7 +5,14 @@
 //! included) and warns, as `path:line:col: warning: message`, about:
 //!
 //! - a keyed answer that is the longest option by a wide margin ([`LONGEST_MARGIN`]);
-//! - a module whose keyed answers sit in the same position ([`SAME_POSITION_SHARE`]);
+//! - a keyed answer more than [`MEAN_MARGIN`] times the distractors' mean length;
+//! - a module whose keyed answers sit in the same position ([`SAME_POSITION_SHARE`]), or (with
+//!   at least [`SHAPE_MIN`] questions) far from an even spread, or whose key is the longest
+//!   option far more often than 1 in k;
+//! - across the curriculum: key positions more than [`POSITION_TOLERANCE`] from even, the key
+//!   the longest option in more than 1 in k questions, select-all questions mostly opening
+//!   with a correct choice;
+//! - a module whose `review_by` date has passed;
 //! - "all of the above" / "none of the above" options;
 //! - fewer than [`MIN_CHOICES`] choices;
 //! - duplicate choices.
@@ -30,6 +37,8 @@ use std::path::Path;
 /// [`LONGEST_MIN_EXTRA`] characters, is a cue.
 pub const LONGEST_MARGIN: f64 = 1.3;
 pub const LONGEST_MIN_EXTRA: usize = 8;
+/// A keyed answer longer than the distractors' mean length by this factor is a cue too.
+pub const MEAN_MARGIN: f64 = 1.5;
 /// In a module with at least [`SAME_POSITION_MIN`] single-answer questions, keys in one position
 /// this often (or more) are a cue.
 pub const SAME_POSITION_SHARE: f64 = 0.6;
@@ -72,9 +81,16 @@ pub struct ChoiceSource {
     pub keyed: bool,
 }
 
-/// Lints every module under `root/modules`. Files that cannot be read or split are skipped:
-/// the loader reports those as errors.
+/// Lints every module under `root/modules` as of today (UTC).
 pub fn lint_tree(root: &Path) -> Vec<ContentWarning> {
+    let today = chrono::Utc::now().date_naive().to_string();
+    lint_tree_on(root, &today)
+}
+
+/// Lints every module under `root/modules` as of `today` (`YYYY-MM-DD`): each module's cues and
+/// review date, then the cues across the whole curriculum. Files that cannot be read or split
+/// are skipped: the loader reports those as errors.
+pub fn lint_tree_on(root: &Path, today: &str) -> Vec<ContentWarning> {
     let dir = root.join("modules");
     let mut files: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(d) => d
@@ -86,13 +102,18 @@ pub fn lint_tree(root: &Path) -> Vec<ContentWarning> {
     };
     files.sort();
     let mut out = Vec::new();
+    let mut all_items = Vec::new();
     for path in files {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
         let display = path.to_string_lossy().replace('\\', "/");
         out.extend(lint_module(&display, &text));
+        out.extend(review_lapsed(&display, &text, today));
+        all_items.extend(read_items(&text));
     }
+    let dir_display = dir.to_string_lossy().replace('\\', "/");
+    out.extend(curriculum_cues(&dir_display, &all_items));
     out
 }
 
@@ -100,6 +121,184 @@ pub fn lint_tree(root: &Path) -> Vec<ContentWarning> {
 pub fn lint_module(path: &str, text: &str) -> Vec<ContentWarning> {
     let items = read_items(text);
     lint_items(path, &items)
+}
+
+/// A module whose `review_by` date has passed on `today`.
+pub fn review_lapsed(path: &str, text: &str, today: &str) -> Option<ContentWarning> {
+    let sp = split(text).ok()?;
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(sp.front_matter).ok()?;
+    let review_by = value.get("review_by")?.as_str()?.trim().to_string();
+    if review_by.as_str() >= today {
+        return None;
+    }
+    let (line, col) = super::source::key_position(sp.front_matter, "review_by")
+        .map(|(l, c)| (l + sp.front_matter_line - 1, c))
+        .unwrap_or((1, 1));
+    Some(ContentWarning {
+        path: path.to_string(),
+        line,
+        col,
+        message: format!(
+            "the review date {review_by} has passed: review the module, then set `last_reviewed` and a new `review_by`"
+        ),
+    })
+}
+
+/// The share of single-answer items whose key is the longest option, and the keys' positions,
+/// across a set of items.
+struct KeyShape {
+    /// Single-answer items with at least two choices.
+    singles: usize,
+    /// Of them, those whose key is strictly longer than every distractor.
+    key_longest: usize,
+    /// Expected share of `key_longest` if length told nothing: the mean of 1/k.
+    longest_expected: f64,
+    /// Per position: keys there, and the number expected if positions were uniform.
+    positions: Vec<(usize, f64)>,
+    /// Select-all items, and those whose first choice is correct.
+    multiples: usize,
+    multiples_first_correct: usize,
+}
+
+fn key_shape(items: &[ItemSource]) -> KeyShape {
+    let mut shape = KeyShape {
+        singles: 0,
+        key_longest: 0,
+        longest_expected: 0.0,
+        positions: Vec::new(),
+        multiples: 0,
+        multiples_first_correct: 0,
+    };
+    for item in items {
+        let k = item.choices.len();
+        if item.multiple {
+            shape.multiples += 1;
+            if item.choices.first().is_some_and(|c| c.keyed) {
+                shape.multiples_first_correct += 1;
+            }
+            continue;
+        }
+        let Some(key_at) = item.choices.iter().position(|c| c.keyed) else {
+            continue;
+        };
+        if k < 2 {
+            continue;
+        }
+        shape.singles += 1;
+        let len = |c: &ChoiceSource| normalised(&c.text).chars().count();
+        let key_len = len(&item.choices[key_at]);
+        if item.choices.iter().filter(|c| !c.keyed).all(|c| len(c) < key_len) {
+            shape.key_longest += 1;
+        }
+        shape.longest_expected += 1.0 / k as f64;
+        if shape.positions.len() < k {
+            shape.positions.resize(k, (0, 0.0));
+        }
+        shape.positions[key_at].0 += 1;
+        for p in shape.positions.iter_mut().take(k) {
+            p.1 += 1.0 / k as f64;
+        }
+    }
+    if shape.singles > 0 {
+        shape.longest_expected /= shape.singles as f64;
+    }
+    shape
+}
+
+/// Below this many single-answer questions a module's key shape is not judged (too few to
+/// tell a cue from chance); the curriculum as a whole always is.
+pub const SHAPE_MIN: usize = 8;
+/// Keys may sit in each position this much more or less often than uniform (a share).
+pub const POSITION_TOLERANCE: f64 = 0.10;
+
+/// A module's key shape: the key longest far more often than 1 in k, or positions far from
+/// uniform (with one question's slack, since a module is a small sample).
+fn module_shape_cues(items: &[ItemSource]) -> Vec<((usize, usize), String)> {
+    let shape = key_shape(items);
+    let mut out = Vec::new();
+    if shape.singles < SHAPE_MIN {
+        return out;
+    }
+    let at = items.first().map(|i| i.pos).unwrap_or((1, 1));
+    let n = shape.singles as f64;
+    let allowed_longest = (n * shape.longest_expected).floor() as usize + 1;
+    if shape.key_longest > allowed_longest {
+        out.push((
+            at,
+            format!(
+                "the keyed answer is the longest option in {} of {} single-answer questions (at most {allowed_longest}: about 1 in {:.0}); make a distractor the longest more often",
+                shape.key_longest,
+                shape.singles,
+                1.0 / shape.longest_expected.max(f64::EPSILON)
+            ),
+        ));
+    }
+    for (p, (count, expected)) in shape.positions.iter().enumerate() {
+        let slack = POSITION_TOLERANCE * n + 1.0;
+        if (*count as f64 - expected).abs() > slack {
+            out.push((
+                at,
+                format!(
+                    "{count} of {} single-answer keys are choice {} (about {expected:.0} expected if positions were even): move some keys",
+                    shape.singles,
+                    p + 1
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// The cues across the whole curriculum, judged strictly: key positions within
+/// [`POSITION_TOLERANCE`] of uniform, the key the longest option in at most 1 in k items, and
+/// select-all questions not mostly opening with a correct choice.
+pub fn curriculum_cues(path: &str, items: &[ItemSource]) -> Vec<ContentWarning> {
+    let shape = key_shape(items);
+    let mut out = Vec::new();
+    let mut warn = |message: String| {
+        out.push(ContentWarning {
+            path: path.to_string(),
+            line: 1,
+            col: 1,
+            message,
+        })
+    };
+    if shape.singles < SHAPE_MIN {
+        return out;
+    }
+    let n = shape.singles as f64;
+    let longest_share = shape.key_longest as f64 / n;
+    if longest_share > shape.longest_expected + 1e-9 {
+        warn(format!(
+            "across the curriculum the keyed answer is the longest option in {} of {} single-answer questions ({:.0}%, at most {:.0}%: 1 in k)",
+            shape.key_longest,
+            shape.singles,
+            100.0 * longest_share,
+            100.0 * shape.longest_expected
+        ));
+    }
+    for (p, (count, expected)) in shape.positions.iter().enumerate() {
+        let share = *count as f64 / n;
+        let uniform = expected / n;
+        if (share - uniform).abs() > POSITION_TOLERANCE {
+            warn(format!(
+                "across the curriculum {:.0}% of single-answer keys are choice {} ({:.0}% if even, ±{:.0} points allowed)",
+                100.0 * share,
+                p + 1,
+                100.0 * uniform,
+                100.0 * POSITION_TOLERANCE
+            ));
+        }
+    }
+    if shape.multiples >= SHAPE_MIN
+        && shape.multiples_first_correct as f64 > 0.75 * shape.multiples as f64
+    {
+        warn(format!(
+            "across the curriculum {} of {} select-all questions open with a correct choice: vary the pattern",
+            shape.multiples_first_correct, shape.multiples
+        ));
+    }
+    out
 }
 
 /// Reads the quiz items of a module as written.
@@ -259,6 +458,10 @@ pub fn lint_items(path: &str, items: &[ItemSource]) -> Vec<ContentWarning> {
     }
     if let Some((pos, message)) = same_position_cue(items) {
         warn(pos, message);
+    } else {
+        for (pos, message) in module_shape_cues(items) {
+            warn(pos, message);
+        }
     }
     out
 }
@@ -273,12 +476,23 @@ fn longest_cue(item: &ItemSource) -> Option<((usize, usize), String)> {
         .filter(|c| !c.keyed)
         .map(|c| normalised(&c.text).chars().count())
         .max()?;
+    let others: Vec<usize> = item
+        .choices
+        .iter()
+        .filter(|c| !c.keyed)
+        .map(|c| normalised(&c.text).chars().count())
+        .collect();
+    let mean_other = others.iter().sum::<usize>() as f64 / others.len().max(1) as f64;
     let ratio = key_len as f64 / longest_other.max(1) as f64;
-    (ratio >= LONGEST_MARGIN && key_len >= longest_other + LONGEST_MIN_EXTRA).then(|| {
+    let by_far = ratio >= LONGEST_MARGIN && key_len >= longest_other + LONGEST_MIN_EXTRA;
+    let over_mean = key_len as f64 > MEAN_MARGIN * mean_other
+        && key_len >= longest_other
+        && key_len as f64 >= mean_other + LONGEST_MIN_EXTRA as f64;
+    (by_far || over_mean).then(|| {
         (
             key.pos,
             format!(
-                "question `{}`: the keyed answer is the longest option by far ({key_len} characters, the longest distractor {longest_other}); make the options similar in length and detail",
+                "question `{}`: the keyed answer is the longest option by far ({key_len} characters; the longest distractor {longest_other}, their mean {mean_other:.0}; keep the key within {MEAN_MARGIN}x the mean); make the options similar in length and detail",
                 item.id
             ),
         )

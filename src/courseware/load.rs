@@ -15,6 +15,7 @@
 //!
 //! Uses only `domain` and the other courseware files; never `store`, `server`, `features` or `ui`.
 
+use super::curation::{exercises, further_reading, Exercise};
 use super::front_matter::{parse_meta, split, ModuleMeta, Status};
 use super::quiz::parse_quiz;
 use super::render::{
@@ -26,6 +27,7 @@ use super::taxonomy::{parse_roles, parse_skills};
 use super::validate;
 use super::{ContentError, Diagnostics};
 use crate::domain::catalogue::{Asset, Library, Module, Role, Skill};
+use crate::domain::curation::Curation;
 use crate::domain::ids::{ModuleId, SkillId};
 use crate::domain::level::Level;
 use pulldown_cmark::{Event, HeadingLevel, Tag};
@@ -40,6 +42,9 @@ pub struct LoadOutcome {
     pub errors: Vec<ContentError>,
     /// Drafts that were checked but are not served.
     pub drafts: usize,
+    /// Every runnable exercise of every module rendered (drafts included), with the path
+    /// problems are reported at: what `levelfield content run` executes.
+    pub exercises: Vec<(String, Exercise)>,
 }
 
 /// A module file whose frontmatter was read (phase 2).
@@ -65,6 +70,7 @@ pub(super) struct Rendered {
     pub(super) anchors: HashSet<String>,
     pub(super) links: Vec<LinkCheck>,
     pub(super) images: HashSet<String>,
+    pub(super) exercises: Vec<Exercise>,
     pub(super) has_errors: bool,
 }
 
@@ -82,6 +88,13 @@ pub fn load(root: &Path) -> LoadOutcome {
     let broken = validate::broken_links(&parsed, &rendered, &mut errors);
     let on_cycle = validate::prerequisite_cycles(&parsed, &mut errors);
 
+    let exercises = rendered
+        .iter()
+        .flat_map(|r| {
+            let path = parsed[r.index].display.clone();
+            r.exercises.iter().map(move |e| (path.clone(), e.clone()))
+        })
+        .collect();
     let drafts = rendered
         .iter()
         .filter(|r| !r.has_errors && parsed[r.index].meta.status == Status::Draft)
@@ -96,6 +109,7 @@ pub fn load(root: &Path) -> LoadOutcome {
         library: Library::new(skills, roles, modules, assets),
         errors,
         drafts,
+        exercises,
     }
 }
 
@@ -292,6 +306,8 @@ fn render_module(
         }
         None => (&events[..task_at.unwrap_or(events.len())], None),
     };
+    let references = further_reading(reading, &render, diag);
+    let exercises = exercises(reading, &render, diag);
     let body_html = render.html(reading, diag, true);
     let taught: Vec<SkillId> = meta.skills.iter().map(|(s, _, _)| s.clone()).collect();
     let task =
@@ -328,13 +344,21 @@ fn render_module(
         fnv1a(p.text.as_bytes()),
     )
     .with_task(task)
-    .with_quiz_policy(meta.quiz_policy);
+    .with_quiz_policy(meta.quiz_policy)
+    .with_curation(Curation {
+        objectives: meta.objectives.clone(),
+        references,
+        last_reviewed: meta.last_reviewed.to_string(),
+        review_by: meta.review_by.to_string(),
+        review_cycle: meta.review_cycle,
+    });
     Rendered {
         index,
         module,
         anchors: std::mem::take(&mut render.anchors),
         links: std::mem::take(&mut render.links),
         images: std::mem::take(&mut render.images),
+        exercises,
         has_errors,
     }
 }

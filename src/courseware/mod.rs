@@ -8,6 +8,7 @@
 //! `load` runs the phases in order; `validate` holds the checks across files. Uses only
 //! `domain`; never `store`, `server`, `features` or `ui` (ARCHITECTURE.md).
 
+pub mod curation;
 mod front_matter;
 pub mod lint;
 mod load;

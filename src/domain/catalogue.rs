@@ -2,6 +2,7 @@
 //! already rendered. A [`Library`] is immutable once built; the courseware loader builds a new
 //! one when content changes.
 
+use super::curation::Curation;
 use super::draw::QuizPolicy;
 use super::ids::{ModuleId, RoleId, SkillId};
 use super::level::Level;
@@ -83,6 +84,43 @@ impl Challenge {
     }
 }
 
+/// A seed mitigation: a way round the missing resources that a skill helps an organisation use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mitigation {
+    Cloud,
+    OpenSource,
+    Collaboration,
+    Education,
+}
+
+impl Mitigation {
+    pub const ALL: [Mitigation; 4] = [
+        Mitigation::Cloud,
+        Mitigation::OpenSource,
+        Mitigation::Collaboration,
+        Mitigation::Education,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Mitigation::Cloud => "cloud",
+            Mitigation::OpenSource => "open-source",
+            Mitigation::Collaboration => "collaboration",
+            Mitigation::Education => "education",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Mitigation::Cloud => "Cloud services",
+            Mitigation::OpenSource => "Open-source frameworks",
+            Mitigation::Collaboration => "Collaboration and knowledge sharing",
+            Mitigation::Education => "Education and training",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.key() == s)
+    }
+}
+
 /// How scarce a skill is on the hiring market, and where that figure comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scarcity {
@@ -102,6 +140,8 @@ pub struct Skill {
     pub description: String,
     pub factor: Factor,
     pub challenges: Vec<Challenge>,
+    /// The seed mitigations this skill lets an organisation use (may be empty).
+    pub mitigations: Vec<Mitigation>,
     /// Descriptors for levels 0 to 4, in order.
     pub levels: [String; 5],
     pub decay_half_life_days: u32,
@@ -185,6 +225,8 @@ pub struct Module {
     pub content_hash: u64,
     /// The module's practical task, if it has one (set with [`Module::with_task`]).
     pub task: Option<Task>,
+    /// Objectives, further reading and review dates (set with [`Module::with_curation`]).
+    pub curation: Curation,
     /// Lower-cased title and summary, for search.
     search_text: String,
 }
@@ -225,6 +267,7 @@ impl Module {
             word_count,
             content_hash,
             task: None,
+            curation: Curation::default(),
             search_text,
         }
     }
@@ -241,6 +284,12 @@ impl Module {
     /// How many questions one attempt at the quiz shows.
     pub fn draw_size(&self) -> usize {
         self.quiz_policy.draw_size(self.quiz.len())
+    }
+
+    /// The module with its objectives, further reading and review dates.
+    pub fn with_curation(mut self, curation: Curation) -> Self {
+        self.curation = curation;
+        self
     }
 
     /// The module with its practical task.

@@ -12,6 +12,7 @@ pub fn skill(id: &str, weight: f64) -> Skill {
         description: String::new(),
         factor: Factor::Talent,
         challenges: vec![Challenge::Deployment],
+        mitigations: Vec::new(),
         levels: Default::default(),
         decay_half_life_days: 365,
         scarcity: Some(Scarcity {

@@ -8,6 +8,8 @@
 #[cfg(feature = "ssr")]
 pub mod catalogue;
 #[cfg(feature = "ssr")]
+pub mod curation;
+#[cfg(feature = "ssr")]
 pub mod draw;
 #[cfg(all(test, feature = "ssr"))]
 mod fixtures;

@@ -4,7 +4,7 @@
 use super::{check_keys, entry_pos, field_pos, read_yaml, required_text, scalar, top_list};
 use crate::courseware::front_matter::{get_str, list_of_strings};
 use crate::courseware::Diagnostics;
-use crate::domain::catalogue::{Challenge, Factor, Scarcity, Skill};
+use crate::domain::catalogue::{Challenge, Factor, Mitigation, Scarcity, Skill};
 use crate::domain::ids::{is_valid_id, SkillId};
 use crate::domain::level::Level;
 use serde_yaml_ng::Value;
@@ -54,6 +54,7 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
                 "description",
                 "factor",
                 "challenges",
+                "mitigations",
                 "levels",
                 "decay_half_life_days",
                 "scarcity",
@@ -95,6 +96,25 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
                         None => diag.error(
                             field_pos(text, pos, &c),
                             format!("skill `{id}`: unknown challenge `{c}` (use model-complexity, training-testing, deployment or maintenance)"),
+                        ),
+                    }
+                }
+            }
+        }
+        let mut mitigations = Vec::new();
+        match m.get("mitigations").map(list_of_strings) {
+            None => {}
+            Some(None) => diag.error(
+                field_pos(text, pos, "mitigations"),
+                format!("skill `{id}`: `mitigations` must be a list"),
+            ),
+            Some(Some(list)) => {
+                for x in list {
+                    match Mitigation::parse(&x) {
+                        Some(mi) => mitigations.push(mi),
+                        None => diag.error(
+                            field_pos(text, pos, &x),
+                            format!("skill `{id}`: unknown mitigation `{x}` (use cloud, open-source, collaboration or education)"),
                         ),
                     }
                 }
@@ -174,6 +194,7 @@ pub fn parse_skills(text: &str, diag: &mut Diagnostics<'_>) -> Vec<Skill> {
                 description,
                 factor,
                 challenges,
+                mitigations,
                 levels,
                 decay_half_life_days: decay,
                 scarcity,
