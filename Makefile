@@ -1,5 +1,5 @@
 # Levelfield: the commands in README.md and CONTRIBUTING.md. Each one installs what it needs first.
-.PHONY: run test test-rust test-sqlite e2e e2e-run check setup check-content measure fmt lint demo
+.PHONY: content-ci run-exercises curriculum-summary run test test-rust test-sqlite e2e e2e-run check setup check-content measure fmt lint demo
 
 # Run the app on SQLite with the shipped content at http://127.0.0.1:3000.
 run: setup
@@ -10,12 +10,19 @@ run: setup
 # compiling it twice.
 RUST_TEST_FLAGS := --cfg erase_components
 
-# Every test: Rust unit and integration tests (SQLite and PostgreSQL), then Playwright in
-# headless Chromium. The set-up starts PostgreSQL.
+# Every test: Rust unit and integration tests (SQLite and PostgreSQL), the shipped content
+# checked with warnings denied and its runnable exercises run, then Playwright in headless
+# Chromium. The set-up starts PostgreSQL and makes the exercises' Python environment.
 test:
 	scripts/setup.sh --test
 	RUSTFLAGS="$(RUST_TEST_FLAGS)" cargo test --features ssr
+	$(MAKE) --no-print-directory content-ci
 	$(MAKE) --no-print-directory e2e-run
+
+# The shipped content as CI checks it (the binary is the one `cargo test` built).
+content-ci:
+	RUSTFLAGS="$(RUST_TEST_FLAGS)" cargo run --quiet --features ssr -- content check --deny-warnings content
+	RUSTFLAGS="$(RUST_TEST_FLAGS)" cargo run --quiet --features ssr -- content run content
 
 # Every Rust test, on SQLite and PostgreSQL (which must be running: `scripts/setup.sh --test`).
 test-rust:
@@ -48,9 +55,18 @@ demo: setup
 setup:
 	scripts/setup.sh
 
-# Check the content tree like code: every problem as path:line:col.
+# Check the content tree like code: every problem as path:line:col, quiz cues included.
 check-content:
-	RUSTFLAGS="$(RUST_TEST_FLAGS)" cargo run --quiet --features ssr -- content check content
+	RUSTFLAGS="$(RUST_TEST_FLAGS)" cargo run --quiet --features ssr -- content check --deny-warnings content
+
+# Run every runnable exercise and compare its output with the module's quoted output.
+run-exercises:
+	scripts/setup.sh --content
+	RUSTFLAGS="$(RUST_TEST_FLAGS)" cargo run --quiet --features ssr -- content run content
+
+# Rewrite the README's curriculum summary from `levelfield content stats`.
+curriculum-summary:
+	RUSTFLAGS="$(RUST_TEST_FLAGS)" cargo run --quiet --features ssr -- content stats content --readme README.md
 
 # Release build, then the bytes of wasm and JS a module page loads (raw and gzip).
 measure: setup

@@ -4,6 +4,8 @@
 #   scripts/setup.sh --test   plus Chromium and the end-to-end test packages (and starts PostgreSQL)
 #   scripts/setup.sh --toolchain   only the Rust target and components `make check` and
 #                                  `make lint` need (seconds; no cargo-leptos)
+#   scripts/setup.sh --content     only the Python environment the content's runnable
+#                                  exercises use (`levelfield content run`); --test makes it too
 # Only crates.io, Debian packages and the npm registry are used: nothing downloads binaries
 # from elsewhere (cargo-leptos would otherwise fetch wasm-bindgen, wasm-opt and sass).
 set -euo pipefail
@@ -29,6 +31,25 @@ if [ "${1:-}" = "--toolchain" ]; then
   exit 0
 fi
 
+# The runnable exercises' Python: a virtual environment from PyPI with the pinned packages,
+# remade whenever content/requirements.txt changes.
+content_venv() {
+  local venv=target/content-venv stamp
+  stamp=$(sha256sum content/requirements.txt | cut -c1-16)
+  if [ "$(cat "$venv/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    step "making the exercises' Python environment (target/content-venv, about a minute, once)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r content/requirements.txt
+    echo "$stamp" > "$venv/.stamp"
+  fi
+}
+
+if [ "${1:-}" = "--content" ]; then
+  content_venv
+  exit 0
+fi
+
 if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
   step "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes on 2 cores, once)"
   cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
@@ -48,6 +69,7 @@ if [ ! -x node_modules/.bin/wasm-opt ]; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
+  content_venv
   if ! command -v chromium >/dev/null 2>&1; then
     step "installing Chromium from Debian"
     apt-get update -qq

@@ -4,7 +4,7 @@
 use crate::features::account::{AccountPage, JoinPage, LoginPage, SetupPage};
 use crate::features::admin::{AdminPage, OrgSkillsPage, ScarcityPage};
 use crate::features::author::ItemsPage;
-use crate::features::catalogue::CataloguePage;
+use crate::features::catalogue::{CataloguePage, GlossaryPage};
 use crate::features::check::SkillCheckPage;
 use crate::features::me::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=CataloguePage />
                     <Route path=path!("/modules/:slug") view=ModulePage ssr=SsrMode::Async />
                     <Route path=path!("/skills") view=SkillsPage />
+                    <Route path=path!("/glossary") view=GlossaryPage />
                     <Route path=path!("/skills/:id") view=SkillPage />
                     <Route path=path!("/skills/:id/check") view=SkillCheckPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage />

@@ -599,6 +599,60 @@ mod tests {
     }
 
     #[test]
+    fn a_lapsed_review_date_is_a_warning_at_its_key() {
+        let text = "---\nid: m\nlast_reviewed: 2026-01-10\nreview_by: 2026-07-10\n---\n# M\n";
+        assert_eq!(review_lapsed("m.md", text, "2026-07-10"), None);
+        let w = review_lapsed("m.md", text, "2026-07-11").map(|w| w.to_string());
+        assert_eq!(
+            w.as_deref(),
+            Some("m.md:4:1: warning: the review date 2026-07-10 has passed: review the module, then set `last_reviewed` and a new `review_by`")
+        );
+    }
+
+    fn item(id: &str, key_at: usize, lens: [usize; 4]) -> ItemSource {
+        ItemSource {
+            id: id.into(),
+            pos: (1, 1),
+            multiple: false,
+            choices: lens
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| ChoiceSource {
+                    pos: (1, 1),
+                    text: "x".repeat(n),
+                    keyed: i == key_at,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn curriculum_shape_wants_even_positions_and_a_rarely_longest_key() {
+        // 12 items, keys spread evenly, key longest in 3 (1 in 4): clean.
+        let even: Vec<_> = (0..12)
+            .map(|i| {
+                let mut lens = [20; 4];
+                lens[(i % 4 + 1) % 4] = 25;
+                if i % 4 == 0 {
+                    lens[0] = 30;
+                }
+                item("q", i % 4, lens)
+            })
+            .collect();
+        assert_eq!(curriculum_cues("c", &even), Vec::new());
+        assert!(module_shape_cues(&even).is_empty());
+        // Every key at position 1 and the longest: both cues fire.
+        let skewed: Vec<_> = (0..12).map(|_| item("q", 0, [30, 20, 21, 22])).collect();
+        let w: Vec<String> = curriculum_cues("c", &skewed)
+            .iter()
+            .map(|w| w.message.clone())
+            .collect();
+        assert!(w[0].contains("longest option in 12 of 12"), "{w:?}");
+        assert!(w.iter().any(|m| m.contains("100% of single-answer keys are choice 1")), "{w:?}");
+        assert!(module_shape_cues(&skewed).len() >= 2);
+    }
+
+    #[test]
     fn a_fair_module_has_no_warnings() {
         let fair = "---\nid: m\n---\n## Quiz\n\n\
 ### A {#q-a skill=s difficulty=1}\n\n- [x] Cat\n- [ ] Dog\n- [ ] Cow\n\n> Why.\n\n\

@@ -26,7 +26,7 @@ use super::task::{is_task_heading, parse_task};
 use super::taxonomy::{parse_roles, parse_skills};
 use super::validate;
 use super::{ContentError, Diagnostics};
-use crate::domain::catalogue::{Asset, Library, Module, Role, Skill};
+use crate::domain::catalogue::{Asset, Glossary, Library, Module, Role, Skill};
 use crate::domain::curation::Curation;
 use crate::domain::ids::{ModuleId, SkillId};
 use crate::domain::level::Level;
@@ -99,6 +99,7 @@ pub fn load(root: &Path) -> LoadOutcome {
         .iter()
         .filter(|r| !r.has_errors && parsed[r.index].meta.status == Status::Draft)
         .count();
+    let glossary = render_glossary(root, &parsed, &on_cycle, &mut errors);
     let keep = published(&parsed, rendered, &broken, &on_cycle);
     let assets = read_images(root, &keep, &mut errors);
     let modules = learning_order(keep.into_iter().map(|r| r.module).collect());
@@ -106,7 +107,7 @@ pub fn load(root: &Path) -> LoadOutcome {
     errors.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
     errors.dedup();
     LoadOutcome {
-        library: Library::new(skills, roles, modules, assets),
+        library: Library::new(skills, roles, modules, assets).with_glossary(glossary),
         errors,
         drafts,
         exercises,
@@ -362,6 +363,55 @@ fn render_module(
         has_errors,
     }
 }
+
+/// The glossary, `glossary.md` at the content root (optional): rendered once like a module's
+/// reading, its links to modules checked and rewritten. Its terms are its level-3 headings.
+fn render_glossary(
+    root: &Path,
+    parsed: &[Parsed],
+    on_cycle: &HashSet<String>,
+    errors: &mut Vec<ContentError>,
+) -> Option<Glossary> {
+    let text = std::fs::read_to_string(root.join(GLOSSARY)).ok()?;
+    let module_files: ModuleFiles = parsed
+        .iter()
+        .filter(|p| p.valid && !on_cycle.contains(p.meta.id.as_str()))
+        .map(|p| {
+            (
+                p.file_name.clone(),
+                (p.meta.slug.clone(), p.meta.status == Status::Published),
+            )
+        })
+        .collect();
+    let mut diag = Diagnostics::new(display(root, GLOSSARY), errors);
+    let lines = LineIndex::new(&text);
+    let rel = PathBuf::from(GLOSSARY);
+    let mut render = ModuleRender {
+        content_root: root,
+        rel_path: &rel,
+        files: &module_files,
+        lines: &lines,
+        body_offset: 0,
+        anchors: HashSet::new(),
+        toc: Vec::new(),
+        links: Vec::new(),
+        images: HashSet::new(),
+        words: 0,
+    };
+    let events = parse(&text);
+    let html = render.html(&events, &mut diag, false);
+    if !render.images.is_empty() {
+        diag.error((1, 1), "the glossary shows no images: link to the module instead");
+    }
+    let terms: Vec<_> = render.toc.into_iter().filter(|t| t.level == 3).collect();
+    if terms.is_empty() {
+        diag.error((1, 1), "the glossary has no terms: give each term a `### Term` heading");
+    }
+    (diag.count() == 0).then_some(Glossary { html, terms })
+}
+
+/// The glossary's file, relative to the content root.
+const GLOSSARY: &str = "glossary.md";
 
 /// Phase 7: the modules the library serves: published, without errors of their own, without
 /// broken links and not on a prerequisite cycle.

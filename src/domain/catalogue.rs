@@ -84,6 +84,14 @@ impl Challenge {
     }
 }
 
+/// The curriculum's glossary: its terms, rendered once at load and sanitized.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Glossary {
+    pub html: String,
+    /// The terms (level-3 headings), with their anchors, in order.
+    pub terms: Vec<TocEntry>,
+}
+
 /// A seed mitigation: a way round the missing resources that a skill helps an organisation use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mitigation {
@@ -346,6 +354,8 @@ pub struct Asset {
 /// Everything loaded from a content tree. Immutable; indexes are built once.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
+    /// The glossary page (`content/glossary.md`), rendered once at load, if there is one.
+    glossary: Option<Glossary>,
     skills: Vec<Skill>,
     roles: Vec<Role>,
     /// Published modules in learning order (prerequisites first).
@@ -380,6 +390,7 @@ impl Library {
             .map(|(i, s)| (s.id.clone(), i))
             .collect();
         Library {
+            glossary: None,
             skills,
             roles,
             modules,
@@ -390,6 +401,14 @@ impl Library {
         }
     }
 
+    /// The library with its glossary.
+    pub fn with_glossary(mut self, glossary: Option<Glossary>) -> Self {
+        self.glossary = glossary;
+        self
+    }
+    pub fn glossary(&self) -> Option<&Glossary> {
+        self.glossary.as_ref()
+    }
     pub fn skills(&self) -> &[Skill] {
         &self.skills
     }

@@ -369,7 +369,7 @@ pub struct ExposureGroup {
 /// Exposure summed by seed factor, then by seed challenge, each with the (up to two) skills that
 /// drive it most.
 pub fn exposure_breakdown(lib: &Library, rollup: &[Rollup]) -> Vec<ExposureGroup> {
-    use super::catalogue::{Challenge, Factor, Skill};
+    use super::catalogue::{Challenge, Factor, Mitigation, Skill};
     let group = |label: String, keep: &dyn Fn(&Skill) -> bool| {
         let mut parts: Vec<(f64, String)> = rollup
             .iter()
@@ -406,6 +406,11 @@ pub fn exposure_breakdown(lib: &Library, rollup: &[Rollup]) -> Vec<ExposureGroup
     out.extend(Challenge::ALL.iter().map(|c| {
         group(format!("Challenge: {}", c.label()), &|s| {
             s.challenges.contains(c)
+        })
+    }));
+    out.extend(Mitigation::ALL.iter().map(|m| {
+        group(format!("Mitigation: {}", m.label()), &|s| {
+            s.mitigations.contains(m)
         })
     }));
     out

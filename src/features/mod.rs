@@ -5,7 +5,7 @@
 //!
 //! | folder | routes |
 //! |---|---|
-//! | `catalogue` | `/` |
+//! | `catalogue` | `/`, `/glossary` |
 //! | `module` | `/modules/:slug` (+ its reading-progress form, `/content/*` images) |
 //! | `quiz` | the module page's quiz island, `/modules/:slug/quiz`, `/api/grade_quiz` |
 //! | `skills` | `/skills`, `/skills/:id` |

@@ -83,6 +83,7 @@ pub fn SiteHeader(account: Option<Account>) -> impl IntoView {
                 <ul>
                     <li><a href="/">"Modules"</a></li>
                     <li><a href="/skills">"Skills"</a></li>
+                    <li><a href="/glossary">"Glossary"</a></li>
                     {account}
                 </ul>
             </nav>

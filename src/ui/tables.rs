@@ -5,11 +5,11 @@
 use crate::domain::matrix::ExposureGroup;
 use leptos::prelude::*;
 
-/// The exposure breakdown by factor and challenge (`domain::matrix::exposure_breakdown`).
+/// The exposure breakdown by factor, challenge and mitigation (`domain::matrix::exposure_breakdown`).
 pub fn breakdown_table(breakdown: Vec<ExposureGroup>) -> impl IntoView {
     view! {
         <table class="data" data-testid="breakdown">
-            <thead><tr><th scope="col">"Factor or challenge"</th><th scope="col">"Exposure"</th><th scope="col">"Driven by"</th></tr></thead>
+            <thead><tr><th scope="col">"Factor, challenge or mitigation"</th><th scope="col">"Exposure"</th><th scope="col">"Driven by"</th></tr></thead>
             <tbody>
                 {breakdown
                     .into_iter()

@@ -3,6 +3,8 @@
 use levelfield::courseware::load;
 use std::path::Path;
 
+const VALID: &str = "tests/fixtures/valid";
+
 #[test]
 fn valid_tree_loads_without_problems() {
     let out = load(Path::new("tests/fixtures/valid"));
@@ -37,6 +39,7 @@ fn valid_tree_loads_without_problems() {
             .toc
             .iter()
             .map(|t| t.anchor.as_str())
+            .filter(|a| *a != "further-reading")
             .collect::<Vec<_>>(),
         ["noise"]
     );
@@ -191,4 +194,87 @@ fn a_module_may_define_a_practical_task_with_a_rubric() {
     let t = framing.task.as_ref().expect("the framing one-pager");
     assert_eq!(t.skill.as_str(), "problem-framing");
     assert!(t.criteria.len() >= 2);
+}
+
+#[test]
+fn objectives_review_dates_and_further_reading_are_read() {
+    let out = load(Path::new(VALID));
+    assert!(out.errors.is_empty(), "{:#?}", out.errors);
+    let basics = out.library.module_by_slug("basics").unwrap();
+    let c = &basics.curation;
+    assert_eq!(c.objectives.len(), 3);
+    assert_eq!(c.objectives[0], "Explain the idea in plain words");
+    assert_eq!(c.last_reviewed, "2026-11-30");
+    assert_eq!(c.review_by, "2027-11-30");
+    assert_eq!(
+        c.references
+            .iter()
+            .map(|r| (r.title.as_str(), r.url.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("Source one", "https://example.org/one"),
+            ("Source two", "https://example.org/two"),
+            ("Source three", "https://example.org/three"),
+        ]
+    );
+    let eval = out.library.skill("evaluation").unwrap();
+    assert_eq!(
+        eval.mitigations
+            .iter()
+            .map(|m| m.key())
+            .collect::<Vec<_>>(),
+        ["open-source", "education"]
+    );
+    // The glossary: rendered once, its module links rewritten, its terms indexed.
+    let g = out.library.glossary().expect("the fixture's glossary");
+    assert_eq!(
+        g.terms.iter().map(|t| t.anchor.as_str()).collect::<Vec<_>>(),
+        ["label-noise", "leakage"]
+    );
+    assert!(g.html.contains(r#"href="/modules/evaluating-models#splits""#), "{}", g.html);
+}
+
+#[test]
+fn runnable_exercises_are_run_and_their_output_compared() {
+    let out = load(Path::new("tests/fixtures/exercises"));
+    assert!(out.errors.is_empty(), "{:#?}", out.errors);
+    assert_eq!(out.exercises.len(), 2);
+    assert!(out.exercises[0].1.expected.contains("total: 6"));
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_levelfield"))
+        .args(["content", "run", "tests/fixtures/exercises"])
+        .env("LEVELFIELD_PYTHON", "python3")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("[1/2] tests/fixtures/exercises/modules/sums.md:22:1: ok"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("[2/2] tests/fixtures/exercises/modules/sums.md:37:1: error: exercise printed something other than its ```output block"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("quoted:  accuracy: 0.92"), "{stdout}");
+    assert!(stdout.contains("printed: accuracy: 0.91"), "{stdout}");
+}
+
+#[test]
+fn content_stats_prints_the_curriculum_in_figures() {
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_levelfield"))
+        .args(["content", "stats", VALID])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.starts_with("2 published modules, 2 skills"), "{stdout}");
+    assert!(
+        stdout.contains("| evaluating | 40 | 2 (2) | 20 | 3 | 3 | 0 | evaluation at 3 | 2027-11-30 |"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("| evaluation | 0 | 1 | 1 | 0 | 2 | evaluating (2) | evaluating (3) |"),
+        "{stdout}"
+    );
 }

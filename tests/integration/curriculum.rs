@@ -14,7 +14,7 @@ fn curriculum_meets_the_bar() {
     let lib = &out.library;
 
     assert!(
-        lib.modules().len() >= 16,
+        lib.modules().len() >= 22,
         "{} published modules",
         lib.modules().len()
     );
@@ -27,7 +27,36 @@ fn curriculum_meets_the_bar() {
 
     for m in lib.modules() {
         assert!(m.word_count >= 600, "{}: {} words", m.slug, m.word_count);
-        assert!(m.quiz.len() >= 4, "{}: {} questions", m.slug, m.quiz.len());
+        assert!(m.quiz.len() >= 12, "{}: {} questions", m.slug, m.quiz.len());
+        let c = &m.curation;
+        assert!(
+            (3..=5).contains(&c.objectives.len()),
+            "{}: {} objectives",
+            m.slug,
+            c.objectives.len()
+        );
+        assert!(
+            c.references.len() >= 3,
+            "{}: {} references",
+            m.slug,
+            c.references.len()
+        );
+        assert!(!c.review_by.is_empty(), "{}: no review date", m.slug);
+        assert!(
+            m.body_html.contains("<img"),
+            "{}: no diagram in the reading",
+            m.slug
+        );
+        // Reading and quizzes teach to level 2 at most; level 3 needs a scored task.
+        for (skill, level) in &m.skills {
+            assert!(
+                level.value() <= 2,
+                "{}: claims {} at level {} from reading",
+                m.slug,
+                skill,
+                level.value()
+            );
+        }
         for q in &m.quiz {
             assert!(
                 !q.explanation_html.trim().is_empty(),
@@ -72,25 +101,58 @@ fn curriculum_meets_the_bar() {
         );
     }
 
-    // Every role target above 0 is reached by at least one module.
+    // Every skill has an item bank an adaptive check can use: at least 24 questions over at
+    // least three difficulties.
+    for skill in lib.skills() {
+        let qs: Vec<_> = lib
+            .modules()
+            .iter()
+            .flat_map(|m| &m.quiz)
+            .filter(|q| q.skill == skill.id)
+            .collect();
+        let difficulties: HashSet<u8> = qs.iter().map(|q| q.difficulty).collect();
+        assert!(
+            qs.len() >= 24 && difficulties.len() >= 3,
+            "skill {}: {} questions over {} difficulties",
+            skill.id,
+            qs.len(),
+            difficulties.len()
+        );
+    }
+
+    // Every role target is reachable: up to 2 by a module, 3 and 4 by a practical task.
     for role in lib.roles() {
         for (skill, target) in &role.targets {
-            if target.value() == 0 {
+            let t = target.value();
+            if t == 0 {
                 continue;
             }
-            let best = lib
+            let taught = lib
                 .modules_teaching(skill)
-                .first()
+                .iter()
                 .map(|(_, l)| l.value())
+                .max()
                 .unwrap_or(0);
             assert!(
-                best >= target.value(),
-                "role {}: {} needs {} but modules reach {}",
+                taught >= t.min(2),
+                "role {}: {} needs {} but modules teach {}",
                 role.id,
                 skill,
-                target.value(),
-                best
+                t,
+                taught
             );
+            if t >= 3 {
+                assert!(
+                    lib.modules().iter().any(|m| m
+                        .task
+                        .as_ref()
+                        .is_some_and(|task| task.skill == *skill && task.level.value() >= t)),
+                    "role {}: {} needs {} but no practical task shows it",
+                    role.id,
+                    skill,
+                    t
+                );
+            }
         }
     }
 
@@ -116,5 +178,32 @@ fn curriculum_meets_the_bar() {
         .modules()
         .iter()
         .any(|m| m.prerequisites.is_empty() && max_level(m) <= 2));
-    assert!(lib.modules().iter().filter(|m| max_level(m) >= 3).count() >= 8);
+    assert!(lib.modules().iter().filter(|m| max_level(m) == 2).count() >= 8);
+    assert!(
+        out.exercises.len() >= 8,
+        "{} runnable exercises",
+        out.exercises.len()
+    );
+    assert!(lib.glossary().is_some_and(|g| g.terms.len() >= 40));
+}
+
+/// The README's curriculum summary is what `levelfield content stats` prints today.
+#[test]
+fn readme_curriculum_summary_is_current() {
+    let out = load(Path::new("content"));
+    let mut exercises = std::collections::BTreeMap::new();
+    for (path, _) in &out.exercises {
+        let id = Path::new(path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        *exercises.entry(id).or_insert(0usize) += 1;
+    }
+    let report = levelfield::cli::stats::report(&out.library, &exercises);
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let expected = levelfield::cli::stats::replace_in_readme(&readme, &report).unwrap();
+    assert!(
+        readme == expected,
+        "README.md's curriculum summary is stale: run `make curriculum-summary`"
+    );
 }

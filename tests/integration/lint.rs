@@ -13,10 +13,10 @@ fn the_lint_finds_every_cue_with_its_position() {
         .map(ToString::to_string)
         .collect();
     let want = [
-        "tests/fixtures/cues/modules/cues.md:24:1: warning: question `q-longest`: the keyed answer is the longest option by far (77 characters, the longest distractor 6); make the options similar in length and detail",
-        "tests/fixtures/cues/modules/cues.md:29:1: warning: question `q-two` has 2 choices: give at least 3, so guessing is not an easy pass",
-        "tests/fixtures/cues/modules/cues.md:40:1: warning: question `q-repeats` repeats the choice \"A second annotator\"",
-        "tests/fixtures/cues/modules/cues.md:41:1: warning: question `q-repeats` has \"None of the above\": an \"all/none of the above\" option is a cue; write a real alternative",
+        "tests/fixtures/cues/modules/cues.md:36:1: warning: question `q-longest`: the keyed answer is the longest option by far (77 characters; the longest distractor 6, their mean 6; keep the key within 1.5x the mean); make the options similar in length and detail",
+        "tests/fixtures/cues/modules/cues.md:41:1: warning: question `q-two` has 2 choices: give at least 3, so guessing is not an easy pass",
+        "tests/fixtures/cues/modules/cues.md:52:1: warning: question `q-repeats` repeats the choice \"A second annotator\"",
+        "tests/fixtures/cues/modules/cues.md:53:1: warning: question `q-repeats` has \"None of the above\": an \"all/none of the above\" option is a cue; write a real alternative",
     ];
     assert_eq!(got, want);
 }

@@ -138,8 +138,8 @@ fn org_skills() -> Result<impl IntoView, Refusal> {
                     // no total, so no total narrows down to fewer people.
                     let shown: Vec<_> = whole.rollup.iter().filter(|r| r.people >= min).cloned().collect();
                     view! {
-                        <h2>"By factor and challenge of the AI divide"</h2>
-                        <p>"A skill that addresses several challenges counts toward each of them."</p>
+                        <h2>"By factor, challenge and mitigation of the AI divide"</h2>
+                        <p>"A skill that addresses several challenges, or opens several mitigations, counts toward each of them."</p>
                         {breakdown_table(exposure_breakdown(&lib, &shown))}
                     }
                     .into_any()

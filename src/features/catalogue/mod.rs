@@ -1,6 +1,9 @@
 //! The catalogue: every published module, filtered by skill, level and text. Server-rendered;
 //! filtering is a GET form, so it works without JavaScript.
 
+mod glossary;
+pub use glossary::GlossaryPage;
+
 use crate::domain::catalogue::{CatalogueFilter, Difficulty, Module};
 use crate::domain::ids::SkillId;
 use crate::server::ctx;

@@ -103,6 +103,19 @@ fn module_page() -> Result<impl IntoView, Refusal> {
     let sections = m.sections();
     let task = task::task_section(&lib, m);
     let has_task = task.is_some();
+    let curation = m.curation.clone();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let overdue = curation.is_overdue(&today);
+    let reviewed = format!(
+        "{} (next review by {})",
+        curation.last_reviewed, curation.review_by
+    );
+    let objectives = curation
+        .objectives
+        .iter()
+        .map(|o| view! { <li>{o.clone()}</li> })
+        .collect_view();
+    let has_objectives = !curation.objectives.is_empty();
 
     Ok(view! {
         <Title text=m.title.clone() />
@@ -129,7 +142,30 @@ fn module_page() -> Result<impl IntoView, Refusal> {
                         <dt>"By"</dt>
                         <dd>{m.authors.join(", ")}</dd>
                     </div>
+                    <div>
+                        <dt>"Reviewed"</dt>
+                        <dd>
+                            <span class="reviewed">{reviewed}</span>
+                            {overdue
+                                .then(|| {
+                                    view! {
+                                        <strong class="overdue">
+                                            " Overdue for review: check dates and figures against the sources."
+                                        </strong>
+                                    }
+                                })}
+                        </dd>
+                    </div>
                 </dl>
+                {has_objectives
+                    .then(|| {
+                        view! {
+                            <section class="objectives" aria-labelledby="objectives-title">
+                                <h2 id="objectives-title">"After this module you can"</h2>
+                                <ul>{objectives}</ul>
+                            </section>
+                        }
+                    })}
                 <section class="teaches" aria-labelledby="teaches-title">
                     <h2 id="teaches-title">"Skills this module teaches"</h2>
                     <ul>{skills}</ul>

@@ -91,6 +91,16 @@ fn skill_page() -> Result<impl IntoView, Refusal> {
         .map(|c| c.label())
         .collect::<Vec<_>>()
         .join(", ");
+    let mitigations = if skill.mitigations.is_empty() {
+        "—".to_string()
+    } else {
+        skill
+            .mitigations
+            .iter()
+            .map(|m| m.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let references = skill
         .references
         .iter()
@@ -120,6 +130,7 @@ fn skill_page() -> Result<impl IntoView, Refusal> {
         <dl class="facts">
             <div><dt>"Factor"</dt><dd>{skill.factor.label()}</dd></div>
             <div><dt>"Addresses"</dt><dd>{challenges}</dd></div>
+            <div><dt>"Lets you use"</dt><dd>{mitigations}</dd></div>
         </dl>
         <h2>"Levels"</h2>
         <table class="levels">

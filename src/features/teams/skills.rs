@@ -248,8 +248,8 @@ fn render(
         </table>
         <h2>"Trend"</h2>
         {trend}
-        <h2>"By factor and challenge of the AI divide"</h2>
-        <p>"A skill that addresses several challenges counts toward each of them."</p>
+        <h2>"By factor, challenge and mitigation of the AI divide"</h2>
+        <p>"A skill that addresses several challenges, or opens several mitigations, counts toward each of them."</p>
         {breakdown_table(breakdown)}
         <h2>"Training plan"</h2>
         {if plan.is_empty() {
