@@ -30,6 +30,8 @@ async function framing(page: Page): Promise<{ estimate: string; interval: string
 }
 
 test("a learner submits a practical task, a manager scores it, the estimate goes up", async ({ browser }, testInfo) => {
+  // Seeding the demo organisation takes a good part of the default minute on a busy machine.
+  test.setTimeout(180_000);
   const db = tempDatabase("task");
   const seeded = runCli(["demo"], { db: db.url });
   expect(seeded.status, seeded.stderr).toBe(0);
