@@ -27,9 +27,10 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     await manager.getByRole("button", { name: "Show" }).click();
     const heatmap = manager.getByTestId("heatmap");
     await expect(heatmap).toBeVisible();
-    // A cell shows "estimate / target", or "?" where the evidence is too thin to say (learner
-    // model v2: a 95% range of 3 levels or more is "unknown"; the demo's per-skill banks are small).
-    await expect(heatmap.locator("td.cell").first()).toContainText(/\/|\?/);
+    // A cell shows "estimate / target", "?" where the evidence is too thin to say (learner model
+    // v2: a 95% range of 3 levels or more is "unknown"; the demo's per-skill banks are small), or
+    // "no target" where the person's own role sets none in that skill.
+    await expect(heatmap.locator("td.cell").first()).toContainText(/\/|\?|no target/);
     await expect(heatmap).toContainText("Data engineer");
     // The talent-shortage map: exposure per skill, by factor and challenge, its trend, the plan.
     await expect(manager.getByTestId("rollup")).toContainText("of");
