@@ -7,10 +7,10 @@
 //! `scripts/setup.sh --content` makes from the pinned `content/requirements.txt`.
 
 use crate::courseware::curation::{same_output, Exercise};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use std::io::Write;
 
 /// The longest an exercise may run.
 pub const TIMEOUT: Duration = Duration::from_secs(120);
@@ -78,7 +78,9 @@ pub fn run(python: &Path, root: &Path, ex: &Exercise) -> Result<(), ExerciseErro
     if !output.status.success() {
         return Err(ExerciseError::Failed {
             status: output.status.to_string(),
-            stderr: String::from_utf8_lossy(&output.stderr).trim_end().to_string(),
+            stderr: String::from_utf8_lossy(&output.stderr)
+                .trim_end()
+                .to_string(),
         });
     }
     let printed = String::from_utf8_lossy(&output.stdout);
@@ -123,7 +125,10 @@ pub fn run_all(root: &Path, exercises: &[(String, Exercise)]) -> usize {
             ),
             Err(e) => {
                 failed += 1;
-                println!("[{}/{total}] {path}:{line}:{col}: error: exercise {e}", n + 1);
+                println!(
+                    "[{}/{total}] {path}:{line}:{col}: error: exercise {e}",
+                    n + 1
+                );
             }
         }
     }

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The README markers the summary is written between.
-pub const README_START: &str = "<!-- curriculum:start (levelfield content stats --readme README.md) -->";
+pub const README_START: &str =
+    "<!-- curriculum:start (levelfield content stats --readme README.md) -->";
 pub const README_END: &str = "<!-- curriculum:end -->";
 
 /// The curriculum's figures as markdown. `exercises` counts the runnable exercises by module id.
@@ -94,8 +95,16 @@ pub fn report(lib: &Library, exercises: &BTreeMap<String, usize>) -> String {
             by_difficulty[2],
             by_difficulty[3],
             by_difficulty.iter().sum::<usize>(),
-            if taught.is_empty() { "—".into() } else { taught.join(", ") },
-            if task.is_empty() { "—".into() } else { task.join(", ") }
+            if taught.is_empty() {
+                "—".into()
+            } else {
+                taught.join(", ")
+            },
+            if task.is_empty() {
+                "—".into()
+            } else {
+                task.join(", ")
+            }
         );
     }
     s
@@ -122,7 +131,10 @@ mod tests {
     fn replaces_only_between_markers() {
         let readme = format!("# A\n{README_START}\nold\n{README_END}\ntail\n");
         let out = replace_in_readme(&readme, "new\n").unwrap_or_default();
-        assert_eq!(out, format!("# A\n{README_START}\n\nnew\n{README_END}\ntail\n"));
+        assert_eq!(
+            out,
+            format!("# A\n{README_START}\n\nnew\n{README_END}\ntail\n")
+        );
         assert!(replace_in_readme("# no markers", "x").is_none());
     }
 }

@@ -43,7 +43,10 @@ pub fn further_reading(
         .iter()
         .find(|&&i| title_of(i).eq_ignore_ascii_case(FURTHER_READING))
     else {
-        let pos = reading.first().map(|(_, r)| render.pos(r)).unwrap_or((1, 1));
+        let pos = reading
+            .first()
+            .map(|(_, r)| render.pos(r))
+            .unwrap_or((1, 1));
         diag.error(
             pos,
             "no `## Further reading` section: end the reading with 3 to 5 links to primary sources",

@@ -5,9 +5,9 @@ use super::source::{key_position, nested_key_position, token_position};
 use super::Diagnostics;
 use crate::domain::catalogue::Difficulty;
 use crate::domain::curation::ReviewCycle;
-use chrono::{Months, NaiveDate};
 use crate::domain::draw::{QuizPolicy, Reveal};
 use crate::domain::ids::{is_valid_id, ModuleId, SkillId};
+use chrono::{Months, NaiveDate};
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::HashSet;
 

@@ -187,7 +187,12 @@ fn key_shape(items: &[ItemSource]) -> KeyShape {
         shape.singles += 1;
         let len = |c: &ChoiceSource| normalised(&c.text).chars().count();
         let key_len = len(&item.choices[key_at]);
-        if item.choices.iter().filter(|c| !c.keyed).all(|c| len(c) < key_len) {
+        if item
+            .choices
+            .iter()
+            .filter(|c| !c.keyed)
+            .all(|c| len(c) < key_len)
+        {
             shape.key_longest += 1;
         }
         shape.longest_expected += 1.0 / k as f64;
@@ -648,7 +653,11 @@ mod tests {
             .map(|w| w.message.clone())
             .collect();
         assert!(w[0].contains("longest option in 12 of 12"), "{w:?}");
-        assert!(w.iter().any(|m| m.contains("100% of single-answer keys are choice 1")), "{w:?}");
+        assert!(
+            w.iter()
+                .any(|m| m.contains("100% of single-answer keys are choice 1")),
+            "{w:?}"
+        );
         assert!(module_shape_cues(&skewed).len() >= 2);
     }
 

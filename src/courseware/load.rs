@@ -401,11 +401,17 @@ fn render_glossary(
     let events = parse(&text);
     let html = render.html(&events, &mut diag, false);
     if !render.images.is_empty() {
-        diag.error((1, 1), "the glossary shows no images: link to the module instead");
+        diag.error(
+            (1, 1),
+            "the glossary shows no images: link to the module instead",
+        );
     }
     let terms: Vec<_> = render.toc.into_iter().filter(|t| t.level == 3).collect();
     if terms.is_empty() {
-        diag.error((1, 1), "the glossary has no terms: give each term a `### Term` heading");
+        diag.error(
+            (1, 1),
+            "the glossary has no terms: give each term a `### Term` heading",
+        );
     }
     (diag.count() == 0).then_some(Glossary { html, terms })
 }

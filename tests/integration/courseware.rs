@@ -219,19 +219,24 @@ fn objectives_review_dates_and_further_reading_are_read() {
     );
     let eval = out.library.skill("evaluation").unwrap();
     assert_eq!(
-        eval.mitigations
-            .iter()
-            .map(|m| m.key())
-            .collect::<Vec<_>>(),
+        eval.mitigations.iter().map(|m| m.key()).collect::<Vec<_>>(),
         ["open-source", "education"]
     );
     // The glossary: rendered once, its module links rewritten, its terms indexed.
     let g = out.library.glossary().expect("the fixture's glossary");
     assert_eq!(
-        g.terms.iter().map(|t| t.anchor.as_str()).collect::<Vec<_>>(),
+        g.terms
+            .iter()
+            .map(|t| t.anchor.as_str())
+            .collect::<Vec<_>>(),
         ["label-noise", "leakage"]
     );
-    assert!(g.html.contains(r#"href="/modules/evaluating-models#splits""#), "{}", g.html);
+    assert!(
+        g.html
+            .contains(r#"href="/modules/evaluating-models#splits""#),
+        "{}",
+        g.html
+    );
 }
 
 #[test]
@@ -268,9 +273,14 @@ fn content_stats_prints_the_curriculum_in_figures() {
         .unwrap();
     assert!(run.status.success(), "{run:?}");
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(stdout.starts_with("2 published modules, 2 skills"), "{stdout}");
     assert!(
-        stdout.contains("| evaluating | 40 | 2 (2) | 20 | 3 | 3 | 0 | evaluation at 3 | 2027-11-30 |"),
+        stdout.starts_with("2 published modules, 2 skills"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "| evaluating | 40 | 2 (2) | 20 | 3 | 3 | 0 | evaluation at 3 | 2027-11-30 |"
+        ),
         "{stdout}"
     );
     assert!(
