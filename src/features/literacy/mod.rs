@@ -204,6 +204,10 @@ fn person_row(rec: &LiteracyRecord, p: &PersonRecord) -> impl IntoView {
         (Some(_), None) => "none set by the role".to_string(),
         (None, None) => "—".to_string(),
     };
+    let teams = match rec.team_names(p) {
+        names if names.is_empty() => "no team".to_string(),
+        names => names.join(", "),
+    };
     let current = match (p.latest, p.current) {
         (None, _) => "—",
         (Some(_), true) => "yes",
@@ -212,7 +216,7 @@ fn person_row(rec: &LiteracyRecord, p: &PersonRecord) -> impl IntoView {
     view! {
         <tr id=format!("person-{}", p.user) data-status=p.status.key().replace(' ', "-")>
             <th scope="row">{p.name.clone()}</th>
-            <td>{rec.team_names(p).join(", ")}</td>
+            <td>{teams}</td>
             <td>{role}</td>
             <td>{need}</td>
             <td>{level_text(p.estimate.as_ref())}</td>
