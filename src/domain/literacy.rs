@@ -164,10 +164,13 @@ impl Item {
                 correct,
                 level,
                 ..
-            } => format!(
-                "{answers} answers, {correct} right, {}",
-                level_text(level.as_ref())
-            ),
+            } => {
+                let plural = if *answers == 1 { "" } else { "s" };
+                format!(
+                    "{answers} answer{plural}, {correct} right, {}",
+                    level_text(level.as_ref())
+                )
+            }
             Item::Quiz {
                 title,
                 score,
@@ -693,6 +696,10 @@ mod tests {
         };
         assert_eq!((*answers, *correct), (2, 1));
         assert!(level.is_some());
+        assert!(
+            items[2].detail().starts_with("2 answers, 1 right, level "),
+            "{items:?}"
+        );
         assert_eq!(items[0].detail(), "plan (Module lit), level 3, not passed");
         assert_eq!(items[3].text(), "2026-02-01 module completed: Module lit");
         assert_eq!(items[4].detail(), "Module lit: 2 of 3");
