@@ -13,7 +13,7 @@ use super::catalogue::{Library, Role};
 use super::gaps::Gap;
 use super::ids::SkillId;
 use super::people::{Member, TeamId, UserId};
-use super::proficiency::{estimate, evidence_by_skill, Estimate};
+use super::proficiency::{evidence_with_tasks, skill_estimate, Estimate};
 use super::progress::{Attempt, AttemptKind, ModuleProgress};
 use super::task::ScoredTask;
 use chrono::{DateTime, Months, Utc};
@@ -108,8 +108,9 @@ impl Status {
 pub enum Item {
     /// A completed module that teaches the skill.
     Module { title: String, at: DateTime<Utc> },
-    /// An adaptive skill check: its answers on one day (UTC), and the level it reported after
-    /// the last of them (as the check's result page states it).
+    /// An adaptive skill check: its answers on one day (UTC), and the person's estimate after
+    /// the last of them (as the learner model gave it then: capped at level 2 unless a practical
+    /// task had been scored).
     Check {
         at: DateTime<Utc>,
         answers: usize,
@@ -302,7 +303,7 @@ pub fn evidence(
                 total: a.total,
             }),
     );
-    out.extend(checks(lib, attempts));
+    out.extend(checks(lib, attempts, tasks));
     out.extend(tasks.iter().filter(|t| t.skill == skill).map(|t| {
         let task = lib
             .module(&t.module)
@@ -321,11 +322,11 @@ pub fn evidence(
     out
 }
 
-/// The adaptive checks of [`SKILL`] in `attempts` (one person's): the check answers on the
-/// skill grouped by UTC day, each with the level a check reports (the estimate from the
-/// person's answers on the skill up to its last answer, uncapped, as the check's result page
-/// computes it), oldest first.
-pub fn checks(lib: &Library, attempts: &[Attempt]) -> Vec<Item> {
+/// The adaptive checks of [`SKILL`] in `attempts` (one person's, with their scored `tasks`): the
+/// check answers on the skill grouped by UTC day, each with the person's estimate as of its last
+/// answer (from their answers and tasks up to then, as the learner model shows it), oldest
+/// first.
+pub fn checks(lib: &Library, attempts: &[Attempt], tasks: &[ScoredTask]) -> Vec<Item> {
     let mut answers: Vec<(DateTime<Utc>, bool)> = attempts
         .iter()
         .filter(|a| a.kind == AttemptKind::Check)
@@ -356,7 +357,12 @@ pub fn checks(lib: &Library, attempts: &[Attempt]) -> Vec<Item> {
             .filter(|a| a.submitted_at <= last)
             .cloned()
             .collect();
-        let plain: Vec<_> = evidence_by_skill(lib, &before, last)
+        let scored: Vec<ScoredTask> = tasks
+            .iter()
+            .filter(|t| t.scored_at <= last)
+            .cloned()
+            .collect();
+        let plain: Vec<_> = evidence_with_tasks(lib, &before, &scored, last)
             .remove(&SkillId::new(SKILL))
             .unwrap_or_default()
             .into_iter()
@@ -366,7 +372,7 @@ pub fn checks(lib: &Library, attempts: &[Attempt]) -> Vec<Item> {
             at: last,
             answers: group.len(),
             correct: group.iter().filter(|(_, c)| *c).count(),
-            level: estimate(&plain, half_life),
+            level: skill_estimate(&plain, half_life),
         });
         i += same_day;
     }
@@ -703,6 +709,36 @@ mod tests {
         assert_eq!(items[0].detail(), "plan (Module lit), level 3, not passed");
         assert_eq!(items[3].text(), "2026-02-01 module completed: Module lit");
         assert_eq!(items[4].detail(), "Module lit: 2 of 3");
+    }
+
+    #[test]
+    fn a_checks_level_is_the_models_at_the_time_capped_until_a_task() {
+        let lib = lib();
+        let mut hard = attempt(AttemptKind::Check, "lit", SKILL, at(2026, 3, 1), &[true; 8]);
+        for a in &mut hard.answers {
+            a.difficulty = 3;
+        }
+        let level = |tasks: &[ScoredTask]| match checks(&lib, std::slice::from_ref(&hard), tasks)
+            .as_slice()
+        {
+            [Item::Check { level: Some(e), .. }] => e.level,
+            other => panic!("{other:?}"),
+        };
+        assert!(level(&[]) <= 2.0, "answers alone show up to 2");
+        let task = |when| ScoredTask {
+            module: "lit".into(),
+            task: "plan".into(),
+            skill: SkillId::new(SKILL),
+            level: 3,
+            weight: 1.0,
+            passed: true,
+            scored_at: when,
+        };
+        assert!(level(&[task(at(2026, 2, 1))]) > 2.0, "a task scored before");
+        assert!(
+            level(&[task(at(2026, 4, 1))]) <= 2.0,
+            "not one scored after"
+        );
     }
 
     #[test]

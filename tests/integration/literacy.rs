@@ -20,7 +20,7 @@
 //! need of 1, even 14 months on); four wrong answers at difficulty 1 put it near 0. So Ops is
 //! covered 1 of 4, Lab has no one with a level to reach, and the organisation 1 of 4.
 
-use crate::common::{parity_app, Client, TestApp, TestAppBuilder, World};
+use crate::common::{parity_app, redact_dates, Client, TestApp, TestAppBuilder, World};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use levelfield::domain::people::UserId;
@@ -30,6 +30,7 @@ use levelfield::domain::task::{NewScore, NewSubmission};
 parity_app!(
     an_admin_sees_everyones_need_evidence_and_status,
     the_csv_has_a_row_per_person_with_the_same_statuses,
+    the_csv_matches_its_snapshot,
     a_manager_sees_only_the_teams_they_manage,
     learners_are_refused_and_visitors_sent_to_sign_in,
     another_organisations_admin_sees_none_of_it,
@@ -446,6 +447,14 @@ async fn the_csv_has_a_row_per_person_with_the_same_statuses(init: TestAppBuilde
         ("", "no role")
     );
     assert!(!body.contains("Zed"));
+}
+
+/// The admin's CSV of the fixture, whole (dates redacted): the same snapshot on both databases.
+async fn the_csv_matches_its_snapshot(init: TestAppBuilder) {
+    let (_app, w, _b) = fixture(init).await;
+    let (status, csv, _) = w.admin.get("/org/literacy.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    insta::assert_snapshot!("literacy_csv", redact_dates(&csv));
 }
 
 async fn a_manager_sees_only_the_teams_they_manage(init: TestAppBuilder) {
