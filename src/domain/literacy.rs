@@ -318,7 +318,7 @@ pub fn evidence(
             passed: t.passed,
         }
     }));
-    out.sort_by(|a, b| b.at().cmp(&a.at()));
+    out.sort_by_key(|i| std::cmp::Reverse(i.at()));
     out
 }
 
