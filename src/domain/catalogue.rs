@@ -208,6 +208,14 @@ pub struct TocEntry {
     pub text: String,
 }
 
+impl TocEntry {
+    /// Whether this heading starts a section reading progress is counted in: a level-2
+    /// heading other than the closing "Further reading" list.
+    pub fn is_section(&self) -> bool {
+        self.level == 2 && !self.text.eq_ignore_ascii_case("further reading")
+    }
+}
+
 /// A published learning module, rendered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Module {
@@ -315,7 +323,7 @@ impl Module {
 
     /// The sections progress is counted in: the module's level-2 headings (at least one).
     pub fn sections(&self) -> u32 {
-        (self.toc.iter().filter(|t| t.level == 2).count() as u32).max(1)
+        (self.toc.iter().filter(|t| t.is_section()).count() as u32).max(1)
     }
 
     /// The anchor of section `n` (counted from 1), to resume reading at.
@@ -323,7 +331,7 @@ impl Module {
         let index = usize::try_from(n).ok()?.checked_sub(1)?;
         self.toc
             .iter()
-            .filter(|t| t.level == 2)
+            .filter(|t| t.is_section())
             .nth(index)
             .map(|t| t.anchor.as_str())
     }
