@@ -23,9 +23,10 @@ pub fn SkillCheckPage() -> impl IntoView {
 }
 
 /// The level as the result states it: "Level 1.8 (95% range 1.2–2.5)", "Level unknown (95%
-/// range 0.4–3.8)", "Level 2.0 (95% range at least 1.6, capped at 2 until a practical task is
-/// scored)" (the range's top is the cap, not a measurement), with "above the hardest level
-/// tested" when nothing tested it that high.
+/// range 0.4–3.8)", "Level 2.0 (95% range at least 2.0, capped at 2 until a practical task is
+/// scored)" or "Level 1.5 (95% range 0.8–2.0, capped at 2 until …)" (the range's top is the
+/// cap, not a measurement), with "above the hardest level tested" when nothing tested it that
+/// high.
 pub fn level_text(est: Option<&Estimate>) -> String {
     let Some(e) = est else {
         return "Level unknown: no evidence yet".to_string();
