@@ -152,12 +152,7 @@ impl Event {
 
     /// `action`, done by (or to) an account that is not signed in yet: a sign-in, a join, a
     /// setup. `actor` is the account's email.
-    pub fn account(
-        org: Option<OrgId>,
-        user: Option<UserId>,
-        actor: &str,
-        action: Action,
-    ) -> Event {
+    pub fn account(org: Option<OrgId>, user: Option<UserId>, actor: &str, action: Action) -> Event {
         Event {
             action,
             org,

@@ -102,7 +102,8 @@ impl Orgs for PostgresStore {
     ) -> Result<(OrgId, UserId)> {
         let mut tx = self.pool.begin().await?;
         let created =
-            insert_organisation::<Postgres>(&mut tx, name, admin, origin, DbTime::from(now)).await?;
+            insert_organisation::<Postgres>(&mut tx, name, admin, origin, DbTime::from(now))
+                .await?;
         tx.commit().await?;
         Ok(created)
     }
