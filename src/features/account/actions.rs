@@ -151,8 +151,7 @@ pub async fn login(
         .await
         .or_back(&back)?;
     if failures >= state.config.login_failures_allowed {
-        let event = Event::anonymous(Audited::LoginThrottled).address(Some(key.clone()));
-        audit::record(&state, event).await;
+        audit::record(&state, throttled_event(&state, &form, &key).await).await;
         return Err(Refusal::back(&back, ErrorCode::Throttled));
     }
     let (Some(email), Some(password)) = (form.get("email"), form.raw("password")) else {
@@ -210,6 +209,18 @@ fn login_event(
         None => Event::anonymous(action),
     }
     .address(Some(address.to_string()))
+}
+
+/// A throttled sign-in's audit event, on the account the email names (so its organisation's
+/// admins see someone is trying it), else on nobody.
+async fn throttled_event(state: &AppState, form: &Form, address: &str) -> Event {
+    let email = form.get("email").unwrap_or_default().to_lowercase();
+    let account = match email.is_empty() {
+        true => None,
+        false => state.store.credentials(&email).await.ok().flatten(),
+    };
+    let account = account.map(|c| (c.org, c.user));
+    login_event(account, &email, Audited::LoginThrottled, address)
 }
 
 /// `POST /logout`: ends the session on the server and clears the cookie.
