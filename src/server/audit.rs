@@ -217,11 +217,12 @@ pub async fn record(state: &AppState, event: Event) {
         target: "audit",
         org = e.org.map(|o| o.0),
         actor_id = e.actor_id.map(|u| u.0),
-        actor = %e.actor,
+        // Free text is quoted and escaped (`?`): a line break in a note cannot forge a line.
+        actor = ?e.actor,
         action = %e.action,
-        target = e.target.as_deref().unwrap_or(""),
-        detail = e.detail.as_deref().unwrap_or(""),
-        address = e.address.as_deref().unwrap_or(""),
+        target = ?e.target.as_deref().unwrap_or(""),
+        detail = ?e.detail.as_deref().unwrap_or(""),
+        address = ?e.address.as_deref().unwrap_or(""),
         "audit event"
     );
     if let Err(err) = state.store.record_audit(&e).await {

@@ -16,6 +16,7 @@ use std::thread::ThreadId;
 
 parity_app!(
     security_events_are_recorded_for_the_organisations_admins,
+    throttled_sign_ins_are_recorded_on_the_account,
     the_activity_log_is_paginated_newest_first,
 );
 
@@ -249,6 +250,31 @@ async fn security_events_are_recorded_for_the_organisations_admins(init: TestApp
     assert!(location.unwrap().starts_with("/login"));
 }
 
+async fn throttled_sign_ins_are_recorded_on_the_account(init: TestAppBuilder) {
+    let (app, w) = init
+        .with_config(|c| c.login_failures_allowed = 2)
+        .with_org(|o| o.learner("Ann"))
+        .await;
+    let mut browser = Client::new(&app);
+    browser.ip = [10, 0, 0, 9];
+    for _ in 0..2 {
+        browser.login("ann@a.test", "not the password").await;
+    }
+    let (status, _) = browser.login("ann@a.test", PW).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let events = app.state.store.audit_events(w.org, 0, 10).await.unwrap();
+    let actions: Vec<&str> = events.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["login.failed", "login.failed", "login.throttled"]);
+    assert_eq!(
+        (
+            events[0].actor.as_str(),
+            events[0].actor_id,
+            events[0].address.as_deref()
+        ),
+        ("ann@a.test", Some(w.user("Ann")), Some("10.0.0.9"))
+    );
+}
+
 async fn the_activity_log_is_paginated_newest_first(init: TestAppBuilder) {
     let (app, w) = init.with_org(|o| o).await;
     let now = Utc::now();
@@ -366,8 +392,22 @@ async fn tokens_never_reach_the_log_or_the_audit_log() {
         .await;
     assert_eq!(status, StatusCode::OK);
     join(&app, &invitation, "Lea", "lea@a.test").await;
+    // Free text with a line break cannot forge a log line.
+    let (status, _) = admin
+        .clone()
+        .post_form(
+            "/org/scarcity",
+            "skill=evaluation&weight=0.5&note=Ours%0AINFO+audit%3A+forged+event",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
 
     let text = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("scarcity.set"), "{text}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("INFO audit: forged")),
+        "a forged line:\n{text}"
+    );
     for action in [
         "organisation.setup",
         "invitation.created",
