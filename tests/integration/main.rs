@@ -16,6 +16,7 @@ mod invitations;
 mod items;
 mod layers;
 mod lint;
+mod literacy;
 mod pipeline;
 mod quiz;
 mod server;
