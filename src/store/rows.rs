@@ -3,7 +3,9 @@
 //! callers see. Orders that must not depend on a database's collation (text ids, names) are
 //! applied here, in Rust, so both backends return the same order.
 
-use super::records::{Credentials, Invitation, ModuleRecord, SessionRecord, StaleEstimates};
+use super::records::{
+    AuditEvent, Credentials, Invitation, ModuleRecord, SessionRecord, StaleEstimates,
+};
 use super::time::DbTime;
 use super::{canonical_roles, canonical_teams, StoreError};
 use crate::domain::ids::SkillId;
@@ -145,6 +147,36 @@ pub(super) struct UsedInvitationRow {
     pub(super) org_id: i64,
     pub(super) role: String,
     pub(super) team_id: Option<i64>,
+    pub(super) email: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AuditRow {
+    id: i64,
+    org_id: Option<i64>,
+    actor_id: Option<i64>,
+    actor: String,
+    action: String,
+    target: Option<String>,
+    detail: Option<String>,
+    address: Option<String>,
+    at: DbTime,
+}
+
+impl From<AuditRow> for AuditEvent {
+    fn from(r: AuditRow) -> AuditEvent {
+        AuditEvent {
+            id: r.id,
+            org: r.org_id.map(OrgId),
+            actor_id: r.actor_id.map(UserId),
+            actor: r.actor,
+            action: r.action,
+            target: r.target,
+            detail: r.detail,
+            address: r.address,
+            at: r.at.utc(),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]

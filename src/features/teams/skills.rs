@@ -47,12 +47,14 @@ async fn load_and_render(
         "The team's skills could not be loaded.",
     )
     .await?;
+    let min_group = usize::try_from(state.config.min_group_size).unwrap_or(5);
     Ok(render(
         &state.library.current(),
         access.team.id,
         m,
         history,
         sort,
+        min_group,
     ))
 }
 
@@ -62,6 +64,7 @@ fn render(
     tm: TeamMatrix,
     history: Vec<Snapshot>,
     sort: bool,
+    min_group: usize,
 ) -> impl IntoView {
     let TeamMatrix {
         name,
@@ -205,7 +208,7 @@ fn render(
         None => format!("{name}: skills against each person's role"),
     };
     let trend_skills: Vec<String> = matrix.rollup.iter().map(|r| r.skill.0.clone()).collect();
-    let trend = trend_chart(lib, "team-trend", &name, &history, &trend_skills);
+    let trend = trend_chart(lib, "team-trend", &name, &history, &trend_skills, min_group);
     view! {
         <Title text=format!("{name}: skills") />
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=format!("/teams/{team}")>{name.clone()}</a> " / skills"</nav>
