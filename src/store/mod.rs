@@ -18,7 +18,7 @@ mod time;
 
 pub use postgres::PostgresStore;
 pub use records::{
-    Assignment, ComputedEstimates, Credentials, Invitation, ModuleRecord, NewUser, SessionRecord,
+    Assignment, AttemptCount, ComputedEstimates, Credentials, Invitation, ModuleRecord, NewUser, SessionRecord,
     StaleEstimates,
 };
 pub use sqlite::SqliteStore;
@@ -136,11 +136,21 @@ pub trait Accounts {
     /// Removes sessions past expiry or idle since `idle_cutoff`.
     async fn purge_sessions(&self, now: DateTime<Utc>, idle_cutoff: DateTime<Utc>) -> Result<u64>;
 
-    /// Records a failed login from `key` (a client address) at `now`.
-    async fn record_login_failure(&self, key: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Records a throttled try under `key` (an address or an account, as `server::throttle`
+    /// makes them) at `now`; returns its id. It counts as a failure until forgotten.
+    async fn record_try(&self, key: &str, now: DateTime<Utc>) -> Result<i64>;
 
-    /// Failed logins from `key` since `since`.
-    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64>;
+    /// The tries under `key` since `since` (every committed one, concurrent ones included),
+    /// and the newest time among those other than `except` (the asker's own).
+    async fn tries_since(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+        except: i64,
+    ) -> Result<AttemptCount>;
+
+    /// Removes tries by id (one that succeeded, or was refused before it was judged).
+    async fn forget_tries(&self, ids: &[i64]) -> Result<()>;
 }
 
 /// Organisations: first run, teams, members and invitations.
@@ -154,6 +164,10 @@ pub trait Orgs {
 
     /// Stores a one-time setup token (its hash) valid until `expires_at`.
     async fn create_setup_token(&self, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()>;
+
+    /// Whether a setup token is unused and unexpired at `now` (a cheap read, checked before a
+    /// password is hashed; `setup_organisation` checks again as it uses it).
+    async fn setup_token_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool>;
 
     /// Atomically: uses the setup token (unused and unexpired at `now`, else `TokenInvalid`),
     /// creates the organisation and its first member with every role.

@@ -3,7 +3,7 @@
 //! callers see. Orders that must not depend on a database's collation (text ids, names) are
 //! applied here, in Rust, so both backends return the same order.
 
-use super::records::{Credentials, Invitation, ModuleRecord, SessionRecord, StaleEstimates};
+use super::records::{AttemptCount, Credentials, Invitation, ModuleRecord, SessionRecord, StaleEstimates};
 use super::time::DbTime;
 use super::{canonical_roles, canonical_teams, StoreError};
 use crate::domain::ids::SkillId;
@@ -66,6 +66,21 @@ impl From<CredentialsRow> for Credentials {
             user: UserId(r.user_id),
             org: OrgId(r.org_id),
             password_hash: r.password_hash,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AttemptCountRow {
+    count: i64,
+    latest_other: Option<DbTime>,
+}
+
+impl From<AttemptCountRow> for AttemptCount {
+    fn from(r: AttemptCountRow) -> AttemptCount {
+        AttemptCount {
+            count: r.count,
+            latest_other: r.latest_other.map(|t| t.utc()),
         }
     }
 }

@@ -19,3 +19,4 @@ mod server;
 mod skills;
 mod store;
 mod tasks;
+mod throttle;

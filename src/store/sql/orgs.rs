@@ -9,6 +9,10 @@ pub const ORGANISATION: &str = "SELECT id, name FROM organisations WHERE id = $1
 pub const INSERT_SETUP_TOKEN: &str =
     "INSERT INTO setup_tokens (token_hash, created_at, expires_at) VALUES ($1, $2, $3)";
 
+/// 1 if setup token `$1` is unused and unexpired at `$2`, else 0 (read only).
+pub const SETUP_TOKEN_USABLE: &str = "SELECT COUNT(*) FROM setup_tokens
+    WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
+
 /// Uses a setup token (`$1`) if it is unused and unexpired at `$2`.
 pub const USE_SETUP_TOKEN: &str = "UPDATE setup_tokens SET used_at = $2
     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";

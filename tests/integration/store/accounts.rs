@@ -1,11 +1,13 @@
 //! Store parity: accounts, sessions, login throttling and the time type at the edge.
 
 use super::*;
+use levelfield::store::AttemptCount;
 
 parity!(
     credentials_and_passwords,
     sessions,
-    login_failures,
+    throttled_tries,
+    setup_tokens_are_checked_without_being_used,
     times_are_normalised_and_checked,
 );
 
@@ -178,37 +180,70 @@ async fn sessions(store: &dyn Store) {
     assert!(matches!(orphan, Err(StoreError::NotFound)), "{orphan:?}");
 }
 
-async fn login_failures(store: &dyn Store) {
+async fn throttled_tries(store: &dyn Store) {
+    let a = "login:10.0.0.1";
+    let mut ids = Vec::new();
     for m in [0, 5, 10] {
-        store.record_login_failure("10.0.0.1", at(m)).await.unwrap();
+        ids.push(store.record_try(a, at(m)).await.unwrap());
     }
-    store.record_login_failure("10.0.0.2", at(7)).await.unwrap();
+    let other = store.record_try("login:10.0.0.2", at(7)).await.unwrap();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]) && !ids.contains(&other));
+    // Counted from `since` on (inclusive), the asker's own row included; the newest of the
+    // others is reported, not the asker's.
+    let seen = store.tries_since(a, at(-1), ids[2]).await.unwrap();
     assert_eq!(
-        store
-            .login_failures_since("10.0.0.1", at(-1))
-            .await
-            .unwrap(),
-        3
+        seen,
+        AttemptCount {
+            count: 3,
+            latest_other: Some(stored(5))
+        }
     );
+    let seen = store.tries_since(a, at(5), ids[0]).await.unwrap();
+    assert_eq!((seen.count, seen.latest_other), (2, Some(stored(10))));
+    let seen = store.tries_since(a, at(11), ids[2]).await.unwrap();
     assert_eq!(
-        store.login_failures_since("10.0.0.1", at(5)).await.unwrap(),
-        2
+        seen,
+        AttemptCount {
+            count: 0,
+            latest_other: None
+        }
     );
-    assert_eq!(
-        store
-            .login_failures_since("10.0.0.1", at(11))
-            .await
-            .unwrap(),
-        0
+    let seen = store.tries_since("login:10.0.0.3", at(0), 0).await.unwrap();
+    assert_eq!((seen.count, seen.latest_other), (0, None));
+    // Only the asker's row: no other.
+    let seen = store
+        .tries_since("login:10.0.0.2", at(0), other)
+        .await
+        .unwrap();
+    assert_eq!((seen.count, seen.latest_other), (1, None));
+    // Forgotten tries no longer count; other keys keep theirs.
+    store.forget_tries(&ids[1..]).await.unwrap();
+    store.forget_tries(&[]).await.unwrap();
+    let seen = store.tries_since(a, at(-1), 0).await.unwrap();
+    assert_eq!((seen.count, seen.latest_other), (1, Some(stored(0))));
+    let seen = store.tries_since("login:10.0.0.2", at(-1), 0).await.unwrap();
+    assert_eq!(seen.count, 1);
+}
+
+async fn setup_tokens_are_checked_without_being_used(store: &dyn Store) {
+    store.create_setup_token("usable", at(60)).await.unwrap();
+    store.create_setup_token("expired", at(10)).await.unwrap();
+    assert!(store.setup_token_usable("usable", at(0)).await.unwrap());
+    assert!(
+        store.setup_token_usable("usable", at(0)).await.unwrap(),
+        "checking does not use it"
     );
-    assert_eq!(
-        store.login_failures_since("10.0.0.2", at(0)).await.unwrap(),
-        1
-    );
-    assert_eq!(
-        store.login_failures_since("10.0.0.3", at(0)).await.unwrap(),
-        0
-    );
+    for (token, now) in [("expired", at(10)), ("expired", at(11)), ("nope", at(0))] {
+        assert!(
+            !store.setup_token_usable(token, now).await.unwrap(),
+            "{token} at {now}"
+        );
+    }
+    store
+        .setup_organisation("usable", at(1), "Acme", &person("ada@acme.test", "Ada"))
+        .await
+        .unwrap();
+    assert!(!store.setup_token_usable("usable", at(2)).await.unwrap());
 }
 
 /// An RFC 3339 text as a UTC time (offset and precision as written).
