@@ -355,10 +355,24 @@ mod tests {
             Err(PasswordError::TooLong)
         );
         assert_eq!(check_password("Password123"), Err(PasswordError::TooCommon));
-        for common in ["iloveyou", "qwertyuiop", "1q2w3e4r5t", "baseball1", "#1stunna"] {
-            assert_eq!(check_password(common), Err(PasswordError::TooCommon), "{common}");
+        for common in [
+            "iloveyou",
+            "qwertyuiop",
+            "1q2w3e4r5t",
+            "baseball1",
+            "#1stunna",
+        ] {
+            assert_eq!(
+                check_password(common),
+                Err(PasswordError::TooCommon),
+                "{common}"
+            );
         }
-        assert!(common_passwords().len() >= 3000, "{}", common_passwords().len());
+        assert!(
+            common_passwords().len() >= 3000,
+            "{}",
+            common_passwords().len()
+        );
         assert!(
             common_passwords().iter().all(|p| p.chars().count() >= 8),
             "every entry fits the length policy (shorter ones are refused anyway)"

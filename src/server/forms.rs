@@ -155,7 +155,11 @@ mod tests {
         assert_eq!(ok("👩\u{200D}💻 Dev").map(|_| ()), Ok(()), "ZWJ emoji");
         assert_eq!(ok(&"x".repeat(120)).map(|_| ()), Ok(()));
         assert_eq!(ok(&"x".repeat(121)), Err(NameProblem::Invalid));
-        assert_eq!(ok(&"é".repeat(120)).map(|_| ()), Ok(()), "characters, not bytes");
+        assert_eq!(
+            ok(&"é".repeat(120)).map(|_| ()),
+            Ok(()),
+            "characters, not bytes"
+        );
         for bad in [
             "Ada\tLovelace",
             "Ada\nAdmin",
@@ -170,7 +174,10 @@ mod tests {
             assert_eq!(ok(bad), Err(NameProblem::Invalid), "{bad:?}");
         }
         assert_eq!(check_name(None, 120), Err(NameProblem::Missing));
-        assert_eq!(check_name(Some("   ".into()), 120), Err(NameProblem::Missing));
+        assert_eq!(
+            check_name(Some("   ".into()), 120),
+            Err(NameProblem::Missing)
+        );
     }
 
     #[test]

@@ -210,9 +210,7 @@ impl Refusal {
             Refusal::TooMany { code, .. } => {
                 view! { <p class="error" role="alert">{code.message()}</p> }.into_any()
             }
-            Refusal::Busy { .. } => {
-                view! { <p class="error" role="alert">{BUSY}</p> }.into_any()
-            }
+            Refusal::Busy { .. } => view! { <p class="error" role="alert">{BUSY}</p> }.into_any(),
         }
     }
 }

@@ -2,10 +2,10 @@
 //! setup): who the client is ([`ClientAddr`], behind trusted proxies, IPv6 by /64) and how many
 //! tries a key has left ([`attempt`]).
 //!
-//! An attempt is **recorded before it is judged**: one row per key goes into the store, then
-//! each key's rows are counted, and the caller does the costly work (a password check) only if
-//! every key is under its limit. Concurrent requests therefore see each other's rows, and a
-//! burst of N gets at most the limit through, never N. A refused attempt's rows are removed
+//! An attempt is **recorded before it is judged**: one row per key goes into the store and the
+//! key's rows are counted in the same transaction, one try after another per key, and the
+//! caller does the costly work (a password check) only if every key is under its limit. A
+//! burst of N concurrent tries therefore gets at most the limit through, never N. A refused attempt's rows are removed
 //! again, and so are a successful one's (see [`Attempt`]): what stays are the failures.
 //!
 //! May use: store, axum. Nothing of `features` or `ui`.
@@ -49,7 +49,10 @@ impl Cidr {
             .filter_map(|t| {
                 let parsed = Cidr::parse(t);
                 if parsed.is_none() {
-                    tracing::warn!(entry = t, "LEVELFIELD_TRUSTED_PROXIES: not an address or range; ignored");
+                    tracing::warn!(
+                        entry = t,
+                        "LEVELFIELD_TRUSTED_PROXIES: not an address or range; ignored"
+                    );
                 }
                 parsed
             })
@@ -59,11 +62,15 @@ impl Cidr {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.addr, canonical(ip)) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -276,13 +283,11 @@ pub async fn attempt(
     checks: &[(String, Limit)],
 ) -> Result<Result<Attempt, Wait>, StoreError> {
     let mut ids = Vec::with_capacity(checks.len());
-    for (key, _) in checks {
-        ids.push(store.record_try(key, now).await?);
-    }
     let mut wait: Option<Duration> = None;
-    for ((key, limit), id) in checks.iter().zip(&ids) {
+    for (key, limit) in checks {
         let since = now - chrono::Duration::from_std(limit.window()).unwrap_or_default();
-        let seen = store.tries_since(key, since, *id).await?;
+        let (id, seen) = store.record_try(key, now, since).await?;
+        ids.push(id);
         if let Some(w) = limit.wait(seen.count, seen.latest_other, now) {
             wait = Some(wait.map_or(w, |before| before.max(w)));
         }
@@ -319,7 +324,10 @@ mod tests {
         for bad in ["", "10.0.0.0/33", "::/129", "example.org", "10.0.0/8"] {
             assert_eq!(Cidr::parse(bad), None, "{bad}");
         }
-        assert_eq!(Cidr::parse_list("127.0.0.1, 10.0.0.0/8 ::1 nonsense").len(), 3);
+        assert_eq!(
+            Cidr::parse_list("127.0.0.1, 10.0.0.0/8 ::1 nonsense").len(),
+            3
+        );
     }
 
     fn xff(values: &[&str]) -> HeaderMap {
@@ -348,7 +356,10 @@ mod tests {
         // Garbage stops the walk at the last address read; no header: the proxy itself.
         let h = xff(&["203.0.113.5, garbage"]);
         assert_eq!(client_ip(ip("10.0.0.2"), &h, &trusted), ip("10.0.0.2"));
-        assert_eq!(client_ip(ip("10.0.0.2"), &HeaderMap::new(), &trusted), ip("10.0.0.2"));
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), &HeaderMap::new(), &trusted),
+            ip("10.0.0.2")
+        );
     }
 
     #[test]
@@ -357,14 +368,20 @@ mod tests {
             address_key(Some(ip("2001:db8:1:2:aaaa::1"))),
             address_key(Some(ip("2001:db8:1:2:bbbb::2")))
         );
-        assert_eq!(address_key(Some(ip("2001:db8:1:2::9"))), "2001:db8:1:2::/64");
+        assert_eq!(
+            address_key(Some(ip("2001:db8:1:2::9"))),
+            "2001:db8:1:2::/64"
+        );
         assert_ne!(
             address_key(Some(ip("2001:db8:1:2::1"))),
             address_key(Some(ip("2001:db8:1:3::1")))
         );
         assert_eq!(address_key(Some(ip("::ffff:192.0.2.1"))), "192.0.2.1");
         assert_eq!(address_key(Some(ip("192.0.2.1"))), "192.0.2.1");
-        assert_eq!(account_key(" Ada@Example.org "), account_key("ada@example.org"));
+        assert_eq!(
+            account_key(" Ada@Example.org "),
+            account_key("ada@example.org")
+        );
         assert!(!account_key("ada@example.org").contains("ada"));
     }
 

@@ -18,8 +18,8 @@ mod time;
 
 pub use postgres::PostgresStore;
 pub use records::{
-    Assignment, AttemptCount, ComputedEstimates, Credentials, Invitation, ModuleRecord, NewUser, SessionRecord,
-    StaleEstimates,
+    Assignment, AttemptCount, ComputedEstimates, Credentials, Invitation, ModuleRecord, NewUser,
+    SessionRecord, StaleEstimates,
 };
 pub use sqlite::SqliteStore;
 
@@ -137,17 +137,15 @@ pub trait Accounts {
     async fn purge_sessions(&self, now: DateTime<Utc>, idle_cutoff: DateTime<Utc>) -> Result<u64>;
 
     /// Records a throttled try under `key` (an address or an account, as `server::throttle`
-    /// makes them) at `now`; returns its id. It counts as a failure until forgotten.
-    async fn record_try(&self, key: &str, now: DateTime<Utc>) -> Result<i64>;
-
-    /// The tries under `key` since `since` (every committed one, concurrent ones included),
-    /// and the newest time among those other than `except` (the asker's own).
-    async fn tries_since(
+    /// makes them) at `now` and, atomically with it (tries under one key are serialized), counts
+    /// the tries under `key` since `since`, this one included, with the newest time among the
+    /// others. Returns this try's id; it counts as a failure until forgotten.
+    async fn record_try(
         &self,
         key: &str,
+        now: DateTime<Utc>,
         since: DateTime<Utc>,
-        except: i64,
-    ) -> Result<AttemptCount>;
+    ) -> Result<(i64, AttemptCount)>;
 
     /// Removes tries by id (one that succeeded, or was refused before it was judged).
     async fn forget_tries(&self, ids: &[i64]) -> Result<()>;

@@ -42,7 +42,7 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
-/// Throttled tries under one key in a window (`store::Accounts::tries_since`).
+/// Throttled tries under one key in a window (`store::Accounts::record_try`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptCount {
     /// Every try in the window, the asking one included.

@@ -3,7 +3,9 @@
 //! callers see. Orders that must not depend on a database's collation (text ids, names) are
 //! applied here, in Rust, so both backends return the same order.
 
-use super::records::{AttemptCount, Credentials, Invitation, ModuleRecord, SessionRecord, StaleEstimates};
+use super::records::{
+    AttemptCount, Credentials, Invitation, ModuleRecord, SessionRecord, StaleEstimates,
+};
 use super::time::DbTime;
 use super::{canonical_roles, canonical_teams, StoreError};
 use crate::domain::ids::SkillId;

@@ -12,7 +12,9 @@ use crate::server::extract::SignedIn;
 use crate::server::forms::{check_name, safe_next, valid_email, Form, NameProblem};
 use crate::server::refusal::{Action, OrBack, Refusal, SeeOther};
 use crate::server::state::AppState;
-use crate::server::throttle::{self, account_key, per_account, per_address, Attempt, ClientAddr, Limit};
+use crate::server::throttle::{
+    self, account_key, per_account, per_address, Attempt, ClientAddr, Limit,
+};
 use crate::store::{NewUser, StoreError};
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -91,7 +93,11 @@ async fn throttle(
         Ok(attempt) => Ok(attempt),
         Err(wait) => {
             tracing::info!(retry_after = wait.seconds(), "throttled");
-            Err(Refusal::too_many(back, ErrorCode::Throttled, wait.seconds()))
+            Err(Refusal::too_many(
+                back,
+                ErrorCode::Throttled,
+                wait.seconds(),
+            ))
         }
     }
 }
@@ -171,7 +177,13 @@ pub async fn setup(
     let account = new_account(&form).map_err(|code| Refusal::back(&back, code))?;
     let now = Utc::now();
     let limit = per_address(state.config.join_failures_allowed);
-    let attempt = throttle(&state, now, &[(format!("setup:{}", client.key()), limit)], &back).await?;
+    let attempt = throttle(
+        &state,
+        now,
+        &[(format!("setup:{}", client.key()), limit)],
+        &back,
+    )
+    .await?;
     let token_hash = hash_token(&token);
     if !state
         .store
@@ -317,10 +329,7 @@ pub async fn join(
         return Err(Refusal::back(&back, ErrorCode::JoinRefused));
     }
     let (user, attempt) = hashed(&state, account, attempt, &back).await?;
-    let accepted = state
-        .store
-        .accept_invitation(&token_hash, now, &user)
-        .await;
+    let accepted = state.store.accept_invitation(&token_hash, now, &user).await;
     let (_, user_id) = match accepted {
         Ok(done) => done,
         Err(StoreError::EmailTaken) => {

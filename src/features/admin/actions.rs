@@ -27,11 +27,7 @@ pub async fn create_team(State(state): State<AppState>, Admin(v): Admin, form: F
         };
         Refusal::back(ADMIN, code)
     })?;
-    state
-        .store
-        .create_team(v.org, &name)
-        .await
-        .or_back(ADMIN)?;
+    state.store.create_team(v.org, &name).await.or_back(ADMIN)?;
     Ok(SeeOther::to("/admin#teams"))
 }
 

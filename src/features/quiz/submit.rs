@@ -128,7 +128,11 @@ fn over_limit(attempts: &[Attempt], per_hour: i64, now: DateTime<Utc>) -> Option
     // Free again when the oldest of the last `per_hour` leaves the hour.
     let skip = recent.len() - usize::try_from(per_hour).unwrap_or(0).min(recent.len());
     let freed = recent.get(skip).copied().unwrap_or(now) + Duration::hours(1);
-    Some(u64::try_from((freed - now).num_seconds()).unwrap_or(0).max(1))
+    Some(
+        u64::try_from((freed - now).num_seconds())
+            .unwrap_or(0)
+            .max(1),
+    )
 }
 
 /// Stores a graded attempt with every question it showed (in authored indices) and its seed;

@@ -110,27 +110,30 @@ impl Accounts for PostgresStore {
         Ok(done.rows_affected())
     }
 
-    async fn record_try(&self, key: &str, now: DateTime<Utc>) -> Result<i64> {
-        Ok(sqlx::query_scalar(sql::INSERT_ATTEMPT)
-            .bind(key)
-            .bind(DbTime::from(now))
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
-    async fn tries_since(
+    async fn record_try(
         &self,
         key: &str,
+        now: DateTime<Utc>,
         since: DateTime<Utc>,
-        except: i64,
-    ) -> Result<AttemptCount> {
+    ) -> Result<(i64, AttemptCount)> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(sql::LOCK_TRY_KEY)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(sql::INSERT_ATTEMPT)
+            .bind(key)
+            .bind(DbTime::from(now))
+            .fetch_one(&mut *tx)
+            .await?;
         let row = sqlx::query_as::<_, AttemptCountRow>(sql::ATTEMPTS_SINCE)
             .bind(key)
             .bind(DbTime::from(since))
-            .bind(except)
-            .fetch_one(&self.pool)
+            .bind(id)
+            .fetch_one(&mut *tx)
             .await?;
-        Ok(row.into())
+        tx.commit().await?;
+        Ok((id, row.into()))
     }
 
     async fn forget_tries(&self, ids: &[i64]) -> Result<()> {

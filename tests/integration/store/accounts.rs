@@ -183,46 +183,45 @@ async fn sessions(store: &dyn Store) {
 async fn throttled_tries(store: &dyn Store) {
     let a = "login:10.0.0.1";
     let mut ids = Vec::new();
-    for m in [0, 5, 10] {
-        ids.push(store.record_try(a, at(m)).await.unwrap());
+    // Each try is counted with those before it, since `since` (inclusive); the newest other
+    // one's time comes with the count.
+    let expected = [
+        (0, 1, None),
+        (5, 2, Some(stored(0))),
+        (10, 3, Some(stored(5))),
+    ];
+    for (m, count, latest_other) in expected {
+        let (id, seen) = store.record_try(a, at(m), at(-1)).await.unwrap();
+        assert_eq!(
+            seen,
+            AttemptCount {
+                count,
+                latest_other
+            }
+        );
+        ids.push(id);
     }
-    let other = store.record_try("login:10.0.0.2", at(7)).await.unwrap();
-    assert!(ids.windows(2).all(|w| w[0] < w[1]) && !ids.contains(&other));
-    // Counted from `since` on (inclusive), the asker's own row included; the newest of the
-    // others is reported, not the asker's.
-    let seen = store.tries_since(a, at(-1), ids[2]).await.unwrap();
-    assert_eq!(
-        seen,
-        AttemptCount {
-            count: 3,
-            latest_other: Some(stored(5))
-        }
-    );
-    let seen = store.tries_since(a, at(5), ids[0]).await.unwrap();
-    assert_eq!((seen.count, seen.latest_other), (2, Some(stored(10))));
-    let seen = store.tries_since(a, at(11), ids[2]).await.unwrap();
-    assert_eq!(
-        seen,
-        AttemptCount {
-            count: 0,
-            latest_other: None
-        }
-    );
-    let seen = store.tries_since("login:10.0.0.3", at(0), 0).await.unwrap();
-    assert_eq!((seen.count, seen.latest_other), (0, None));
-    // Only the asker's row: no other.
-    let seen = store
-        .tries_since("login:10.0.0.2", at(0), other)
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    // Another key counts apart; a later `since` leaves older tries out.
+    let (other, seen) = store
+        .record_try("login:10.0.0.2", at(7), at(0))
         .await
         .unwrap();
     assert_eq!((seen.count, seen.latest_other), (1, None));
+    assert!(!ids.contains(&other));
+    let (late, seen) = store.record_try(a, at(12), at(5)).await.unwrap();
+    assert_eq!((seen.count, seen.latest_other), (3, Some(stored(10))));
     // Forgotten tries no longer count; other keys keep theirs.
     store.forget_tries(&ids[1..]).await.unwrap();
+    store.forget_tries(&[late]).await.unwrap();
     store.forget_tries(&[]).await.unwrap();
-    let seen = store.tries_since(a, at(-1), 0).await.unwrap();
-    assert_eq!((seen.count, seen.latest_other), (1, Some(stored(0))));
-    let seen = store.tries_since("login:10.0.0.2", at(-1), 0).await.unwrap();
-    assert_eq!(seen.count, 1);
+    let (_, seen) = store.record_try(a, at(13), at(-1)).await.unwrap();
+    assert_eq!((seen.count, seen.latest_other), (2, Some(stored(0))));
+    let (_, seen) = store
+        .record_try("login:10.0.0.2", at(13), at(-1))
+        .await
+        .unwrap();
+    assert_eq!(seen.count, 2);
 }
 
 async fn setup_tokens_are_checked_without_being_used(store: &dyn Store) {
