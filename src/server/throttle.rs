@@ -8,7 +8,7 @@
 //! burst of N concurrent tries therefore gets at most the limit through, never N. A refused attempt's rows are removed
 //! again, and so are a successful one's (see [`Attempt`]): what stays are the failures.
 //!
-//! May use: store, axum. Nothing of `features` or `ui`.
+//! May use: store, server state and config, axum. Nothing of `features` or `ui`.
 
 use super::state::AppState;
 use crate::store::{Store, StoreError};
