@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { runCli, startServer, tempDatabase } from "./support/server";
 
 // The manager's and the learner's view of skills, on the demo organisation: heatmap, drill-down
-// to a person's evidence, the talent-shortage roll-up, the CSV, and a learner's recommendation.
+// to a person's evidence, the talent-shortage roll-up, the CSV, the AI-literacy record, and a
+// learner's recommendation.
 
 test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async ({ browser }, testInfo) => {
   const db = tempDatabase("demo");
@@ -27,9 +28,10 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     await manager.getByRole("button", { name: "Show" }).click();
     const heatmap = manager.getByTestId("heatmap");
     await expect(heatmap).toBeVisible();
-    // A cell shows "estimate / target", or "?" where the evidence is too thin to say (learner
-    // model v2: a 95% range of 3 levels or more is "unknown"; the demo's per-skill banks are small).
-    await expect(heatmap.locator("td.cell").first()).toContainText(/\/|\?/);
+    // A cell shows "estimate / target", "?" where the evidence is too thin to say (learner model
+    // v2: a 95% range of 3 levels or more is "unknown"; the demo's per-skill banks are small), or
+    // "no target" where the person's own role sets none in that skill.
+    await expect(heatmap.locator("td.cell").first()).toContainText(/\/|\?|no target/);
     await expect(heatmap).toContainText("Data engineer");
     // The talent-shortage map: exposure per skill, by factor and challenge, its trend, the plan.
     await expect(manager.getByTestId("rollup")).toContainText("of");
@@ -43,12 +45,12 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     // The CSV.
     const [download] = await Promise.all([manager.waitForEvent("download"), manager.getByTestId("csv").click()]);
     const csv = readFileSync((await download.path())!, "utf8");
-    expect(csv.split("\n")[0]).toBe("team,role,person,skill,estimate,low,high,target,gap,measured");
+    expect(csv.split("\n")[0]).toBe("team,role,person,skill,estimate,low,high,target,gap,measured,note");
     expect(csv.split("\n").length).toBeGreaterThan(10);
     const [gaps] = await Promise.all([manager.waitForEvent("download"), manager.getByTestId("gaps-csv").click()]);
     const report = readFileSync((await gaps.path())!, "utf8");
     expect(report.split("\n")[0]).toBe(
-      "team,person,role,skill,target,estimate,gap,measured,scarcity_weight,weight_source,exposure,closed_best_by",
+      "team,person,role,skill,target,estimate,gap,measured,scarcity_weight,weight_source,exposure,closed_best_by,note",
     );
     expect(report).toContain("Data platform,");
 
@@ -57,6 +59,20 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     await heatmap.locator("tbody th a").last().click();
     await expect(manager.getByRole("heading", { name: "Skills and the evidence behind them" })).toBeVisible();
     await expect(manager.getByTestId("skills")).toContainText("Answered");
+
+    // The AI-literacy record of the teams the manager manages: evidence, not a claim of
+    // compliance; printed without the site's navigation.
+    await manager.goto("/teams");
+    await manager.getByRole("link", { name: "Data platform" }).click();
+    await manager.getByRole("link", { name: "AI-literacy record" }).click();
+    await expect(manager.getByRole("heading", { level: 1 })).toHaveText("AI-literacy record");
+    await expect(manager.getByTestId("disclaimer")).toContainText("It does not claim legal compliance.");
+    await expect(manager.getByTestId("literacy-coverage")).toContainText("All the teams you manage");
+    await manager.emulateMedia({ media: "print" });
+    await expect(manager.locator("header.site-header")).toBeHidden();
+    await expect(manager.getByTestId("csv")).toBeHidden();
+    await expect(manager.getByTestId("literacy-people")).toBeVisible();
+    await manager.emulateMedia({ media: "screen" });
 
     // A learner sees what to learn next, and why.
     const learner = await browser.newPage({ baseURL: base });

@@ -516,8 +516,12 @@ pub(super) fn estimates(
                 .split(',')
                 .map(|x| x.parse::<f64>().map_err(|_| bad()))
                 .collect::<Result<_, _>>()?;
-            let [level, se, low, high, evidence, weight] = v[..] else {
-                return Err(bad());
+            // Since migration 0009 the cache holds the hardest difficulty tested (-1: none) and
+            // whether the range was capped; an older row (six fields) has neither.
+            let (level, se, low, high, evidence, weight, tested, capped) = match v[..] {
+                [l, s, lo, hi, e, w, t, c] => (l, s, lo, hi, e, w, t, c),
+                [l, s, lo, hi, e, w] => (l, s, lo, hi, e, w, -1.0, 0.0),
+                _ => return Err(bad()),
             };
             out.push((
                 UserId(row.user_id),
@@ -529,8 +533,8 @@ pub(super) fn estimates(
                     high,
                     evidence: evidence.max(0.0) as usize,
                     weight,
-                    // Not cached: the cache has no column for it.
-                    tested_up_to: None,
+                    tested_up_to: (0.0..=255.0).contains(&tested).then_some(tested as u8),
+                    capped: capped != 0.0,
                 },
             ));
         }

@@ -112,7 +112,13 @@ fn render(
                         Some(g) if g < 1.0 => "cell near",
                         Some(_) => "cell far",
                     };
-                    view! { <td class=class>{c.text()}</td> }
+                    // What the number alone would hide, in words: a level capped at 2 (quiz
+                    // evidence only), or above the hardest question tested.
+                    let caveats = c.estimate.map(|e| e.caveats()).unwrap_or_default();
+                    let caveats = (!caveats.is_empty()).then(|| view! {
+                        <br /><small class="caveat">{caveats.join("; ")}</small>
+                    });
+                    view! { <td class=class>{c.text()}{caveats}</td> }
                 })
                 .collect_view();
             view! {
@@ -229,7 +235,7 @@ fn render(
         {matrix.rows.iter().all(|r| r.role.is_none()).then(|| view! {
             <p class="notice">"No one in this team has a target role yet. An organisation admin sets a role per person or a target role for the team; until then, compare everyone with a role above."</p>
         })}
-        <p class="hint">"Each cell: estimate / target, then ✓ (met), ▲ gap in levels, or ? (no evidence yet); \"no target\" where the person's role sets none."</p>
+        <p class="hint">"Each cell: estimate / target, then ✓ (met), ▲ gap in levels, or ? (no evidence yet); \"no target\" where the person's role sets none. \"Capped at 2\": quizzes alone show a skill up to level 2, so the level may be higher once a practical task is scored. \"Above the hardest tested\": no question or task has tested the person that high yet."</p>
         <div class="table-scroll">
             <table class="data heatmap" data-testid="heatmap">
                 <caption>"People × skills: estimated level against the role's target"</caption>
