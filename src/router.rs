@@ -74,11 +74,13 @@ pub async fn build_state(
     let store = store::connect(&config.database_url).await?;
     let outcome = load_content(&config);
     register_modules(store.as_ref(), &outcome.library).await?;
+    let hashing = crate::server::auth::Hashing::new(config.hash_concurrency, config.hash_wait);
     Ok(AppState {
         leptos_options,
         library: LibraryHandle::new(outcome.library),
         store,
         config: Arc::new(config),
+        hashing: Arc::new(hashing),
     })
 }
 

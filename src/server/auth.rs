@@ -19,13 +19,18 @@ use axum::middleware::Next;
 use axum::response::Response;
 use chrono::{Duration, Utc};
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "levelfield_session";
 
-/// How far back failed logins count toward the throttle; older ones count for nothing and are
-/// purged by the hourly maintenance (`estimates::purge_expired`).
-pub const LOGIN_THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// How far back throttled tries count at most (the longest window of `server::throttle`: an
+/// account's and an invitation link's hour); older ones count for nothing and are purged by the
+/// hourly maintenance (`estimates::purge_expired`).
+pub const LOGIN_THROTTLE_WINDOW_MINUTES: i64 = 60;
 
 /// Why a password is not accepted. The message is shown to the person choosing it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,7 +54,24 @@ impl From<PasswordError> for crate::error::ErrorCode {
     }
 }
 
-/// Whether `password` may be used: 8 to 128 characters (any Unicode), not a very common one.
+/// The common-password list (`common_passwords.txt`, over 8,000 entries of 8 or more
+/// characters; where it comes from is said in its header), read once into a set. Header lines
+/// start with `# ` (an entry may start with `#`).
+fn common_passwords() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        include_str!("common_passwords.txt")
+            .lines()
+            .filter(|l| !(l.starts_with("# ") || *l == "#"))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
+}
+
+/// Whether `password` may be used: 8 to 128 characters (any Unicode), not on the
+/// common-password list (compared lower-cased). Applied at setup, joining and every password
+/// change or reset.
 pub fn check_password(password: &str) -> Result<(), PasswordError> {
     let n = password.chars().count();
     if n < 8 {
@@ -58,12 +80,7 @@ pub fn check_password(password: &str) -> Result<(), PasswordError> {
     if n > 128 {
         return Err(PasswordError::TooLong);
     }
-    let lower = password.to_lowercase();
-    let common = include_str!("common_passwords.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .any(|l| l.trim() == lower);
-    if common {
+    if common_passwords().contains(password.to_lowercase().as_str()) {
         return Err(PasswordError::TooCommon);
     }
     Ok(())
@@ -76,11 +93,73 @@ pub enum AuthError {
     Hash(String),
     #[error("background task failed")]
     Join(#[from] tokio::task::JoinError),
+    /// Every hashing slot stayed taken for the whole wait: answer 503 with `Retry-After`.
+    #[error("too many password checks at once")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Hashes a password with Argon2id (OWASP parameters), off the async threads.
+/// Password work for requests, bounded: at most `concurrency` hashes and verifications run
+/// at once (each holds 19 MiB for tens of milliseconds); a request waits at most `wait` for a
+/// slot, then gets [`AuthError::Busy`] (503 with `Retry-After`). Counts its work, for tests and
+/// figures. One per app, in the state.
+pub struct Hashing {
+    permits: Arc<Semaphore>,
+    wait: std::time::Duration,
+    hashes: AtomicU64,
+    verifications: AtomicU64,
+}
+
+impl Hashing {
+    pub fn new(concurrency: usize, wait: std::time::Duration) -> Self {
+        Hashing {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            wait,
+            hashes: AtomicU64::new(0),
+            verifications: AtomicU64::new(0),
+        }
+    }
+
+    /// A slot, held until dropped (tests hold them all to see 503).
+    pub async fn slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AuthError> {
+        match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(AuthError::Busy),
+        }
+    }
+
+    /// [`hash_password`] within a slot.
+    pub async fn hash(&self, password: String) -> Result<String, AuthError> {
+        let slot = self.slot().await?;
+        self.hashes.fetch_add(1, Ordering::Relaxed);
+        let hashed = hash_password(password).await;
+        drop(slot);
+        hashed
+    }
+
+    /// [`verify_password`] within a slot.
+    pub async fn verify(&self, hash: String, password: String) -> Result<bool, AuthError> {
+        let slot = self.slot().await?;
+        self.verifications.fetch_add(1, Ordering::Relaxed);
+        let ok = verify_password(hash, password).await;
+        drop(slot);
+        ok
+    }
+
+    /// Passwords hashed so far.
+    pub fn hashes(&self) -> u64 {
+        self.hashes.load(Ordering::Relaxed)
+    }
+
+    /// Passwords verified so far.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
+    }
+}
+
+/// Hashes a password with Argon2id (OWASP parameters), off the async threads. Unbounded:
+/// request handlers go through [`Hashing::hash`]; this is for the command line and tests.
 pub async fn hash_password(password: String) -> Result<String, AuthError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -93,7 +172,7 @@ pub async fn hash_password(password: String) -> Result<String, AuthError> {
 }
 
 /// Checks a password against a stored hash, off the async threads. A malformed hash is a
-/// mismatch.
+/// mismatch. Unbounded: request handlers go through [`Hashing::verify`].
 pub async fn verify_password(hash: String, password: String) -> Result<bool, AuthError> {
     Ok(tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
@@ -287,6 +366,28 @@ mod tests {
             Err(PasswordError::TooLong)
         );
         assert_eq!(check_password("Password123"), Err(PasswordError::TooCommon));
+        for common in [
+            "iloveyou",
+            "qwertyuiop",
+            "1q2w3e4r5t",
+            "baseball1",
+            "#1stunna",
+        ] {
+            assert_eq!(
+                check_password(common),
+                Err(PasswordError::TooCommon),
+                "{common}"
+            );
+        }
+        assert!(
+            common_passwords().len() >= 3000,
+            "{}",
+            common_passwords().len()
+        );
+        assert!(
+            common_passwords().iter().all(|p| p.chars().count() >= 8),
+            "every entry fits the length policy (shorter ones are refused anyway)"
+        );
         assert_eq!(check_password("correct horse battery"), Ok(()));
         assert_eq!(check_password("пароль-для-входа"), Ok(()), "any Unicode");
         assert_eq!(

@@ -1,6 +1,8 @@
 //! Configuration from environment variables, with defaults that run out of the box.
 
+use super::throttle::Cidr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Runtime settings. See `.env.example` for every variable.
 #[derive(Clone)]
@@ -26,6 +28,26 @@ pub struct Config {
     pub login_failures_allowed: i64,
     /// `LEVELFIELD_MIN_GROUP_SIZE`: organisation views hide groups smaller than this; default 5.
     pub min_group_size: i64,
+    /// `LEVELFIELD_TRUSTED_PROXIES`: addresses and CIDR ranges (comma- or space-separated) of the
+    /// reverse proxies in front of the app. Only when the socket peer is one of them is the
+    /// client's address read from `X-Forwarded-For`; default none.
+    pub trusted_proxies: Vec<Cidr>,
+    /// `LEVELFIELD_LOGIN_ACCOUNT_FAILURES`: failed logins per account (per email, known or not)
+    /// before each further try must wait, twice as long each time; default 5.
+    pub login_account_free: i64,
+    /// The first wait after `login_account_free` failures (then doubling, up to 15 minutes);
+    /// 1 second. Tests shorten it.
+    pub login_backoff_base: Duration,
+    /// `LEVELFIELD_JOIN_FAILURES`: failed `/join` and `/setup` posts per address per 15 minutes
+    /// (and per invitation link per hour) before answering 429; default 10.
+    pub join_failures_allowed: i64,
+    /// `LEVELFIELD_HASH_CONCURRENCY`: password hashes and verifications run at once (each
+    /// takes 19 MiB); default the number of CPUs.
+    pub hash_concurrency: usize,
+    /// How long a request waits for a hashing slot before answering 503; 2 seconds.
+    pub hash_wait: Duration,
+    /// `LEVELFIELD_QUIZ_ATTEMPTS_PER_HOUR`: recorded quiz attempts per person per hour; default 30.
+    pub quiz_attempts_per_hour: i64,
 }
 
 impl Config {
@@ -57,8 +79,25 @@ impl Config {
             setup_token_minutes: num("LEVELFIELD_SETUP_TOKEN_MINUTES", 60),
             login_failures_allowed: num("LEVELFIELD_LOGIN_FAILURES", 10),
             min_group_size: num("LEVELFIELD_MIN_GROUP_SIZE", 5),
+            trusted_proxies: var("LEVELFIELD_TRUSTED_PROXIES")
+                .map(|v| Cidr::parse_list(&v))
+                .unwrap_or_default(),
+            login_account_free: num("LEVELFIELD_LOGIN_ACCOUNT_FAILURES", 5),
+            login_backoff_base: Duration::from_secs(1),
+            join_failures_allowed: num("LEVELFIELD_JOIN_FAILURES", 10),
+            hash_concurrency: var("LEVELFIELD_HASH_CONCURRENCY")
+                .and_then(|v| v.parse().ok())
+                .filter(|n: &usize| *n > 0)
+                .unwrap_or_else(default_hash_concurrency),
+            hash_wait: Duration::from_secs(2),
+            quiz_attempts_per_hour: num("LEVELFIELD_QUIZ_ATTEMPTS_PER_HOUR", 30),
         }
     }
+}
+
+/// One hashing slot per CPU.
+fn default_hash_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 impl Config {
@@ -75,6 +114,13 @@ impl Config {
             setup_token_minutes: 60,
             login_failures_allowed: 10,
             min_group_size: 5,
+            trusted_proxies: Vec::new(),
+            login_account_free: 5,
+            login_backoff_base: Duration::from_secs(1),
+            join_failures_allowed: 10,
+            hash_concurrency: default_hash_concurrency(),
+            hash_wait: Duration::from_secs(2),
+            quiz_attempts_per_hour: 30,
         }
     }
 }
@@ -90,6 +136,8 @@ impl std::fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("session_absolute_minutes", &self.session_absolute_minutes)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("hash_concurrency", &self.hash_concurrency)
             .finish_non_exhaustive()
     }
 }

@@ -74,6 +74,49 @@ pub fn valid_email(email: &str) -> bool {
         && !domain.contains('@')
 }
 
+/// Why a name (of a person, a team, an organisation) is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameProblem {
+    /// Empty, or only spaces.
+    Missing,
+    /// Too long, or holding a character that has no place in a name.
+    Invalid,
+}
+
+/// Characters that have no place in a name: controls (tabs, newlines, NUL, …), the bidirectional
+/// formatting characters that reorder text on screen (names shown to managers could be
+/// spoofed), line and paragraph separators, and invisible zero-width ones. Zero-width
+/// (non-)joiners stay allowed: several scripts and emoji need them.
+pub fn forbidden_in_name(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// A name as given (already trimmed by [`Form::get`]): at most `max` characters, none of them
+/// [`forbidden_in_name`].
+pub fn check_name(name: Option<String>, max: usize) -> Result<String, NameProblem> {
+    let name = name
+        .filter(|n| !n.trim().is_empty())
+        .ok_or(NameProblem::Missing)?;
+    if name.chars().count() > max || name.chars().any(forbidden_in_name) {
+        return Err(NameProblem::Invalid);
+    }
+    Ok(name)
+}
+
 /// A same-site path to return to after login (never another host).
 pub fn safe_next(next: Option<String>) -> String {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
@@ -102,6 +145,39 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example".into())), "/me");
         assert_eq!(safe_next(Some("https://evil.example".into())), "/me");
         assert_eq!(safe_next(None), "/me");
+    }
+
+    #[test]
+    fn names_are_capped_and_free_of_controls_and_direction_marks() {
+        let ok = |n: &str| check_name(Some(n.to_string()), 120);
+        assert_eq!(ok("Ada Lovelace").as_deref(), Ok("Ada Lovelace"));
+        assert_eq!(ok("Zoë Ørsted-Łukasz 李小龍").map(|_| ()), Ok(()));
+        assert_eq!(ok("👩\u{200D}💻 Dev").map(|_| ()), Ok(()), "ZWJ emoji");
+        assert_eq!(ok(&"x".repeat(120)).map(|_| ()), Ok(()));
+        assert_eq!(ok(&"x".repeat(121)), Err(NameProblem::Invalid));
+        assert_eq!(
+            ok(&"é".repeat(120)).map(|_| ()),
+            Ok(()),
+            "characters, not bytes"
+        );
+        for bad in [
+            "Ada\tLovelace",
+            "Ada\nAdmin",
+            "Ada\0",
+            "Ada\u{202E}ecalevol",
+            "\u{2066}Admin\u{2069}",
+            "Ad\u{200B}min",
+            "Ada\u{2028}x",
+            "\u{061C}Ada",
+            "Ada\u{7F}",
+        ] {
+            assert_eq!(ok(bad), Err(NameProblem::Invalid), "{bad:?}");
+        }
+        assert_eq!(check_name(None, 120), Err(NameProblem::Missing));
+        assert_eq!(
+            check_name(Some("   ".into()), 120),
+            Err(NameProblem::Missing)
+        );
     }
 
     #[test]

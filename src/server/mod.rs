@@ -17,4 +17,5 @@ pub mod forms;
 pub mod refusal;
 pub mod security;
 pub mod state;
+pub mod throttle;
 pub mod trace;

@@ -4,7 +4,8 @@
 //! applied here, in Rust, so both backends return the same order.
 
 use super::records::{
-    AuditEvent, Credentials, Invitation, ModuleRecord, SessionRecord, StaleEstimates,
+    AttemptCount, AuditEvent, Credentials, Invitation, ModuleRecord, SessionRecord,
+    StaleEstimates,
 };
 use super::time::DbTime;
 use super::{canonical_roles, canonical_teams, StoreError};
@@ -68,6 +69,21 @@ impl From<CredentialsRow> for Credentials {
             user: UserId(r.user_id),
             org: OrgId(r.org_id),
             password_hash: r.password_hash,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AttemptCountRow {
+    count: i64,
+    latest_other: Option<DbTime>,
+}
+
+impl From<AttemptCountRow> for AttemptCount {
+    fn from(r: AttemptCountRow) -> AttemptCount {
+        AttemptCount {
+            count: r.count,
+            latest_other: r.latest_other.map(|t| t.utc()),
         }
     }
 }

@@ -23,3 +23,4 @@ mod server;
 mod skills;
 mod store;
 mod tasks;
+mod throttle;
