@@ -6,7 +6,7 @@
 use crate::domain::people::UserId;
 use crate::error::{log_internal, ErrorCode};
 use crate::server::auth::{
-    check_password, cookie_header, dummy_hash, hash_password, hash_token, is_tls, new_token,
+    check_password, dummy_hash, hash_password, hash_token, new_token, session_set_cookie,
     start_session, verify_password,
 };
 use crate::server::extract::SignedIn;
@@ -15,7 +15,7 @@ use crate::server::refusal::{Action, OrBack, Refusal, SeeOther};
 use crate::server::state::AppState;
 use crate::store::{NewUser, StoreError};
 use axum::extract::{ConnectInfo, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::Extension;
 use chrono::{Duration, Utc};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
@@ -78,7 +78,7 @@ async fn sign_in(
 ) -> Action {
     let session = start_session(state, user).await.or_back(back)?;
     let max_age = state.config.session_absolute_minutes * 60;
-    let cookie = cookie_header(Some(&session), is_tls(state, headers), max_age);
+    let cookie = session_set_cookie(state, headers, Some(&session), max_age);
     Ok(SeeOther::to(to).with_cookie(cookie))
 }
 
@@ -171,7 +171,8 @@ pub async fn login(
     sign_in(&state, &headers, creds.user, &back, &next).await
 }
 
-/// `POST /logout`: ends the session on the server and clears the cookie.
+/// `POST /logout`: ends the session on the server, clears the cookie, and asks the browser to
+/// drop what it cached and stored for this site (`Clear-Site-Data`).
 #[tracing::instrument(skip_all)]
 pub async fn logout(
     State(state): State<AppState>,
@@ -181,7 +182,12 @@ pub async fn logout(
     if let Some(SignedIn(v)) = viewer {
         state.store.delete_session(&v.session).await.or_back("/")?;
     }
-    Ok(SeeOther::to("/").with_cookie(cookie_header(None, is_tls(&state, &headers), 0)))
+    Ok(SeeOther::to("/")
+        .with_cookie(session_set_cookie(&state, &headers, None, 0))
+        .with_header(
+            HeaderName::from_static("clear-site-data"),
+            HeaderValue::from_static("\"cache\", \"cookies\""),
+        ))
 }
 
 /// `POST /join`: creates an account from an invitation and signs it in.
