@@ -15,6 +15,7 @@ mod layers;
 mod lint;
 mod pipeline;
 mod quiz;
+mod security;
 mod server;
 mod skills;
 mod store;
