@@ -81,7 +81,10 @@ fn site_image(src: &str) -> bool {
 fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
     match (element, attribute) {
         (_, "class") => {
-            let kept: Vec<&str> = value.split_whitespace().filter(|c| allowed_class(c)).collect();
+            let kept: Vec<&str> = value
+                .split_whitespace()
+                .filter(|c| allowed_class(c))
+                .collect();
             (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
         }
         ("a", "href") => Some(prefixed_fragment(value).map_or(Cow::Borrowed(value), Cow::Owned)),
@@ -552,14 +555,20 @@ mod tests {
         );
         assert!(out.contains(r#"<h2 id="c-intro">"#), "{out}");
         assert!(out.contains(r##"href="#c-intro""##), "{out}");
-        assert!(out.contains(r#"<div id="c-main">"#), "authored ids cannot take #main: {out}");
+        assert!(
+            out.contains(r#"<div id="c-main">"#),
+            "authored ids cannot take #main: {out}"
+        );
         assert!(!out.contains(r#"id="main""#), "{out}");
         assert!(
             out.contains(r#"<div id="c-kept">"#) && out.contains(r##"href="#c-kept""##),
             "an id that already has the prefix keeps it, and so does its link: {out}"
         );
         assert!(out.contains(r##"href="/modules/other#c-setup""##), "{out}");
-        assert!(out.contains(r##"href="https://example.org/#intro""##), "{out}");
+        assert!(
+            out.contains(r##"href="https://example.org/#intro""##),
+            "{out}"
+        );
     }
 
     #[test]
@@ -567,8 +576,14 @@ mod tests {
         let out = sanitize(
             r#"<div class="callout callout-note alert error"><p class="skip-link">x</p><span class="hl-source hl-rust notice">y</span></div>"#,
         );
-        assert!(out.contains(r#"<div class="callout callout-note">"#), "{out}");
-        assert!(out.contains("<p>x</p>"), "a class outside the list is dropped: {out}");
+        assert!(
+            out.contains(r#"<div class="callout callout-note">"#),
+            "{out}"
+        );
+        assert!(
+            out.contains("<p>x</p>"),
+            "a class outside the list is dropped: {out}"
+        );
         assert!(out.contains(r#"<span class="hl-source hl-rust">"#), "{out}");
         assert!(!out.contains("skip-link") && !out.contains("error") && !out.contains("notice"));
     }
@@ -579,7 +594,10 @@ mod tests {
             r#"<img src="https://tracker.example/p.gif" alt="a"><img src="//tracker.example/p.gif" alt="b"><img src="/content/modules/images/x.svg" alt="c">"#,
         );
         assert!(!out.contains("tracker.example"), "{out}");
-        assert!(out.contains(r#"src="/content/modules/images/x.svg""#), "{out}");
+        assert!(
+            out.contains(r#"src="/content/modules/images/x.svg""#),
+            "{out}"
+        );
     }
 
     #[test]

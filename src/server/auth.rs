@@ -423,12 +423,17 @@ mod tests {
             m
         };
         assert_eq!(
-            session_cookie(&h(format!("levelfield_session={id}; theme=x")), SESSION_COOKIE),
+            session_cookie(
+                &h(format!("levelfield_session={id}; theme=x")),
+                SESSION_COOKIE
+            ),
             Ok(Some(id.clone()))
         );
         assert_eq!(
             session_cookie(
-                &h(format!("levelfield_session={other}; levelfield_session={id}")),
+                &h(format!(
+                    "levelfield_session={other}; levelfield_session={id}"
+                )),
                 SESSION_COOKIE
             ),
             Err(DuplicateSessionCookie)
@@ -439,11 +444,16 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_str(&format!("levelfield_session={other}")).unwrap(),
         );
-        assert_eq!(session_cookie(&m, SESSION_COOKIE), Err(DuplicateSessionCookie));
+        assert_eq!(
+            session_cookie(&m, SESSION_COOKIE),
+            Err(DuplicateSessionCookie)
+        );
         // The other name is not this site's session under https: ignored, not a duplicate.
         assert_eq!(
             session_cookie(
-                &h(format!("levelfield_session={other}; __Host-levelfield_session={id}")),
+                &h(format!(
+                    "levelfield_session={other}; __Host-levelfield_session={id}"
+                )),
                 HOST_SESSION_COOKIE
             ),
             Ok(Some(id))

@@ -53,8 +53,8 @@ impl Config {
                 None
             }
         });
-        let secure_setting = var("LEVELFIELD_SECURE_COOKIES")
-            .map(|v| matches!(v.trim(), "1" | "true" | "yes"));
+        let secure_setting =
+            var("LEVELFIELD_SECURE_COOKIES").map(|v| matches!(v.trim(), "1" | "true" | "yes"));
         Config {
             secure_cookies: secure_cookies(
                 public_url.as_ref(),
@@ -108,7 +108,10 @@ impl std::fmt::Debug for Config {
             .field("content_dir", &self.content_dir)
             .field("watch_content", &self.watch_content)
             .field("max_body_bytes", &self.max_body_bytes)
-            .field("public_url", &self.public_url.as_ref().map(PublicUrl::origin))
+            .field(
+                "public_url",
+                &self.public_url.as_ref().map(PublicUrl::origin),
+            )
             .field("secure_cookies", &self.secure_cookies)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("session_absolute_minutes", &self.session_absolute_minutes)
@@ -227,7 +230,9 @@ mod tests {
         assert_eq!(u.origin(), "http://127.0.0.1:3000");
         assert!(!u.is_https());
         assert_eq!(
-            PublicUrl::parse("https://skills.example.org:443").unwrap().origin(),
+            PublicUrl::parse("https://skills.example.org:443")
+                .unwrap()
+                .origin(),
             "https://skills.example.org",
             "the default port is left out, as browsers do"
         );
@@ -249,7 +254,10 @@ mod tests {
         // No public URL: release builds default on, debug builds off; the setting wins.
         assert!(secure_cookies(None, None, true));
         assert!(!secure_cookies(None, None, false));
-        assert!(!secure_cookies(None, Some(false), true), "explicit dev opt-out");
+        assert!(
+            !secure_cookies(None, Some(false), true),
+            "explicit dev opt-out"
+        );
         assert!(secure_cookies(None, Some(true), false));
         // An explicitly http public URL is an opt-out too.
         assert!(!secure_cookies(Some(&http), None, true));

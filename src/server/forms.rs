@@ -166,7 +166,10 @@ mod tests {
             "/../..//evil",
         ] {
             let got = safe_next(Some(evil.to_string()));
-            assert!(got.starts_with('/') && !got.starts_with("//"), "{evil:?} -> {got:?}");
+            assert!(
+                got.starts_with('/') && !got.starts_with("//"),
+                "{evil:?} -> {got:?}"
+            );
             assert!(stays_on_site(&got), "{evil:?} -> {got:?}");
             assert!(
                 axum::http::HeaderValue::from_str(&got).is_ok(),

@@ -112,10 +112,19 @@ mod tests {
     #[test]
     fn judges_origin() {
         let same = |p| is_same_origin(&h(p), None);
-        assert!(same(&[("host", "a.test:3000"), ("origin", "http://a.test:3000")]));
-        assert!(!same(&[("host", "a.test:3000"), ("origin", "https://evil.test")]));
+        assert!(same(&[
+            ("host", "a.test:3000"),
+            ("origin", "http://a.test:3000")
+        ]));
+        assert!(!same(&[
+            ("host", "a.test:3000"),
+            ("origin", "https://evil.test")
+        ]));
         assert!(!same(&[("origin", "null")]));
-        assert!(!same(&[("sec-fetch-site", "cross-site"), ("origin", "http://a.test")]));
+        assert!(!same(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "http://a.test")
+        ]));
         assert!(!same(&[("sec-fetch-site", "same-site")]));
         assert!(same(&[("sec-fetch-site", "same-origin")]));
         assert!(same(&[]));
@@ -130,7 +139,10 @@ mod tests {
             ("origin", "https://skills.example.org")
         ]));
         assert!(
-            !same(&[("host", "skills.example.org"), ("origin", "http://skills.example.org")]),
+            !same(&[
+                ("host", "skills.example.org"),
+                ("origin", "http://skills.example.org")
+            ]),
             "the scheme counts"
         );
         assert!(

@@ -46,9 +46,7 @@ async fn login_never_redirects_off_site() {
             enc(PW),
             enc(next)
         );
-        let (status, res) = app
-            .send(login("http://localhost", "localhost", body))
-            .await;
+        let (status, res) = app.send(login("http://localhost", "localhost", body)).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{next:?}");
         let location = header_of(res.headers(), header::LOCATION).unwrap();
         assert_eq!(location, expected, "{next:?}");
@@ -76,8 +74,7 @@ async fn an_https_public_url_makes_the_cookie_host_only_and_secure_and_adds_hsts
     assert_eq!(name, "__Host-levelfield_session");
     assert_eq!(value.len(), 64);
     assert_eq!(
-        attributes,
-        " Path=/; HttpOnly; SameSite=Lax; Max-Age=1209600; Secure",
+        attributes, " Path=/; HttpOnly; SameSite=Lax; Max-Age=1209600; Secure",
         "no Domain, Path=/, Secure: what __Host- requires"
     );
     assert_eq!(
@@ -87,7 +84,10 @@ async fn an_https_public_url_makes_the_cookie_host_only_and_secure_and_adds_hsts
 
     // The session works under that name, and every response carries HSTS.
     let (status, res) = app
-        .send(get("/me", Some(&format!("__Host-levelfield_session={value}"))))
+        .send(get(
+            "/me",
+            Some(&format!("__Host-levelfield_session={value}")),
+        ))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -142,7 +142,10 @@ async fn without_a_public_url_there_is_no_hsts_and_two_cookies_are_still_refused
     let (status, _) = app
         .send(get(
             "/me",
-            Some(&format!("levelfield_session={}; levelfield_session={id}", "0".repeat(64))),
+            Some(&format!(
+                "levelfield_session={}; levelfield_session={id}",
+                "0".repeat(64)
+            )),
         ))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -181,7 +184,10 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
         assert!(nonce.len() >= 16, "{uri}: {nonce}");
         let html = body_text(res).await;
         let scripts: Vec<&str> = html.split("<script").skip(1).collect();
-        assert!(!scripts.is_empty(), "{uri}: the hydration scripts are there");
+        assert!(
+            !scripts.is_empty(),
+            "{uri}: the hydration scripts are there"
+        );
         for s in scripts {
             let tag = &s[..s.find('>').unwrap()];
             assert!(
@@ -190,7 +196,10 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
             );
         }
         if uri.starts_with("/modules/") {
-            assert!(html.contains("<leptos-island") || html.contains("<island"), "{uri}");
+            assert!(
+                html.contains("<leptos-island") || html.contains("<island"),
+                "{uri}"
+            );
         }
         nonces.push(nonce);
     }
@@ -253,7 +262,11 @@ async fn nothing_personal_is_cached_and_logout_clears_the_site() {
     let (status, res) = app.send(req).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
-        header_of(res.headers(), header::HeaderName::from_static("clear-site-data")).as_deref(),
+        header_of(
+            res.headers(),
+            header::HeaderName::from_static("clear-site-data")
+        )
+        .as_deref(),
         Some("\"cache\", \"cookies\"")
     );
     assert!(header_of(res.headers(), header::SET_COOKIE)
