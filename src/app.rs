@@ -29,7 +29,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         provide_nonce();
     }
     if let (Some(nonce), Some(res)) = (use_nonce(), use_context::<ResponseOptions>()) {
-        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce)) {
+        // `AutoReload` renders only under `cargo leptos watch`, which sets LEPTOS_WATCH.
+        let live_reload = std::env::var("LEPTOS_WATCH").is_ok();
+        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce, live_reload)) {
             res.insert_header(header::CONTENT_SECURITY_POLICY, policy);
         }
     }

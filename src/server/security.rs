@@ -16,12 +16,18 @@ use std::sync::Arc;
 /// they carry the nonce (the Leptos hydration loader) or are loaded by one that does
 /// (`'strict-dynamic'`: the island's JS module); the wasm may compile; styles, images, fonts
 /// and requests come from this site only; no plugins, no `<base>`, forms post here only, and
-/// no other site may frame a page.
-pub fn page_policy(nonce: &str) -> String {
+/// no other site may frame a page. `live_reload` (under `cargo leptos watch` only) also lets
+/// the reload script open its websocket to the watcher's port.
+pub fn page_policy(nonce: &str, live_reload: bool) -> String {
+    let connect = if live_reload {
+        "; connect-src 'self' ws: wss:"
+    } else {
+        ""
+    };
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
+         form-action 'self'; frame-ancestors 'none'{connect}"
     )
 }
 
@@ -164,7 +170,7 @@ mod tests {
 
     #[test]
     fn page_policy_carries_the_nonce_and_denies_the_rest() {
-        let p = page_policy("abc123");
+        let p = page_policy("abc123", false);
         assert!(p.contains("script-src 'nonce-abc123' 'strict-dynamic' 'wasm-unsafe-eval'"));
         for d in [
             "default-src 'self'",
@@ -178,6 +184,11 @@ mod tests {
             assert!(p.contains(d), "{d} in {p}");
         }
         assert!(!p.contains("unsafe-inline"), "{p}");
+        assert!(
+            !p.contains("connect-src"),
+            "requests fall back to 'self': {p}"
+        );
         assert!(HeaderValue::from_str(&p).is_ok());
+        assert!(page_policy("abc123", true).ends_with("; connect-src 'self' ws: wss:"));
     }
 }
