@@ -36,6 +36,10 @@ pub fn session_cookie_name(config: &Config) -> &'static str {
     }
 }
 
+/// How far back failed logins count toward the throttle; older ones count for nothing and are
+/// purged by the hourly maintenance (`estimates::purge_expired`).
+pub const LOGIN_THROTTLE_WINDOW_MINUTES: i64 = 15;
+
 /// Why a password is not accepted. The message is shown to the person choosing it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordError {

@@ -191,19 +191,9 @@ impl PublicUrl {
     }
 }
 
-/// `postgres://user:secret@host/db` -> `postgres://user:***@host/db`.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    match rest.split_once('@') {
-        Some((creds, host)) => {
-            let user = creds.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}")
-        }
-        None => url.to_string(),
-    }
-}
+/// `postgres://user:secret@host/db` -> `postgres://user:***@host/db` (the store's rule, which
+/// its connection errors use too).
+pub use crate::store::redact_url;
 
 #[cfg(test)]
 mod tests {
@@ -261,5 +251,19 @@ mod tests {
         assert!(secure_cookies(None, Some(true), false));
         // An explicitly http public URL is an opt-out too.
         assert!(!secure_cookies(Some(&http), None, true));
+    }
+
+    #[test]
+    fn mistyped_urls_never_show_a_password() {
+        for (url, shown) in [
+            ("postgres://app:hunter2@db/x", "postgres://app:***@db/x"),
+            ("postgress://app:hunter2@db/x", "postgress://app:***@db/x"),
+            ("postgres:/app:hunter2@db/x", "postgres:***@db/x"),
+            ("postgres://app:hun/ter@2@db/x", "postgres://app:***@db/x"),
+            ("sqlite://data/levelfield.db", "sqlite://data/levelfield.db"),
+            ("postgres://app@db/x", "postgres://app@db/x"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
     }
 }
