@@ -118,9 +118,43 @@ pub fn check_name(name: Option<String>, max: usize) -> Result<String, NameProble
 }
 
 /// A same-site path to return to after login (never another host).
+
+/// Where a login goes when `next` is missing or refused.
+pub const DEFAULT_NEXT: &str = "/me";
+
+/// A same-origin path to return to after login (never another host).
+///
+/// `next` must start with `/` and hold no control or whitespace character (browsers drop tabs
+/// and newlines while parsing, so `/\t/evil.example` would become `//evil.example`). It is then
+/// resolved as a URL against a fixed base, the way a browser resolves a `Location`, and kept only
+/// if it stays on that base's origin; what is returned is the re-serialised path, query and
+/// fragment, so the `Location` header says exactly what the browser will follow.
 pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/me".to_string())
+    next.as_deref()
+        .and_then(same_origin_path)
+        .unwrap_or_else(|| DEFAULT_NEXT.to_string())
+}
+
+fn same_origin_path(next: &str) -> Option<String> {
+    if !next.starts_with('/') || next.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    let base = url::Url::parse("http://levelfield.invalid/").ok()?;
+    let url = base.join(next).ok()?;
+    if url.origin() != base.origin() || !url.username().is_empty() || url.password().is_some() {
+        return None;
+    }
+    let mut out = url.path().to_string();
+    if let Some(q) = url.query() {
+        out.push('?');
+        out.push_str(q);
+    }
+    if let Some(f) = url.fragment() {
+        out.push('#');
+        out.push_str(f);
+    }
+    // A path that itself starts with `//` would be read as a host by the browser.
+    (!out.starts_with("//")).then_some(out)
 }
 
 #[cfg(test)]
@@ -145,6 +179,61 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example".into())), "/me");
         assert_eq!(safe_next(Some("https://evil.example".into())), "/me");
         assert_eq!(safe_next(None), "/me");
+    }
+
+    /// Whether `location`, followed by a browser from a page of this site, stays on it.
+    fn stays_on_site(location: &str) -> bool {
+        let base = url::Url::parse("https://app.example/login").unwrap();
+        // A browser strips ASCII tab and newline while parsing; `Url::join` does the same.
+        base.join(location)
+            .is_ok_and(|u| u.origin() == base.origin())
+    }
+
+    #[test]
+    fn next_paths_that_browsers_would_send_elsewhere_stay_on_site() {
+        for evil in [
+            "/\t/evil.example",
+            "/\n/evil",
+            "/\r\n/evil",
+            "/\\evil",
+            "/\\/evil",
+            "/%2F/evil",
+            "//evil",
+            "///evil",
+            "/\u{b}/evil",
+            "/\u{a0}/evil",
+            "/\u{2028}/evil",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil",
+            "",
+            "/@evil.example",
+            "/../..//evil",
+        ] {
+            let got = safe_next(Some(evil.to_string()));
+            assert!(
+                got.starts_with('/') && !got.starts_with("//"),
+                "{evil:?} -> {got:?}"
+            );
+            assert!(stays_on_site(&got), "{evil:?} -> {got:?}");
+            assert!(
+                axum::http::HeaderValue::from_str(&got).is_ok(),
+                "{evil:?} -> {got:?} is a valid Location"
+            );
+        }
+        // Control characters and backslashes are refused outright.
+        assert_eq!(safe_next(Some("/\t/evil.example".into())), "/me");
+        assert_eq!(safe_next(Some("/\n/evil".into())), "/me");
+        assert_eq!(safe_next(Some("/\\evil".into())), "/me");
+        assert_eq!(safe_next(Some("//evil".into())), "/me");
+        // An encoded slash is a path segment on this site, not a host.
+        assert_eq!(safe_next(Some("/%2F/evil".into())), "/%2F/evil");
+        // Ordinary targets keep their query and fragment.
+        assert_eq!(
+            safe_next(Some("/modules/x?tab=quiz#c-splits".into())),
+            "/modules/x?tab=quiz#c-splits"
+        );
+        assert_eq!(safe_next(Some("/teams/3/skills".into())), "/teams/3/skills");
     }
 
     #[test]

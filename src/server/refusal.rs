@@ -15,7 +15,7 @@
 use super::auth::AuthError;
 use crate::error::{log_internal, AppError, ErrorCode};
 use crate::store::StoreError;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::*;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
@@ -23,12 +23,13 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 /// What a form handler answers: a 303 to the next page, or why not.
 pub type Action = Result<SeeOther, Refusal>;
 
-/// 303 See Other (post/redirect/get), optionally setting a cookie.
+/// 303 See Other (post/redirect/get), optionally setting a cookie and other headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
 pub struct SeeOther {
     to: String,
     cookie: Option<HeaderValue>,
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl SeeOther {
@@ -36,7 +37,14 @@ impl SeeOther {
         SeeOther {
             to: path.into(),
             cookie: None,
+            headers: Vec::new(),
         }
+    }
+
+    /// The same redirect, with one more response header.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     /// The same redirect, setting `cookie` (`Set-Cookie`).
@@ -58,6 +66,9 @@ impl IntoResponse for SeeOther {
         let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, self.to)]).into_response();
         if let Some(c) = self.cookie {
             res.headers_mut().insert(header::SET_COOKIE, c);
+        }
+        for (name, value) in self.headers {
+            res.headers_mut().insert(name, value);
         }
         res
     }

@@ -566,7 +566,7 @@ async fn reading_progress_is_recorded_for_the_signed_in_learner_only() {
     let (_, html, _) = me.get("/me").await;
     assert!(html.contains("100% read"), "{html}");
     assert!(
-        html.contains("/modules/evaluating-models#splits"),
+        html.contains("/modules/evaluating-models#c-splits"),
         "resume link: {html}"
     );
     // The quiz, passed, completes it.

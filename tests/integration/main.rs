@@ -19,6 +19,7 @@ mod lint;
 mod literacy;
 mod pipeline;
 mod quiz;
+mod security;
 mod server;
 mod skills;
 mod store;

@@ -7,7 +7,7 @@ use crate::domain::people::{OrgId, UserId};
 use crate::error::{log_internal, ErrorCode};
 use crate::server::audit::{self, Action as Audited, Event};
 use crate::server::auth::{
-    check_password, cookie_header, dummy_hash, hash_token, is_tls, new_token, start_session,
+    check_password, dummy_hash, hash_token, new_token, session_set_cookie, start_session,
 };
 use crate::server::extract::SignedIn;
 use crate::server::forms::{check_name, safe_next, valid_email, Form, NameProblem};
@@ -18,7 +18,7 @@ use crate::server::throttle::{
 };
 use crate::store::{NewUser, StoreError};
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use chrono::{DateTime, Duration, Utc};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
@@ -150,7 +150,7 @@ async fn sign_in(
 ) -> Action {
     let session = start_session(state, user).await.or_back(back)?;
     let max_age = state.config.session_absolute_minutes * 60;
-    let cookie = cookie_header(Some(&session), is_tls(state, headers), max_age);
+    let cookie = session_set_cookie(state, headers, Some(&session), max_age);
     Ok(SeeOther::to(to).with_cookie(cookie))
 }
 
@@ -320,7 +320,8 @@ async fn throttled_event(state: &AppState, email: &str, client: &ClientAddr) -> 
     login_event(account, email, Audited::LoginThrottled, client)
 }
 
-/// `POST /logout`: ends the session on the server and clears the cookie.
+/// `POST /logout`: ends the session on the server, clears the cookie, and asks the browser to
+/// drop what it cached and stored for this site (`Clear-Site-Data`).
 #[tracing::instrument(skip_all)]
 pub async fn logout(
     State(state): State<AppState>,
@@ -332,7 +333,12 @@ pub async fn logout(
         state.store.delete_session(&v.session).await.or_back("/")?;
         audit::record(&state, Event::by(&v, Audited::Logout).from(&client)).await;
     }
-    Ok(SeeOther::to("/").with_cookie(cookie_header(None, is_tls(&state, &headers), 0)))
+    Ok(SeeOther::to("/")
+        .with_cookie(session_set_cookie(&state, &headers, None, 0))
+        .with_header(
+            HeaderName::from_static("clear-site-data"),
+            HeaderValue::from_static("\"cache\", \"cookies\""),
+        ))
 }
 
 /// `POST /join`: creates an account from an invitation and signs it in. The invitation is
