@@ -226,8 +226,10 @@ async fn throttled_tries(store: &dyn Store) {
 }
 
 async fn setup_tokens_are_checked_without_being_used(store: &dyn Store) {
-    store.create_setup_token("usable", at(60)).await.unwrap();
+    // A new token revokes the earlier ones, so the expired one is made first.
     store.create_setup_token("expired", at(10)).await.unwrap();
+    assert!(store.setup_token_usable("expired", at(9)).await.unwrap());
+    store.create_setup_token("usable", at(60)).await.unwrap();
     assert!(store.setup_token_usable("usable", at(0)).await.unwrap());
     assert!(
         store.setup_token_usable("usable", at(0)).await.unwrap(),
