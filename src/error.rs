@@ -114,11 +114,12 @@ pub enum ErrorCode {
     TaskScore,
     NoAnswer,
     QuizStale,
+    OwnAccount,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::InvalidLogin,
         ErrorCode::Throttled,
         ErrorCode::Missing,
@@ -141,6 +142,7 @@ impl ErrorCode {
         ErrorCode::TaskScore,
         ErrorCode::NoAnswer,
         ErrorCode::QuizStale,
+        ErrorCode::OwnAccount,
         ErrorCode::Internal,
     ];
 
@@ -169,6 +171,7 @@ impl ErrorCode {
             ErrorCode::TaskScore => "task-score",
             ErrorCode::NoAnswer => "no-answer",
             ErrorCode::QuizStale => "quiz-stale",
+            ErrorCode::OwnAccount => "own-account",
             ErrorCode::Internal => "internal",
         }
     }
@@ -218,6 +221,9 @@ impl ErrorCode {
             ErrorCode::NoAnswer => "Choose an answer before going on.",
             ErrorCode::QuizStale => {
                 "Those answers were for a quiz page that is out of date: that attempt was already submitted (perhaps in another tab) or the quiz has changed. Here is a fresh set of questions."
+            }
+            ErrorCode::OwnAccount => {
+                "Not for your own account: change your password on your account page, and another admin confirms your own erasure."
             }
             ErrorCode::Internal => "Something went wrong. Please try again.",
         }

@@ -15,6 +15,7 @@
 //! | `teams` | `/teams`, `/teams/:team`, its skills, people and CSV exports |
 //! | `admin` | `/admin`, `/admin/*`, `/org/skills`, `/org/scarcity` |
 //! | `author` | `/author/items` (item statistics, for admins and authors) |
+//! | `self_service` | `/me/sessions`, `/me/data`, `/me/export`, `/me/erasure`, `/admin/accounts`, `/reset` |
 //!
 //! Pages are server-rendered components (compiled for the server only); the interactive parts are
 //! Leptos islands, the only code that ships to the browser as wasm.
@@ -38,6 +39,8 @@ pub mod me;
 #[cfg(feature = "ssr")]
 pub mod module;
 pub mod quiz;
+#[cfg(feature = "ssr")]
+pub mod self_service;
 #[cfg(feature = "ssr")]
 pub mod skills;
 #[cfg(feature = "ssr")]

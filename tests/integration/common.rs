@@ -530,6 +530,8 @@ pub struct Client {
     router: Router,
     pub cookie: Option<String>,
     pub ip: [u8; 4],
+    /// The `User-Agent` it sends, if any.
+    pub user_agent: Option<String>,
 }
 
 impl Client {
@@ -539,6 +541,7 @@ impl Client {
             router: app.router.clone(),
             cookie: None,
             ip: [10, 0, 0, 1],
+            user_agent: None,
         }
     }
 
@@ -549,6 +552,9 @@ impl Client {
             .header("host", "localhost");
         if let Some(c) = &self.cookie {
             b = b.header("cookie", format!("levelfield_session={c}"));
+        }
+        if let Some(ua) = &self.user_agent {
+            b = b.header("user-agent", ua.as_str());
         }
         b
     }

@@ -15,6 +15,7 @@ mod layers;
 mod lint;
 mod pipeline;
 mod quiz;
+mod self_service;
 mod server;
 mod skills;
 mod store;

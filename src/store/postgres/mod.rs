@@ -9,6 +9,7 @@ mod accounts;
 mod estimates;
 mod orgs;
 mod progress;
+mod self_service;
 mod skills;
 mod tasks;
 

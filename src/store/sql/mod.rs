@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod estimates;
 pub mod orgs;
 pub mod progress;
+pub mod self_service;
 pub mod skills;
 pub mod tasks;
 
