@@ -136,10 +136,7 @@ pub fn router(state: AppState) -> Router {
             "/me/sessions/end-others",
             post(self_service::actions::end_other_sessions),
         )
-        .route(
-            "/me/sessions/{handle}/end",
-            post(self_service::actions::end_session),
-        )
+        .route("/me/sessions/end", post(self_service::actions::end_session))
         .route("/me/erasure", post(self_service::actions::request_erasure))
         .route(
             "/me/erasure/withdraw",
@@ -153,6 +150,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/admin/accounts/{user}/reset",
             post(self_service::actions::issue_reset),
+        )
+        .route(
+            "/admin/accounts/{user}/sessions/end",
+            post(self_service::actions::end_member_sessions),
         )
         .route("/skills/{id}/check", post(check::actions::answer))
         .route("/admin/teams", post(admin::actions::create_team))

@@ -192,8 +192,11 @@ pub trait SelfService {
     async fn create_password_reset(&self, reset: &PasswordReset) -> Result<()>;
 
     /// The member a reset link is for, if it is unused and unexpired at `now`.
-    async fn password_reset_user(&self, token_hash: &str, now: DateTime<Utc>)
-        -> Result<Option<UserId>>;
+    async fn password_reset_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserId>>;
 
     /// Atomically: uses the link (unused and unexpired at `now`, else `TokenInvalid`), sets the
     /// member's password hash and ends every session of theirs. Returns the member.

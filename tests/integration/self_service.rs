@@ -13,6 +13,7 @@ use levelfield::store::PasswordReset;
 
 parity_app!(
     sessions_are_listed_with_device_and_address_and_can_be_ended,
+    a_session_is_ended_from_another,
     ending_all_other_sessions_keeps_this_one,
     last_seen_is_written_at_most_once_a_minute,
     the_export_holds_everything_of_mine_and_nothing_of_anyone_else,
@@ -20,6 +21,7 @@ parity_app!(
     erasure_refusals,
     a_reset_link_sets_a_new_password_once_and_ends_every_session,
     reset_link_refusals,
+    an_admin_signs_a_member_out_everywhere,
 );
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -48,19 +50,23 @@ async fn browser(app: &TestApp, user: UserId, ip: [u8; 4], ua: &str) -> Client {
     c
 }
 
-/// The `/me/sessions/{handle}/end` actions of a sessions page, in the order shown.
-fn end_actions(html: &str) -> Vec<String> {
-    html.match_indices("action=\"/me/sessions/")
-        .map(|(i, _)| {
-            let rest = &html[i + "action=\"".len()..];
+/// The handles of the sessions a sessions page offers to end, in the order shown.
+fn end_choices(html: &str) -> Vec<String> {
+    html.match_indices("name=\"session\" value=\"")
+        .map(|(i, m)| {
+            let rest = &html[i + m.len()..];
             rest[..rest.find('"').unwrap()].to_string()
         })
-        .filter(|a| a.ends_with("/end"))
         .collect()
 }
 
+/// The form body ending session `handle` with `password`.
+fn end_body(handle: &str, password: &str) -> String {
+    format!("session={handle}&current_password={}", enc(password))
+}
+
 async fn sessions_are_listed_with_device_and_address_and_can_be_ended(init: TestAppBuilder) {
-    let (app, w) = two_learners(init).await;
+    let (app, w) = two_learners(init.with_config(|c| c.login_failures_allowed = 3)).await;
     let ann = w.user("Ann");
     let mut laptop = browser(&app, ann, [10, 0, 0, 7], FIREFOX).await;
     let phone = browser(&app, ann, [10, 0, 0, 9], SAFARI).await;
@@ -73,7 +79,10 @@ async fn sessions_are_listed_with_device_and_address_and_can_be_ended(init: Test
     assert_eq!(html.matches("data-current=\"true\"").count(), 1);
     assert!(html.contains("Firefox on Linux"), "{html}");
     assert!(html.contains("Safari on iPhone"), "{html}");
-    assert!(html.contains("10.0.0.7") && html.contains("10.0.0.9"), "{html}");
+    assert!(
+        html.contains("10.0.0.7") && html.contains("10.0.0.9"),
+        "{html}"
+    );
     assert!(html.contains("This browser"));
     // The page never shows the store's key of a session.
     for s in app
@@ -86,42 +95,82 @@ async fn sessions_are_listed_with_device_and_address_and_can_be_ended(init: Test
         assert!(!html.contains(&s.id_hash));
     }
 
-    // Ben cannot end Ann's sessions, even knowing a handle.
-    let ends = end_actions(&html);
-    assert_eq!(ends.len(), 2, "an End button for each other session: {ends:?}");
+    // Ben cannot end Ann's sessions, even knowing a handle (and his own password).
+    let ends = end_choices(&html);
+    assert_eq!(ends.len(), 2, "a choice for each other session: {ends:?}");
     let phone_end = {
         let row = &html[html.find("Safari on iPhone").unwrap()..];
-        end_actions(row)[0].clone()
+        end_choices(row)[0].clone()
     };
     let mut ben = w.client("Ben");
-    let (status, location) = ben.post_form(&phone_end, "").await;
+    let (status, location) = ben
+        .post_form("/me/sessions/end", &end_body(&phone_end, PW))
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location.as_deref(), Some("/me/sessions?error=not-found"));
     assert_eq!(phone.get("/me").await.0, StatusCode::OK, "still signed in");
 
     // A cross-site post is refused; an anonymous one is sent to sign in.
     let mut anon = Client::new(&app);
-    let (status, location) = anon.post_form(&phone_end, "").await;
+    let (status, location) = anon
+        .post_form("/me/sessions/end", &end_body(&phone_end, PW))
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.unwrap().starts_with("/login"));
     let res = app
         .send(
-            axum::http::Request::post(phone_end.as_str())
+            axum::http::Request::post("/me/sessions/end")
                 .header("host", "localhost")
                 .header("origin", "https://evil.example")
+                .header("content-type", "application/x-www-form-urlencoded")
                 .header(
                     "cookie",
                     format!("levelfield_session={}", laptop.cookie.clone().unwrap()),
                 )
-                .body(axum::body::Body::empty())
+                .body(axum::body::Body::from(end_body(&phone_end, PW)))
                 .unwrap(),
         )
         .await;
     assert_eq!(res.0, StatusCode::FORBIDDEN);
     assert_eq!(phone.get("/me").await.0, StatusCode::OK);
 
+    // Ending a session takes the password again: a stolen session alone cannot sign its owner
+    // out. Wrong passwords are throttled like logins.
+    let (_, location) = laptop
+        .post_form("/me/sessions/end", &format!("session={phone_end}"))
+        .await;
+    assert_eq!(location.as_deref(), Some("/me/sessions?error=missing"));
+    for _ in 0..3 {
+        let (_, location) = laptop
+            .post_form("/me/sessions/end", &end_body(&phone_end, "not my password"))
+            .await;
+        assert_eq!(
+            location.as_deref(),
+            Some("/me/sessions?error=wrong-password")
+        );
+    }
+    let (_, location) = laptop
+        .post_form("/me/sessions/end", &end_body(&phone_end, PW))
+        .await;
+    assert_eq!(location.as_deref(), Some("/me/sessions?error=throttled"));
+    assert_eq!(phone.get("/me").await.0, StatusCode::OK);
+}
+
+async fn a_session_is_ended_from_another(init: TestAppBuilder) {
+    let (app, w) = two_learners(init).await;
+    let ann = w.user("Ann");
+    let mut laptop = browser(&app, ann, [10, 0, 0, 7], FIREFOX).await;
+    let phone = browser(&app, ann, [10, 0, 0, 9], SAFARI).await;
+    assert_eq!(phone.get("/me").await.0, StatusCode::OK);
+    let (_, html, _) = laptop.get("/me/sessions").await;
+    let phone_end = {
+        let row = &html[html.find("Safari on iPhone").unwrap()..];
+        end_choices(row)[0].clone()
+    };
     // Ann ends the phone's session from the laptop: the phone is signed out at once.
-    let (status, location) = laptop.post_form(&phone_end, "").await;
+    let (status, location) = laptop
+        .post_form("/me/sessions/end", &end_body(&phone_end, PW))
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location.as_deref(), Some("/me/sessions?ended=1"));
     assert!(signed_out(&phone).await);
@@ -137,7 +186,20 @@ async fn ending_all_other_sessions_keeps_this_one(init: TestAppBuilder) {
     let mut laptop = browser(&app, ann, [10, 0, 0, 7], FIREFOX).await;
     let phone = browser(&app, ann, [10, 0, 0, 9], SAFARI).await;
     let ben = w.client("Ben");
-    let (status, location) = laptop.post_form("/me/sessions/end-others", "").await;
+    let (_, location) = laptop
+        .post_form("/me/sessions/end-others", "current_password=wrong+one")
+        .await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/me/sessions?error=wrong-password")
+    );
+    assert_eq!(phone.get("/me").await.0, StatusCode::OK);
+    let (status, location) = laptop
+        .post_form(
+            "/me/sessions/end-others",
+            &format!("current_password={}", enc(PW)),
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location.as_deref(), Some("/me/sessions?ended=2"));
     assert_eq!(laptop.get("/me").await.0, StatusCode::OK, "this one stays");
@@ -222,7 +284,10 @@ async fn evidence(app: &TestApp, w: &World, name: &str, body: &str) {
         .unwrap();
     let mut c = w.client(name);
     let (status, _) = c
-        .post_form("/modules/evaluating-models/task", &format!("body={}", enc(body)))
+        .post_form(
+            "/modules/evaluating-models/task",
+            &format!("body={}", enc(body)),
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
@@ -252,9 +317,15 @@ async fn the_export_holds_everything_of_mine_and_nothing_of_anyone_else(init: Te
         .await;
     assert_eq!(status, StatusCode::OK);
     let h = res.headers().clone();
-    assert!(h["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(h["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let disposition = h["content-disposition"].to_str().unwrap();
-    assert!(disposition.starts_with("attachment; filename=\"levelfield-my-data-"), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment; filename=\"levelfield-my-data-"),
+        "{disposition}"
+    );
     assert_eq!(h["cache-control"], "no-store");
     let text = crate::common::body_text(res).await;
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -269,7 +340,10 @@ async fn the_export_holds_everything_of_mine_and_nothing_of_anyone_else(init: Te
     let attempts = doc["attempts"].as_array().unwrap();
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0]["answers"][0]["question"], "q-choose");
-    assert_eq!(attempts[0]["answers"][0]["selected"], serde_json::json!([1]));
+    assert_eq!(
+        attempts[0]["answers"][0]["selected"],
+        serde_json::json!([1])
+    );
     assert_eq!(doc["self_ratings"][0]["skill"], "evaluation");
     assert_eq!(doc["self_ratings"][0]["level"], 3);
     assert_eq!(doc["task_submissions"][0]["body"], "Ann's evaluation plan");
@@ -278,12 +352,19 @@ async fn the_export_holds_everything_of_mine_and_nothing_of_anyone_else(init: Te
     let sessions = doc["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
-    assert!(sessions.iter().any(|s| s["device"] == "Firefox on Linux"
-        && s["client_address"] == "10.0.0.7"));
+    assert!(sessions
+        .iter()
+        .any(|s| s["device"] == "Firefox on Linux" && s["client_address"] == "10.0.0.7"));
     assert_eq!(doc["erasure_request"], serde_json::Value::Null);
 
     // Nothing of Ben's, nor of the admin; never a password hash or a session key.
-    for other in ["Ben", "ben@a.test", "Ben's secret plan", "admin@a.test", "Admin"] {
+    for other in [
+        "Ben",
+        "ben@a.test",
+        "Ben's secret plan",
+        "admin@a.test",
+        "Admin",
+    ] {
         assert!(!text.contains(other), "{other} in the export:\n{text}");
     }
     assert!(!text.contains("argon2"));
@@ -346,14 +427,21 @@ async fn erasure_is_asked_by_the_learner_and_confirmed_by_an_admin(init: TestApp
     let mut admin = w.admin.clone();
     let (status, html, _) = admin.get("/admin/accounts").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(html.matches("data-testid=\"erasure-request\"").count(), 1, "{html}");
+    assert_eq!(
+        html.matches("data-testid=\"erasure-request\"").count(),
+        1,
+        "{html}"
+    );
     assert!(html.contains("Erase Ann"));
     let attempts_before = store.attempt_count().await.unwrap();
     let (status, location) = admin
         .post_form(&format!("/admin/accounts/{}/erase", ann.0), "")
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(location.as_deref(), Some("/admin/accounts?erased=1#requests"));
+    assert_eq!(
+        location.as_deref(),
+        Some("/admin/accounts?erased=1#requests")
+    );
 
     // Ann's records and account are gone, and she is signed out.
     assert_eq!(store.attempt_count().await.unwrap(), attempts_before - 1);
@@ -386,7 +474,10 @@ async fn erasure_is_asked_by_the_learner_and_confirmed_by_an_admin(init: TestApp
         .post_form(&format!("/admin/accounts/{}/erase", ben.0), "")
         .await;
     assert_eq!(location.as_deref(), Some("/admin/accounts?error=not-found"));
-    assert!(store.member(w.org, ben).await.is_ok(), "no request, no erasure");
+    assert!(
+        store.member(w.org, ben).await.is_ok(),
+        "no request, no erasure"
+    );
 }
 
 async fn erasure_refusals(init: TestAppBuilder) {
@@ -408,7 +499,10 @@ async fn erasure_refusals(init: TestAppBuilder) {
     assert_eq!(location.as_deref(), Some("/admin/accounts?error=not-found"));
     let (status, html, _) = b.admin.get("/admin/accounts").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!html.contains("Ann"), "another organisation's requests are not shown");
+    assert!(
+        !html.contains("Ann"),
+        "another organisation's requests are not shown"
+    );
     assert!(app.state.store.member(w.org, ann).await.is_ok());
     assert_eq!(ben.get("/admin/accounts").await.0, StatusCode::FORBIDDEN);
 
@@ -418,7 +512,10 @@ async fn erasure_refusals(init: TestAppBuilder) {
     let (_, location) = admin
         .post_form(&format!("/admin/accounts/{}/erase", w.admin_user.0), "")
         .await;
-    assert_eq!(location.as_deref(), Some("/admin/accounts?error=own-account"));
+    assert_eq!(
+        location.as_deref(),
+        Some("/admin/accounts?error=own-account")
+    );
 }
 
 /// The reset link shown on an admin's POST response page.
@@ -452,7 +549,10 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(init: Test
     let token = link.trim_start_matches("/reset?token=").to_string();
     // Stored hashed: the token itself finds nothing, its hash does.
     let store = &app.state.store;
-    assert_eq!(store.password_reset_user(&token, Utc::now()).await.unwrap(), None);
+    assert_eq!(
+        store.password_reset_user(&token, Utc::now()).await.unwrap(),
+        None
+    );
     assert_eq!(
         store
             .password_reset_user(&hash_token(&token), Utc::now())
@@ -470,14 +570,21 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(init: Test
     let (_, location) = visitor
         .post_form(
             "/reset",
-            &format!("token={token}&password={}&password_confirm=other+thing", enc(new_pw)),
+            &format!(
+                "token={token}&password={}&password_confirm=other+thing",
+                enc(new_pw)
+            ),
         )
         .await;
     assert!(location.unwrap().ends_with("error=mismatch"));
     let (status, location) = visitor
         .post_form(
             "/reset",
-            &format!("token={token}&password={}&password_confirm={}", enc(new_pw), enc(new_pw)),
+            &format!(
+                "token={token}&password={}&password_confirm={}",
+                enc(new_pw),
+                enc(new_pw)
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -496,7 +603,10 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(init: Test
 
     // Single use.
     let (_, html, _) = Client::new(&app).get(&link).await;
-    assert!(html.contains("has expired or has already been used"), "{html}");
+    assert!(
+        html.contains("has expired or has already been used"),
+        "{html}"
+    );
     let (_, location) = Client::new(&app)
         .post_form(
             "/reset",
@@ -505,7 +615,11 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(init: Test
         .await;
     assert!(location.unwrap().ends_with("error=token"));
     let (_, location) = c.login("ann@a.test", new_pw).await;
-    assert_eq!(location.as_deref(), Some("/me"), "unchanged by the refused reuse");
+    assert_eq!(
+        location.as_deref(),
+        Some("/me"),
+        "unchanged by the refused reuse"
+    );
 }
 
 async fn reset_link_refusals(init: TestAppBuilder) {
@@ -566,7 +680,10 @@ async fn reset_link_refusals(init: TestAppBuilder) {
     let (_, location) = admin
         .post_form(&format!("/admin/accounts/{}/reset", w.admin_user.0), "")
         .await;
-    assert_eq!(location.as_deref(), Some("/admin/accounts?error=own-account"));
+    assert_eq!(
+        location.as_deref(),
+        Some("/admin/accounts?error=own-account")
+    );
     // A manager (not an admin) cannot either.
     let m = app
         .add_person(&w, "Max", MemberRole::Manager, Some(w.team()))
@@ -576,4 +693,40 @@ async fn reset_link_refusals(init: TestAppBuilder) {
     // The organisation B admin's refused attempt left the valid link alone.
     let (_, html, _) = Client::new(&app).get(&second).await;
     assert!(html.contains("action=\"/reset\""));
+}
+
+async fn an_admin_signs_a_member_out_everywhere(init: TestAppBuilder) {
+    let (app, w) = two_learners(init).await;
+    let ann = w.user("Ann");
+    let phone = browser(&app, ann, [10, 0, 0, 9], SAFARI).await;
+    let end = format!("/admin/accounts/{}/sessions/end", ann.0);
+    // Not a learner, not another organisation's admin, not for oneself.
+    let mut ben = w.client("Ben");
+    assert_eq!(ben.post_form(&end, "").await.0, StatusCode::FORBIDDEN);
+    let mut b = app.add_org(|o| o.name("Org B").domain("b.test")).await;
+    let (_, location) = b.admin.post_form(&end, "").await;
+    assert_eq!(location.as_deref(), Some("/admin/accounts?error=not-found"));
+    assert_eq!(phone.get("/me").await.0, StatusCode::OK);
+    let mut admin = w.admin.clone();
+    let (_, location) = admin
+        .post_form(
+            &format!("/admin/accounts/{}/sessions/end", w.admin_user.0),
+            "",
+        )
+        .await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/admin/accounts?error=own-account")
+    );
+    // The admin signs Ann out of both her sessions; Ben stays, and Ann's password still works.
+    let (_, location) = admin.post_form(&end, "").await;
+    assert_eq!(
+        location.as_deref(),
+        Some("/admin/accounts?signed_out=2#resets")
+    );
+    assert!(signed_out(&phone).await);
+    assert!(signed_out(&w.client("Ann")).await);
+    assert_eq!(w.client("Ben").get("/me").await.0, StatusCode::OK);
+    let (_, location) = Client::new(&app).login("ann@a.test", PW).await;
+    assert_eq!(location.as_deref(), Some("/me"));
 }

@@ -10,7 +10,9 @@ use super::data;
 use crate::domain::people::UserId;
 use crate::error::ErrorCode;
 use crate::server::audit_hook::{self, Subject};
-use crate::server::auth::{check_password, hash_password, hash_token, new_token};
+use crate::server::auth::{
+    check_password, hash_password, hash_token, new_token, verify_password, Viewer,
+};
 use crate::server::estimates;
 use crate::server::extract::{Admin, SignedIn};
 use crate::server::forms::Form;
@@ -30,14 +32,47 @@ const ACCOUNTS: &str = "/admin/accounts";
 /// How long an admin-issued password-reset link works.
 pub const RESET_MINUTES: i64 = 60;
 
-/// `POST /me/sessions/{handle}/end`: ends one of the viewer's sessions (ending the current one
-/// signs this browser out).
+/// Confirms it is the viewer before their sessions are ended (ASVS 5.0 V7.5.2: a stolen
+/// session alone must not sign its owner out everywhere): their current password, checked with
+/// the login's throttle (failures counted per account, under their own key).
+async fn reauthenticate(state: &AppState, v: &Viewer, form: &Form) -> Result<(), Refusal> {
+    let key = format!("reauth:{}", v.user.0);
+    let now = Utc::now();
+    let failures = state
+        .store
+        .login_failures_since(&key, now - Duration::minutes(15))
+        .await
+        .or_back(SESSIONS)?;
+    if failures >= state.config.login_failures_allowed {
+        return Err(Refusal::back(SESSIONS, ErrorCode::Throttled));
+    }
+    let password = form
+        .raw("current_password")
+        .ok_or_else(|| Refusal::back(SESSIONS, ErrorCode::Missing))?;
+    let stored = state.store.password_hash(v.user).await.or_back(SESSIONS)?;
+    if !verify_password(stored, password).await.or_back(SESSIONS)? {
+        state
+            .store
+            .record_login_failure(&key, now)
+            .await
+            .or_back(SESSIONS)?;
+        return Err(Refusal::back(SESSIONS, ErrorCode::WrongPassword));
+    }
+    Ok(())
+}
+
+/// `POST /me/sessions/end`: ends the viewer's session chosen in `session` (its handle), after
+/// `current_password`. Ending the current one signs this browser out.
 #[tracing::instrument(skip_all)]
 pub async fn end_session(
     State(state): State<AppState>,
     SignedIn(v): SignedIn,
-    Path(handle): Path<String>,
+    form: Form,
 ) -> Action {
+    let handle = form
+        .get("session")
+        .ok_or_else(|| Refusal::back(SESSIONS, ErrorCode::Missing))?;
+    reauthenticate(&state, &v, &form).await?;
     let sessions = data::sessions(&state, &v).await.or_back(SESSIONS)?;
     let session = sessions
         .into_iter()
@@ -62,9 +97,15 @@ pub async fn end_session(
     Ok(SeeOther::to(format!("{SESSIONS}?ended=1")))
 }
 
-/// `POST /me/sessions/end-others`: ends every session of the viewer but this one.
+/// `POST /me/sessions/end-others`: ends every session of the viewer but this one, after
+/// `current_password`.
 #[tracing::instrument(skip_all)]
-pub async fn end_other_sessions(State(state): State<AppState>, SignedIn(v): SignedIn) -> Action {
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    SignedIn(v): SignedIn,
+    form: Form,
+) -> Action {
+    reauthenticate(&state, &v, &form).await?;
     let n = state
         .store
         .delete_other_sessions(v.user, &v.session)
@@ -97,7 +138,14 @@ pub async fn request_erasure(
         .request_erasure(v.org, v.user, Utc::now())
         .await
         .or_back(MY_DATA)?;
-    audit_hook::record(&state, v.org, Some(Subject::User(v.user)), "erasure.request", None).await;
+    audit_hook::record(
+        &state,
+        v.org,
+        Some(Subject::User(v.user)),
+        "erasure.request",
+        None,
+    )
+    .await;
     Ok(SeeOther::to(format!("{MY_DATA}#erasure")))
 }
 
@@ -109,7 +157,14 @@ pub async fn withdraw_erasure(State(state): State<AppState>, SignedIn(v): Signed
         .withdraw_erasure(v.org, v.user)
         .await
         .or_back(MY_DATA)?;
-    audit_hook::record(&state, v.org, Some(Subject::User(v.user)), "erasure.withdraw", None).await;
+    audit_hook::record(
+        &state,
+        v.org,
+        Some(Subject::User(v.user)),
+        "erasure.withdraw",
+        None,
+    )
+    .await;
     Ok(SeeOther::to(format!("{MY_DATA}#erasure")))
 }
 
@@ -154,6 +209,37 @@ pub async fn confirm_erasure(
     Ok(SeeOther::to(format!("{ACCOUNTS}?erased=1#requests")))
 }
 
+/// `POST /admin/accounts/{user}/sessions/end`: an admin signs a member of their organisation
+/// out everywhere (a lost laptop, a leaver), without touching their password.
+#[tracing::instrument(skip_all, fields(member = user))]
+pub async fn end_member_sessions(
+    State(state): State<AppState>,
+    Admin(v): Admin,
+    Path(user): Path<i64>,
+) -> Action {
+    let user = UserId(user);
+    if user == v.user {
+        return Err(Refusal::back(ACCOUNTS, ErrorCode::OwnAccount));
+    }
+    // In the admin's organisation, or `NotFound`: never another organisation's member.
+    state.store.member(v.org, user).await.or_back(ACCOUNTS)?;
+    // No session hash is empty, so this keeps none.
+    let n = state
+        .store
+        .delete_other_sessions(user, "")
+        .await
+        .or_back(ACCOUNTS)?;
+    audit_hook::record(
+        &state,
+        v.org,
+        Some(Subject::User(v.user)),
+        "session.end_all_by_admin",
+        Some(Subject::User(user)),
+    )
+    .await;
+    Ok(SeeOther::to(format!("{ACCOUNTS}?signed_out={n}#resets")))
+}
+
 /// `POST /admin/accounts/{user}/reset`: issues a single-use password-reset link for a member
 /// of the admin's organisation, valid for [`RESET_MINUTES`]. No email is sent: the link is shown
 /// once, on this response (never in a URL the admin is redirected to), and stored only hashed.
@@ -193,7 +279,11 @@ pub async fn issue_reset(
     )
     .await;
     let link = format!("/reset?token={token}");
-    let html = reset_link_page(&member.name, &link, &crate::ui::format_time(reset.expires_at));
+    let html = reset_link_page(
+        &member.name,
+        &link,
+        &crate::ui::format_time(reset.expires_at),
+    );
     Ok((
         StatusCode::OK,
         [

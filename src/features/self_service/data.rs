@@ -41,7 +41,10 @@ pub async fn sessions(state: &AppState, v: &Viewer) -> Result<Vec<ListedSession>
 }
 
 /// The viewer's pending erasure request, if any.
-pub async fn my_erasure(state: &AppState, v: &Viewer) -> Result<Option<ErasureRequest>, StoreError> {
+pub async fn my_erasure(
+    state: &AppState,
+    v: &Viewer,
+) -> Result<Option<ErasureRequest>, StoreError> {
     Ok(state
         .store
         .erasure_requests(v.org)

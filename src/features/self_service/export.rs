@@ -132,19 +132,28 @@ pub async fn my_data_json(
     SignedIn(v): SignedIn,
 ) -> Result<Response, Refusal> {
     let doc = export_of(&state, &v).await.or_fail(FAILED)?;
-    let body = serde_json::to_string_pretty(&doc)
-        .map_err(|e| {
-            crate::error::log_internal(&e);
-            Refusal::Failed(FAILED)
-        })?;
-    audit_hook::record(&state, v.org, Some(Subject::User(v.user)), "data.export", None).await;
+    let body = serde_json::to_string_pretty(&doc).map_err(|e| {
+        crate::error::log_internal(&e);
+        Refusal::Failed(FAILED)
+    })?;
+    audit_hook::record(
+        &state,
+        v.org,
+        Some(Subject::User(v.user)),
+        "data.export",
+        None,
+    )
+    .await;
     let file = format!(
         "attachment; filename=\"levelfield-my-data-{}.json\"",
         Utc::now().format("%Y-%m-%d")
     );
     Ok((
         [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
             (header::CONTENT_DISPOSITION, file),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],

@@ -58,43 +58,52 @@ fn sessions_page() -> Result<impl IntoView, Refusal> {
 
 fn sessions_table(sessions: Vec<ListedSession>) -> impl IntoView {
     let others = sessions.iter().filter(|s| !s.current).count();
+    let rows = sessions
+        .into_iter()
+        .map(|s| {
+            let device = device_label(s.info.user_agent.as_deref());
+            let choice = if s.current {
+                view! { <strong>"This browser"</strong> }.into_any()
+            } else {
+                let id = format!("session-{}", s.handle);
+                view! {
+                    <input type="radio" form="end-sessions" id=id.clone() name="session" value=s.handle.clone() />
+                    " "
+                    <label for=id>{format!("End the session on {device}, last seen {}", format_time(s.info.last_seen_at))}</label>
+                }
+                .into_any()
+            };
+            view! {
+                <tr data-testid="session" data-current=s.current.to_string()>
+                    <td>{device.clone()} {s.current.then(|| view! { " " <span class="badge">"current"</span> })}</td>
+                    <td>{s.info.client_addr.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td>{format_time(s.info.created_at)}</td>
+                    <td>{format_time(s.info.last_seen_at)}</td>
+                    <td>{choice}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     view! {
         <table class="data" data-testid="sessions">
-            <caption>{format!("{} active session{}", sessions.len(), if sessions.len() == 1 { "" } else { "s" })}</caption>
+            <caption>{format!("{} active session{}", others + 1, if others == 0 { "" } else { "s" })}</caption>
             <thead><tr>
                 <th scope="col">"Device"</th>
                 <th scope="col">"Address"</th>
                 <th scope="col">"Signed in"</th>
                 <th scope="col">"Last seen"</th>
-                <th scope="col"><span class="visually-hidden">"Action"</span></th>
+                <th scope="col">"End"</th>
             </tr></thead>
-            <tbody>
-                {sessions.into_iter().map(|s| {
-                    let device = device_label(s.info.user_agent.as_deref());
-                    let action = if s.current {
-                        view! { <strong>"This browser"</strong> }.into_any()
-                    } else {
-                        view! {
-                            <form method="post" action=format!("/me/sessions/{}/end", s.handle) class="inline">
-                                <button type="submit" class="link-button">{format!("End session on {device}")}</button>
-                            </form>
-                        }.into_any()
-                    };
-                    view! {
-                        <tr data-testid="session" data-current=s.current.to_string()>
-                            <td>{device.clone()} {s.current.then(|| view! { " " <span class="badge">"current"</span> })}</td>
-                            <td>{s.info.client_addr.clone().unwrap_or_else(|| "—".into())}</td>
-                            <td>{format_time(s.info.created_at)}</td>
-                            <td>{format_time(s.info.last_seen_at)}</td>
-                            <td>{action}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
+            <tbody>{rows}</tbody>
         </table>
         {(others > 0).then(|| view! {
-            <form method="post" action="/me/sessions/end-others">
-                <button type="submit" class="button">"Sign out everywhere else"</button>
+            <form id="end-sessions" method="post" action="/me/sessions/end" class="stack">
+                <label for="reauth-password">"Your password, to confirm it is you"</label>
+                <input id="reauth-password" name="current_password" type="password" autocomplete="current-password" required />
+                <div class="progress-row">
+                    <button type="submit" class="button">"End the chosen session"</button>
+                    <button type="submit" class="button" formaction="/me/sessions/end-others">"Sign out everywhere else"</button>
+                </div>
             </form>
         })}
     }
@@ -154,12 +163,14 @@ pub fn AccountsAdminPage() -> impl IntoView {
 fn accounts_page() -> Result<impl IntoView, Refusal> {
     let (state, v) = (ctx::state()?, ctx::admin()?);
     let erased = ctx::query("erased").is_some();
+    let signed_out = ctx::query("signed_out").and_then(|n| n.parse::<u64>().ok());
     Ok(view! {
         <Title text="Accounts" />
         <h1>"Accounts"</h1>
         <p><a href="/admin">"Back to the organisation"</a></p>
         <FormError />
         {erased.then(|| view! { <p class="notice" role="status">"The person's records and account were erased."</p> })}
+        {signed_out.map(|n| view! { <p class="notice" role="status">{format!("Signed out of {n} session(s).")}</p> })}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
                 let loaded = ctx::load(data::accounts(&state, v.org), "The accounts could not be loaded.").await;
@@ -193,7 +204,7 @@ fn accounts_page() -> Result<impl IntoView, Refusal> {
                             }}
                         </section>
                         <section id="resets" aria-labelledby="resets-title">
-                            <h2 id="resets-title">"Password resets"</h2>
+                            <h2 id="resets-title">"Password resets and sessions"</h2>
                             <p>{format!("A reset link lets one person set a new password once, within {} minutes, and signs them out everywhere. No email is sent: you are shown the link once, to pass on yourself.", actions::RESET_MINUTES)}</p>
                             <ul class="member-list">
                                 {a.members.into_iter().filter(|m| m.user != me).map(reset_row).collect_view()}
@@ -209,9 +220,13 @@ fn accounts_page() -> Result<impl IntoView, Refusal> {
 fn reset_row(m: Member) -> impl IntoView {
     view! {
         <li>
-            <form method="post" action=format!("/admin/accounts/{}/reset", m.user.0) class="inline-form">
-                {m.name.clone()} " " <small>{m.email.clone()}</small> " "
+            {m.name.clone()} " " <small>{m.email.clone()}</small> " "
+            <form method="post" action=format!("/admin/accounts/{}/reset", m.user.0) class="inline">
                 <button type="submit" class="button">{format!("Reset link for {}", m.name)}</button>
+            </form>
+            " "
+            <form method="post" action=format!("/admin/accounts/{}/sessions/end", m.user.0) class="inline">
+                <button type="submit" class="link-button">{format!("Sign {} out everywhere", m.name)}</button>
             </form>
         </li>
     }

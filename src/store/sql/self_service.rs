@@ -19,12 +19,12 @@ pub const ACCOUNT: &str =
      JOIN memberships m ON m.user_id = u.id WHERE m.org_id = $1 AND u.id = $2";
 
 /// Keeps the first request's time when asked again; nothing for a user outside the organisation.
-pub const REQUEST_ERASURE: &str =
-    "INSERT INTO erasure_requests (user_id, org_id, requested_at)
+pub const REQUEST_ERASURE: &str = "INSERT INTO erasure_requests (user_id, org_id, requested_at)
      SELECT user_id, org_id, $3 FROM memberships WHERE org_id = $1 AND user_id = $2
      ON CONFLICT (user_id) DO NOTHING";
 
-pub const WITHDRAW_ERASURE: &str = "DELETE FROM erasure_requests WHERE org_id = $1 AND user_id = $2";
+pub const WITHDRAW_ERASURE: &str =
+    "DELETE FROM erasure_requests WHERE org_id = $1 AND user_id = $2";
 
 pub const ERASURE_REQUESTS: &str =
     "SELECT user_id, requested_at FROM erasure_requests WHERE org_id = $1
@@ -55,12 +55,10 @@ pub const INSERT_RESET: &str =
     "INSERT INTO password_resets (token_hash, user_id, org_id, created_by, created_at, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6)";
 
-pub const VALID_RESET: &str =
-    "SELECT user_id FROM password_resets
+pub const VALID_RESET: &str = "SELECT user_id FROM password_resets
      WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
 
-pub const USE_RESET: &str =
-    "UPDATE password_resets SET used_at = $2
+pub const USE_RESET: &str = "UPDATE password_resets SET used_at = $2
      WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
      RETURNING user_id";
 
