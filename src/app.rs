@@ -6,6 +6,7 @@ use crate::features::admin::{AdminPage, OrgSkillsPage, ScarcityPage};
 use crate::features::author::ItemsPage;
 use crate::features::catalogue::{CataloguePage, GlossaryPage};
 use crate::features::check::SkillCheckPage;
+use crate::features::literacy::LiteracyPage;
 use crate::features::me::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
 use crate::features::self_service::{AccountsAdminPage, MyDataPage, ResetPage, SessionsPage};
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/accounts") view=AccountsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/org/skills") view=OrgSkillsPage ssr=SsrMode::Async />
                     <Route path=path!("/org/scarcity") view=ScarcityPage ssr=SsrMode::Async />
+                    <Route path=path!("/org/literacy") view=LiteracyPage ssr=SsrMode::Async />
                     <Route path=path!("/author/items") view=ItemsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/teams/:team") view=TeamPage ssr=SsrMode::Async />

@@ -4,7 +4,7 @@
 
 use crate::app::{shell, App};
 use crate::courseware;
-use crate::features::{account, admin, check, me, module, quiz, self_service, teams};
+use crate::features::{account, admin, check, literacy, me, module, quiz, self_service, teams};
 use crate::server::config::Config;
 use crate::server::security::same_origin_only;
 use crate::server::state::{AppState, LibraryHandle};
@@ -177,6 +177,7 @@ pub fn router(state: AppState) -> Router {
             get(teams::export::team_skills_csv),
         )
         .route("/teams/{team}/gaps.csv", get(teams::export::team_gaps_csv))
+        .route("/org/literacy.csv", get(literacy::export::literacy_csv))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(

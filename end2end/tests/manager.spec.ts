@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { runCli, startServer, tempDatabase } from "./support/server";
 
 // The manager's and the learner's view of skills, on the demo organisation: heatmap, drill-down
-// to a person's evidence, the talent-shortage roll-up, the CSV, and a learner's recommendation.
+// to a person's evidence, the talent-shortage roll-up, the CSV, the AI-literacy record, and a
+// learner's recommendation.
 
 test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async ({ browser }, testInfo) => {
   const db = tempDatabase("demo");
@@ -57,6 +58,20 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     await heatmap.locator("tbody th a").last().click();
     await expect(manager.getByRole("heading", { name: "Skills and the evidence behind them" })).toBeVisible();
     await expect(manager.getByTestId("skills")).toContainText("Answered");
+
+    // The AI-literacy record of the teams the manager manages: evidence, not a claim of
+    // compliance; printed without the site's navigation.
+    await manager.goto("/teams");
+    await manager.getByRole("link", { name: "Data platform" }).click();
+    await manager.getByRole("link", { name: "AI-literacy record" }).click();
+    await expect(manager.getByRole("heading", { level: 1 })).toHaveText("AI-literacy record");
+    await expect(manager.getByTestId("disclaimer")).toContainText("It does not claim legal compliance.");
+    await expect(manager.getByTestId("literacy-coverage")).toContainText("All the teams you manage");
+    await manager.emulateMedia({ media: "print" });
+    await expect(manager.locator("header.site-header")).toBeHidden();
+    await expect(manager.getByTestId("csv")).toBeHidden();
+    await expect(manager.getByTestId("literacy-people")).toBeVisible();
+    await manager.emulateMedia({ media: "screen" });
 
     // A learner sees what to learn next, and why.
     const learner = await browser.newPage({ baseURL: base });

@@ -1,5 +1,5 @@
-//! The pure core: catalogue types, ids, the level scale, quiz grading, draws and papers, and
-//! item statistics.
+//! The pure core: catalogue types, ids, the level scale, quiz grading, draws and papers, item
+//! statistics, and the AI-literacy record's statuses and coverage.
 //!
 //! Nothing here does I/O or knows about Leptos, axum or sqlx; everything is plain data and
 //! functions over it, unit-tested where it lives.
@@ -19,6 +19,8 @@ pub mod ids;
 #[cfg(feature = "ssr")]
 pub mod items;
 pub mod level;
+#[cfg(feature = "ssr")]
+pub mod literacy;
 #[cfg(feature = "ssr")]
 pub mod matrix;
 #[cfg(feature = "ssr")]

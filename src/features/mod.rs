@@ -15,6 +15,7 @@
 //! | `teams` | `/teams`, `/teams/:team`, its skills, people and CSV exports |
 //! | `admin` | `/admin`, `/admin/*`, `/org/skills`, `/org/scarcity` |
 //! | `author` | `/author/items` (item statistics, for admins and authors) |
+//! | `literacy` | `/org/literacy`, `/org/literacy.csv` (the AI-literacy record, for admins and managers) |
 //! | `self_service` | `/me/sessions`, `/me/data`, `/me/export`, `/me/erasure`, `/admin/accounts`, `/reset` |
 //!
 //! Pages are server-rendered components (compiled for the server only); the interactive parts are
@@ -34,6 +35,8 @@ pub mod author;
 pub mod catalogue;
 #[cfg(feature = "ssr")]
 pub mod check;
+#[cfg(feature = "ssr")]
+pub mod literacy;
 #[cfg(feature = "ssr")]
 pub mod me;
 #[cfg(feature = "ssr")]

@@ -176,6 +176,12 @@ impl Viewer {
     pub fn can_see_team(&self, team: TeamId) -> bool {
         self.is_admin() || (self.is(MemberRole::Manager) && self.manages.contains(&team))
     }
+
+    /// Whether this person may see the records of some team: an admin, or a manager of at
+    /// least one team.
+    pub fn oversees_people(&self) -> bool {
+        self.is_admin() || (self.is(MemberRole::Manager) && !self.manages.is_empty())
+    }
 }
 
 /// The session id from the request's cookies.

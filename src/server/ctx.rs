@@ -66,6 +66,12 @@ pub fn admin() -> Result<Viewer, Refusal> {
     extract::admin(&parts)
 }
 
+/// A signed-in admin or a manager of some team, or a login redirect or 403.
+pub fn overseer() -> Result<Viewer, Refusal> {
+    let parts = use_context::<Parts>().ok_or_else(missing_context)?;
+    extract::overseer(&parts)
+}
+
 /// A signed-in admin or author, or a login redirect or 403.
 pub fn author() -> Result<Viewer, Refusal> {
     let parts = use_context::<Parts>().ok_or_else(missing_context)?;

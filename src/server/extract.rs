@@ -1,7 +1,7 @@
 //! Who may make a request, checked once, before a handler runs: the extractors [`SignedIn`],
-//! [`Admin`] and [`TeamAccess`]. A handler that takes one cannot run without passing its check,
-//! and so cannot get a [`Viewer`] (and the organisation every store call is scoped by) without
-//! it. Pages use the same checks through `server::ctx`.
+//! [`Admin`], [`Overseer`] and [`TeamAccess`]. A handler that takes one cannot run without
+//! passing its check, and so cannot get a [`Viewer`] (and the organisation every store call is
+//! scoped by) without it. Pages use the same checks through `server::ctx`.
 //!
 //! Refusals: nobody signed in → a login redirect carrying `next`; signed in but not allowed →
 //! 403; a team that is not in the viewer's organisation → 404 (see `server::refusal`).
@@ -24,6 +24,11 @@ pub struct SignedIn(pub Viewer);
 /// A signed-in admin of their organisation; others get a 403.
 #[derive(Debug, Clone)]
 pub struct Admin(pub Viewer);
+
+/// A signed-in admin, or a manager of at least one team (the pages about people across the
+/// teams they may see); others get a 403.
+#[derive(Debug, Clone)]
+pub struct Overseer(pub Viewer);
 
 /// A team of the viewer's organisation that the viewer may see (an admin, or the team's
 /// manager), from the route's `{team}`.
@@ -49,6 +54,16 @@ pub fn signed_in(parts: &Parts) -> Result<Viewer, Refusal> {
 pub fn admin(parts: &Parts) -> Result<Viewer, Refusal> {
     let v = signed_in(parts)?;
     if v.is_admin() {
+        Ok(v)
+    } else {
+        Err(Refusal::Forbidden)
+    }
+}
+
+/// A signed-in admin or manager of some team, or why not.
+pub fn overseer(parts: &Parts) -> Result<Viewer, Refusal> {
+    let v = signed_in(parts)?;
+    if v.oversees_people() {
         Ok(v)
     } else {
         Err(Refusal::Forbidden)
@@ -132,6 +147,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Admin {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Refusal> {
         admin(parts).map(Admin)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Overseer {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Refusal> {
+        overseer(parts).map(Overseer)
     }
 }
 

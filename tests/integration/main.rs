@@ -13,6 +13,7 @@ mod curriculum;
 mod items;
 mod layers;
 mod lint;
+mod literacy;
 mod pipeline;
 mod quiz;
 mod self_service;

@@ -28,6 +28,7 @@ fn privacy() -> Result<impl IntoView, Refusal> {
                         {who.managers.into_iter().map(|(name, team)| view! { <li>{format!("{name}, who manages your team {team}.")}</li> }).collect_view()}
                         {who.admins.into_iter().map(|name| view! { <li>{format!("{name}, an admin of your organisation.")}</li> }).collect_view()}
                     </ul>
+                    <p>"The same people see your AI-literacy record: the level your role needs, your evidence for it and whether it is current."</p>
                     <p>{format!("Nobody outside your organisation can see them. Organisation-wide views show only groups of at least {min} people, so that no one can be singled out through an average.")}</p>
                 }))
             })}

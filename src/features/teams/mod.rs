@@ -81,6 +81,8 @@ async fn team_view(state: AppState, v: Viewer, team: TeamId) -> Result<impl Into
             <a href=format!("/teams/{}/skills", team)>"Skills, gaps and training plan"</a>
             " · "
             <a href=format!("/teams/{}/tasks", team)>"Practical tasks to score"</a>
+            " · "
+            <a href=format!("/org/literacy#team-{}", team)>"AI-literacy record"</a>
         </p>
         <table class="data" data-testid="team-members">
             <thead><tr><th scope="col">"Person"</th><th scope="col">"Email"</th><th scope="col">"Roles"</th></tr></thead>
