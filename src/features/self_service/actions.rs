@@ -56,6 +56,14 @@ async fn reauthenticate(state: &AppState, v: &Viewer, form: &Form) -> Result<(),
             .record_login_failure(&key, now)
             .await
             .or_back(SESSIONS)?;
+        audit_hook::record(
+            state,
+            v.org,
+            Some(Subject::User(v.user)),
+            "session.reauth_failed",
+            None,
+        )
+        .await;
         return Err(Refusal::back(SESSIONS, ErrorCode::WrongPassword));
     }
     Ok(())
