@@ -2,7 +2,7 @@
 //! browser hydrates just the islands. A composition root: it may import every feature.
 
 use crate::features::account::{AccountPage, JoinPage, LoginPage, SetupPage};
-use crate::features::admin::{AdminPage, OrgSkillsPage, ScarcityPage};
+use crate::features::admin::{ActivityPage, AdminPage, OrgSkillsPage, ScarcityPage};
 use crate::features::author::ItemsPage;
 use crate::features::catalogue::{CataloguePage, GlossaryPage};
 use crate::features::check::SkillCheckPage;
@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
 
 
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/accounts") view=AccountsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/org/skills") view=OrgSkillsPage ssr=SsrMode::Async />
                     <Route path=path!("/org/scarcity") view=ScarcityPage ssr=SsrMode::Async />

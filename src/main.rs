@@ -20,8 +20,11 @@ const USAGE: &str = "usage:
   levelfield content items [--org ID]
                                    item statistics of every quiz question (first answers only)
                                    in every organisation of DATABASE_URL, or in one
-  levelfield demo                  add a demo organisation with people and evidence; print logins
-  levelfield seed --size S|M|L|XL  add a synthetic organisation of 100/1,000/10,000/50,000 learners";
+  levelfield demo [--force]        add a demo organisation with people and evidence; print logins
+  levelfield seed --size S|M|L|XL [--force]
+                                   add a synthetic organisation of 100/1,000/10,000/50,000 learners
+                                   (demo and seed accounts share a known password: both refuse a
+                                   database that holds a real organisation unless --force)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -34,8 +37,12 @@ async fn main() -> ExitCode {
         ["content", "check", "--deny-warnings", dir]
         | ["content", "check", dir, "--deny-warnings"] => content_check(PathBuf::from(dir), true),
         ["content", "check", dir] => content_check(PathBuf::from(dir), false),
-        ["demo"] => demo().await,
-        ["seed", "--size", size] => seed(size).await,
+        ["demo"] => demo(false).await,
+        ["demo", "--force"] => demo(true).await,
+        ["seed", "--size", size] => seed(size, false).await,
+        ["seed", "--size", size, "--force"] | ["seed", "--force", "--size", size] => {
+            seed(size, true).await
+        }
         ["content", "stats"] => content_stats(PathBuf::from("content"), None),
         ["content", "stats", "--readme", readme] => {
             content_stats(PathBuf::from("content"), Some(PathBuf::from(readme)))
@@ -89,11 +96,11 @@ async fn cli_state() -> Option<levelfield::server::state::AppState> {
     }
 }
 
-async fn demo() -> ExitCode {
+async fn demo(force: bool) -> ExitCode {
     let Some(state) = cli_state().await else {
         return ExitCode::FAILURE;
     };
-    match levelfield::cli::demo::demo(&state).await {
+    match levelfield::cli::demo::demo(&state, force).await {
         Ok(logins) => {
             println!("Demo organisation \"Demo Analytics\" created. Sign in at /login with:");
             for l in logins {
@@ -108,7 +115,7 @@ async fn demo() -> ExitCode {
     }
 }
 
-async fn seed(size: &str) -> ExitCode {
+async fn seed(size: &str, force: bool) -> ExitCode {
     let Some(size) = levelfield::cli::seed::Size::parse(size) else {
         eprintln!("--size takes S, M, L or XL");
         return ExitCode::from(2);
@@ -129,7 +136,7 @@ async fn seed(size: &str) -> ExitCode {
             );
         }
     };
-    match levelfield::cli::seed::synthetic(&state, size, bar).await {
+    match levelfield::cli::seed::synthetic(&state, size, force, bar).await {
         Ok(org) => {
             eprintln!();
             println!(
@@ -312,9 +319,9 @@ async fn serve() -> ExitCode {
 
     match levelfield::features::account::prepare_setup(&state).await {
         Ok(Some(token)) => {
-            let line = format!("First run: open http://{addr}/setup?token={token} to create your organisation (the link works once, for {} minutes).", state.config.setup_token_minutes);
-            println!("{line}");
-            tracing::info!("{line}");
+            // For the operator's terminal only: a log shipper would keep the live token.
+            println!("First run: open http://{addr}/setup?token={token} to create your organisation (the link works once, for {} minutes).", state.config.setup_token_minutes);
+            tracing::info!("first run: the setup link is printed on standard output");
         }
         Ok(None) => {}
         Err(e) => {

@@ -161,6 +161,10 @@ pub fn router(state: AppState) -> Router {
             "/admin/invitations",
             post(admin::actions::create_invitation),
         )
+        .route(
+            "/admin/invitations/{id}/revoke",
+            post(admin::actions::revoke_invitation),
+        )
         .route("/admin/members/{user}", post(admin::actions::assign))
         .route("/admin/members/{user}/remove", post(admin::actions::remove))
         .route(

@@ -28,9 +28,10 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     await manager.getByRole("button", { name: "Show" }).click();
     const heatmap = manager.getByTestId("heatmap");
     await expect(heatmap).toBeVisible();
-    // A cell shows "estimate / target", or "?" where the evidence is too thin to say (learner
-    // model v2: a 95% range of 3 levels or more is "unknown"; the demo's per-skill banks are small).
-    await expect(heatmap.locator("td.cell").first()).toContainText(/\/|\?/);
+    // A cell shows "estimate / target", "?" where the evidence is too thin to say (learner model
+    // v2: a 95% range of 3 levels or more is "unknown"; the demo's per-skill banks are small), or
+    // "no target" where the person's own role sets none in that skill.
+    await expect(heatmap.locator("td.cell").first()).toContainText(/\/|\?|no target/);
     await expect(heatmap).toContainText("Data engineer");
     // The talent-shortage map: exposure per skill, by factor and challenge, its trend, the plan.
     await expect(manager.getByTestId("rollup")).toContainText("of");
@@ -44,12 +45,12 @@ test("manager heatmap, drill-down, exposure, CSV; learner recommendation", async
     // The CSV.
     const [download] = await Promise.all([manager.waitForEvent("download"), manager.getByTestId("csv").click()]);
     const csv = readFileSync((await download.path())!, "utf8");
-    expect(csv.split("\n")[0]).toBe("team,role,person,skill,estimate,low,high,target,gap,measured");
+    expect(csv.split("\n")[0]).toBe("team,role,person,skill,estimate,low,high,target,gap,measured,note");
     expect(csv.split("\n").length).toBeGreaterThan(10);
     const [gaps] = await Promise.all([manager.waitForEvent("download"), manager.getByTestId("gaps-csv").click()]);
     const report = readFileSync((await gaps.path())!, "utf8");
     expect(report.split("\n")[0]).toBe(
-      "team,person,role,skill,target,estimate,gap,measured,scarcity_weight,weight_source,exposure,closed_best_by",
+      "team,person,role,skill,target,estimate,gap,measured,scarcity_weight,weight_source,exposure,closed_best_by,note",
     );
     expect(report).toContain("Data platform,");
 

@@ -3,13 +3,15 @@
 //! whose first answers to the entry modules' quizzes are enough (at least 30 per question) for
 //! the item statistics (`/author/items`) to show figures.
 
-use super::seed::{add_member, organisation, record, respond, simulate, Rng, SeedError, PASSWORD};
+use super::seed::{add_member, check_database, organisation, record, respond, simulate};
+use super::seed::{Rng, SeedError, PASSWORD};
 use crate::domain::catalogue::{Library, Module};
 use crate::domain::people::{MemberRole, OrgId, UserId};
 use crate::domain::quiz::passes;
 use crate::server::auth::{hash_password, new_token};
 use crate::server::estimates;
 use crate::server::state::AppState;
+use crate::store::OrgOrigin;
 use chrono::{Duration, Utc};
 
 /// Learners in the onboarding cohort.
@@ -28,14 +30,23 @@ pub struct Login {
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = PASSWORD;
 
-/// Seeds the demo organisation and returns the logins to print.
-pub async fn demo(state: &AppState) -> Result<Vec<Login>, SeedError> {
+/// Seeds the demo organisation and returns the logins to print. Refuses a database holding a
+/// real organisation unless `force` (its accounts share a known password).
+pub async fn demo(state: &AppState, force: bool) -> Result<Vec<Login>, SeedError> {
+    check_database(state, force).await?;
     let lib = state.library.current();
     let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
     let suffix = &new_token()[..6];
     let domain = format!("demo-{suffix}.levelfield.test");
-    let (org, admin) =
-        organisation(state, "Demo Analytics", &format!("admin@{domain}"), &hash).await?;
+    let admin_email = format!("admin@{domain}");
+    let (org, admin) = organisation(
+        state,
+        "Demo Analytics",
+        &admin_email,
+        &hash,
+        OrgOrigin::Demo,
+    )
+    .await?;
     let mut rng = Rng(42);
     let mut logins = vec![Login {
         role: "admin",

@@ -14,7 +14,7 @@ use crate::domain::quiz::{passes, Question, QuestionKind};
 use crate::server::auth::{hash_password, hash_token, new_token, AuthError};
 use crate::server::estimates;
 use crate::server::state::AppState;
-use crate::store::{Invitation, NewUser, StoreError};
+use crate::store::{Invitation, NewUser, OrgOrigin, StoreError};
 use chrono::{Duration, Utc};
 
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +25,23 @@ pub enum SeedError {
     Auth(#[from] AuthError),
     #[error("the content library has no modules with quizzes to draw evidence from")]
     NoContent,
+    #[error(
+        "this database holds {0} real organisation(s); demo and seeded accounts share a known \
+         password, so nothing was added (use another DATABASE_URL, or add --force to go ahead)"
+    )]
+    RealOrganisation(i64),
+}
+
+/// Refuses (unless `force`) to add demo or synthetic people to a database that holds a real
+/// organisation: one set up on first run or by an operator, not made by `demo` or `seed`.
+pub async fn check_database(state: &AppState, force: bool) -> Result<(), SeedError> {
+    if force {
+        return Ok(());
+    }
+    match state.store.real_organisation_count().await? {
+        0 => Ok(()),
+        n => Err(SeedError::RealOrganisation(n)),
+    }
 }
 
 /// Sizes of the synthetic organisations (learners), as Moodle's test-site generator.
@@ -341,17 +358,14 @@ pub(super) fn respond(q: &Question, theta: f64, rng: &mut Rng) -> AnswerRecord {
     }
 }
 
+/// A new organisation of `origin` (marked so: `demo` and `seed` tell theirs from real ones).
 pub(super) async fn organisation(
     state: &AppState,
     name: &str,
     admin_email: &str,
     password_hash: &str,
+    origin: OrgOrigin,
 ) -> Result<(OrgId, UserId), SeedError> {
-    let token = new_token();
-    state
-        .store
-        .create_setup_token(&hash_token(&token), Utc::now() + Duration::minutes(5))
-        .await?;
     let admin = NewUser {
         email: admin_email.to_string(),
         name: "Alex Admin".into(),
@@ -359,18 +373,21 @@ pub(super) async fn organisation(
     };
     Ok(state
         .store
-        .setup_organisation(&hash_token(&token), Utc::now(), name, &admin)
+        .create_organisation(name, &admin, origin, Utc::now())
         .await?)
 }
 
 /// Generates a synthetic organisation of `size` learners in teams of 20, with about 100
 /// evidence events each, then weeks of roll-up history. `progress` is called with what is being
-/// made ("learners", "weeks of history"), done and total.
+/// made ("learners", "weeks of history"), done and total. Refuses a database holding a real
+/// organisation unless `force` ([`check_database`]).
 pub async fn synthetic(
     state: &AppState,
     size: Size,
+    force: bool,
     progress: impl Fn(&str, usize, usize),
 ) -> Result<OrgId, SeedError> {
+    check_database(state, force).await?;
     let lib = state.library.current();
     let hash = hash_password(PASSWORD.to_string()).await?;
     let suffix = &new_token()[..6];
@@ -379,6 +396,7 @@ pub async fn synthetic(
         &format!("Synthetic {size:?} {suffix}"),
         &format!("admin@synthetic-{suffix}.test"),
         &hash,
+        OrgOrigin::Seed,
     )
     .await?;
     let mut rng = Rng(7);

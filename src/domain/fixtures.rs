@@ -35,5 +35,6 @@ pub fn est(level: f64) -> Estimate {
         evidence: 1,
         weight: 1.0,
         tested_up_to: None,
+        capped: false,
     }
 }

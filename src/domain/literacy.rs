@@ -202,17 +202,24 @@ pub fn day(t: DateTime<Utc>) -> String {
 }
 
 /// An estimate as the record shows it: "level 1.8 (95% range 1.2–2.5)", "level unknown (95%
-/// range 0.4–3.8)", "no estimate".
+/// range 0.4–3.8)", "no estimate"; a capped one as "level 2.0 (95% range at least 2.0, capped
+/// at 2)" rather than a measured-looking "2.0–2.0", and one above the hardest question or task
+/// tested says so ("…, above the hardest tested (difficulty 1)").
 pub fn level_text(e: Option<&Estimate>) -> String {
     match e {
         None => "no estimate".to_string(),
         Some(e) if e.is_unknown() => {
             format!("level unknown (95% range {:.1}–{:.1})", e.low, e.high)
         }
-        Some(e) => format!(
-            "level {:.1} (95% range {:.1}–{:.1})",
-            e.level, e.low, e.high
-        ),
+        Some(e) => {
+            let mut text = format!("level {:.1} (95% range {})", e.level, e.range_text());
+            // "capped at 2" is in the range's text already.
+            for c in e.caveats().iter().filter(|c| !c.starts_with("capped")) {
+                text.push_str(", ");
+                text.push_str(c);
+            }
+            text
+        }
     }
 }
 

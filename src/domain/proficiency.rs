@@ -269,6 +269,11 @@ pub struct Estimate {
     /// estimate read back from a cache that does not hold it).
     #[serde(default)]
     pub tested_up_to: Option<u8>,
+    /// Whether the range was cut at [`QUIZ_CAP`] ([`cap_without_task`]): quiz evidence alone
+    /// read above level 2 and no practical task is scored yet. Pages and exports say so ("capped
+    /// at 2"), so that a level of 2 with a range of 2–2 never reads as a measured certainty.
+    #[serde(default)]
+    pub capped: bool,
 }
 
 impl Estimate {
@@ -284,6 +289,54 @@ impl Estimate {
     pub fn above_tested(&self) -> bool {
         self.tested_up_to
             .is_some_and(|t| self.level >= f64::from(t) + 0.5)
+    }
+
+    /// Whether the level itself was cut at [`QUIZ_CAP`] (quiz evidence alone read it higher),
+    /// not only the top of its range. Grid levels are cell centres (odd hundredths), so a level
+    /// of exactly 2 after capping is the cap.
+    pub fn level_capped(&self) -> bool {
+        self.capped && self.level >= QUIZ_CAP - 1e-9
+    }
+
+    /// What a page must say beside the level, in words (never colour alone): "capped at 2"
+    /// ([`Estimate::level_capped`]) and "above the hardest tested (difficulty N)"
+    /// ([`Estimate::above_tested`]). Nothing for an unknown estimate, whose level is not shown.
+    pub fn caveats(&self) -> Vec<String> {
+        if self.is_unknown() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        if self.level_capped() {
+            out.push(format!("capped at {QUIZ_CAP:.0}"));
+        }
+        if let Some(t) = self.tested_up_to.filter(|_| self.above_tested()) {
+            out.push(format!("above the hardest tested (difficulty {t})"));
+        }
+        out
+    }
+
+    /// [`Estimate::caveats`], and "range capped at 2" when only the top of the 95% range was
+    /// cut: for an export that shows the range beside the level.
+    pub fn range_caveats(&self) -> Vec<String> {
+        let mut out = self.caveats();
+        if self.capped && !self.level_capped() && !self.is_unknown() {
+            out.insert(0, format!("range capped at {QUIZ_CAP:.0}"));
+        }
+        out
+    }
+
+    /// The 95% range as pages show it: "1.2–2.6"; for a capped estimate "0.4–2.0, capped at 2",
+    /// or "at least 2.0, capped at 2" when the whole range was at or above the cap, since its
+    /// upper end is the cap, not a measurement.
+    pub fn range_text(&self) -> String {
+        match (
+            self.capped && !self.is_unknown(),
+            self.low >= QUIZ_CAP - 1e-9,
+        ) {
+            (true, true) => format!("at least {QUIZ_CAP:.1}, capped at {QUIZ_CAP:.0}"),
+            (true, false) => format!("{:.1}–{QUIZ_CAP:.1}, capped at {QUIZ_CAP:.0}", self.low),
+            (false, _) => format!("{:.1}–{:.1}", self.low, self.high),
+        }
     }
 }
 
@@ -609,6 +662,7 @@ pub fn estimate_with(
         evidence: evidence.len(),
         weight: keep.iter().filter(|k| **k).count() as f64,
         tested_up_to,
+        capped: false,
     })
 }
 
@@ -619,7 +673,8 @@ pub fn has_task(evidence: &[Evidence]) -> bool {
 
 /// Caps an estimate from quiz evidence alone at [`QUIZ_CAP`]: the level and both ends of its
 /// range, unless `evidence` holds a scored task (or the estimate is unknown anyway, which the
-/// cap must not hide by narrowing the range).
+/// cap must not hide by narrowing the range). [`Estimate::capped`] says whether the range was
+/// cut.
 pub fn cap_without_task(est: Estimate, evidence: &[Evidence]) -> Estimate {
     if has_task(evidence) || est.is_unknown() {
         return est;
@@ -628,6 +683,7 @@ pub fn cap_without_task(est: Estimate, evidence: &[Evidence]) -> Estimate {
         level: est.level.min(QUIZ_CAP),
         low: est.low.min(QUIZ_CAP),
         high: est.high.min(QUIZ_CAP),
+        capped: est.high > QUIZ_CAP,
         ..est
     }
 }
@@ -827,9 +883,39 @@ mod tests {
         assert_eq!(shown.level, QUIZ_CAP);
         assert!(shown.high <= QUIZ_CAP && shown.low <= QUIZ_CAP, "{shown:?}");
         assert!(!has_task(&quiz));
+        // ...and say so in words, never as a measured "2.0–2.0".
+        assert!(shown.capped && !raw.capped, "{shown:?}");
+        assert_eq!(shown.caveats(), ["capped at 2"]);
+        assert_eq!(shown.range_text(), "at least 2.0, capped at 2");
+        assert_eq!(raw.caveats(), ["above the hardest tested (difficulty 3)"]);
         // Below the cap nothing changes; an unknown estimate stays unknown.
         let low = answers("easy", 6, 1, false);
         assert_eq!(skill_estimate(&low, 365.0), estimate(&low, 365.0));
+        let below = skill_estimate(&low, 365.0).unwrap();
+        assert!(!below.capped && below.caveats().is_empty(), "{below:?}");
+        assert!(!below.range_text().contains("capped"));
+        // A level below 2 whose range quiz evidence alone would take above 2: only the range
+        // is cut, and says so; the level carries no note.
+        let mid = [
+            answers("r", 5, 1, true),
+            answers("w", 4, 1, false),
+            answers("x", 1, 2, true),
+        ]
+        .concat();
+        let raw_mid = estimate(&mid, 365.0).unwrap();
+        let cut = skill_estimate(&mid, 365.0).unwrap();
+        assert!(
+            raw_mid.level < QUIZ_CAP && raw_mid.high > QUIZ_CAP,
+            "{raw_mid:?}"
+        );
+        assert!(cut.capped && !cut.level_capped(), "{cut:?}");
+        assert!(cut.caveats().is_empty(), "{cut:?}");
+        assert_eq!(cut.range_caveats(), ["range capped at 2"]);
+        assert_eq!(
+            cut.range_text(),
+            format!("{:.1}–2.0, capped at 2", cut.low),
+            "{cut:?}"
+        );
         let thin = answers("one", 1, 2, true);
         let one = skill_estimate(&thin, 365.0).unwrap();
         assert!(one.is_unknown(), "{one:?}");
@@ -840,6 +926,8 @@ mod tests {
         let passed = skill_estimate(&with_task, 365.0).unwrap();
         assert!(has_task(&with_task));
         assert!(passed.level > 3.0 && passed.high > 3.0, "{passed:?}");
+        assert!(!passed.capped, "{passed:?}");
+        assert!(!passed.caveats().iter().any(|c| c.contains("capped")));
         assert_eq!(passed.tested_up_to, Some(3));
         assert!(counted(&with_task).iter().all(|c| *c));
 

@@ -1,13 +1,15 @@
-//! HOOK(sec-c): where account self-service records its audit events until the audit log
-//! (`server::audit::record` and the `audit_events` table, added in parallel by helper sec-c)
-//! is on main. Today it writes to the `audit` tracing target only; when the log lands, `record`
-//! calls `server::audit::record` and `pseudonymise` rewrites that table's rows (see each).
+//! How account self-service records its audit events: through sec-c's audit log
+//! (`server::audit::record`, the `audit_events` table, the admin's Activity page), naming people
+//! by user id (`user 12`) rather than email. HOOK(sec-c): `pseudonymise` does not yet rewrite
+//! stored entries (see there).
 //!
 //! Events name people by user id, or, once erased, by a pseudonym only (`erased-<random>`),
 //! never by name or email.
 //!
 //! May use: domain, state. Nothing of `features`.
 
+pub use super::audit::Action;
+use super::audit::Event;
 use super::state::AppState;
 use crate::domain::people::{OrgId, UserId};
 
@@ -28,24 +30,29 @@ impl std::fmt::Display for Subject {
     }
 }
 
-/// Records that `actor` did `action` (e.g. `session.end`, `erasure.confirm`) to `target` in
-/// `org`. Never fails the request: the log is best effort.
+/// Records that `actor` did `action` to `target` in `org`, through the audit log
+/// (`server::audit::record`: stored for the organisation's admins and logged). Never fails the
+/// request.
 pub async fn record(
-    _state: &AppState,
+    state: &AppState,
     org: OrgId,
     actor: Option<Subject>,
-    action: &'static str,
+    action: Action,
     target: Option<Subject>,
 ) {
-    // HOOK(sec-c): replace with `super::audit::record(...)` once it is on main.
-    tracing::info!(
-        target: "audit",
-        org = org.0,
-        actor = actor.map(|a| a.to_string()).unwrap_or_default(),
-        action,
-        target = target.map(|t| t.to_string()).unwrap_or_default(),
-        "audit event"
-    );
+    let (actor_id, actor_text) = match actor {
+        Some(Subject::User(u)) => (Some(u), format!("user {}", u.0)),
+        Some(Subject::Pseudonym(p)) => (None, p),
+        None => (None, "-".to_string()),
+    };
+    let mut event = Event::account(Some(org), actor_id, &actor_text, action);
+    if let Some(t) = target {
+        event = event.target(match t {
+            Subject::User(u) => format!("user {}", u.0),
+            Subject::Pseudonym(p) => p,
+        });
+    }
+    super::audit::record(state, event).await;
 }
 
 /// Replaces every reference to `user` in `org`'s audit entries by `pseudonym` (on erasure).

@@ -23,6 +23,10 @@ use sha2::{Digest, Sha256};
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "levelfield_session";
 
+/// How far back failed logins count toward the throttle; older ones count for nothing and are
+/// purged by the hourly maintenance (`estimates::purge_expired`).
+pub const LOGIN_THROTTLE_WINDOW_MINUTES: i64 = 15;
+
 /// Why a password is not accepted. The message is shown to the person choosing it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordError {

@@ -94,19 +94,9 @@ impl std::fmt::Debug for Config {
     }
 }
 
-/// `postgres://user:secret@host/db` -> `postgres://user:***@host/db`.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    match rest.split_once('@') {
-        Some((creds, host)) => {
-            let user = creds.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}")
-        }
-        None => url.to_string(),
-    }
-}
+/// `postgres://user:secret@host/db` -> `postgres://user:***@host/db` (the store's rule, which
+/// its connection errors use too).
+pub use crate::store::redact_url;
 
 #[cfg(test)]
 mod tests {
@@ -122,5 +112,19 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("app:***@db"), "{shown}");
+    }
+
+    #[test]
+    fn mistyped_urls_never_show_a_password() {
+        for (url, shown) in [
+            ("postgres://app:hunter2@db/x", "postgres://app:***@db/x"),
+            ("postgress://app:hunter2@db/x", "postgress://app:***@db/x"),
+            ("postgres:/app:hunter2@db/x", "postgres:***@db/x"),
+            ("postgres://app:hun/ter@2@db/x", "postgres://app:***@db/x"),
+            ("sqlite://data/levelfield.db", "sqlite://data/levelfield.db"),
+            ("postgres://app@db/x", "postgres://app@db/x"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
     }
 }

@@ -6,6 +6,9 @@
 //! A person's own page and a manager's drill-down compute live from the raw evidence; the
 //! organisation roll-up reads the cache after refreshing whoever is behind.
 //!
+//! The same hourly task purges what is kept no longer than needed: expired sessions and failed
+//! logins older than the throttle window ([`purge_expired`]).
+//!
 //! Only the I/O lives here; the computations are pure and live in `domain::matrix` and
 //! `domain::progress`. May use: domain, store, server state.
 
@@ -152,10 +155,42 @@ pub async fn backfill(
     Ok(())
 }
 
-/// Runs forever: every `every`, refreshes each organisation's estimates that are a day old
-/// and records today's snapshot (replacing an earlier one of the same day).
+/// What one purge removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: u64,
+    pub login_failures: u64,
+}
+
+/// Retention: removes sessions past their absolute expiry or idle too long at `now` (they no
+/// longer sign anyone in), and failed logins older than the throttle window (they count for
+/// nothing, and hold client addresses).
+pub async fn purge_expired(
+    state: &AppState,
+    now: chrono::DateTime<Utc>,
+) -> Result<Purged, StoreError> {
+    let idle_cutoff = now - chrono::Duration::minutes(state.config.session_idle_minutes);
+    let throttle_cutoff =
+        now - chrono::Duration::minutes(super::auth::LOGIN_THROTTLE_WINDOW_MINUTES);
+    Ok(Purged {
+        sessions: state.store.purge_sessions(now, idle_cutoff).await?,
+        login_failures: state.store.purge_login_failures(throttle_cutoff).await?,
+    })
+}
+
+/// Runs forever: every `every`, purges expired sessions and old failed logins, refreshes each
+/// organisation's estimates that are a day old and records today's snapshot (replacing an
+/// earlier one of the same day).
 pub async fn maintain(state: AppState, every: Duration) {
     loop {
+        match purge_expired(&state, Utc::now()).await {
+            Ok(p) => tracing::info!(
+                sessions = p.sessions,
+                login_failures = p.login_failures,
+                "expired sessions and old failed logins purged"
+            ),
+            Err(e) => tracing::error!(error = %e, "purge failed"),
+        }
         match state.store.organisation_ids().await {
             Ok(orgs) => {
                 for org in orgs {

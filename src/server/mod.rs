@@ -1,12 +1,13 @@
-//! The server's infrastructure: configuration, shared state, sessions, the request pipeline
-//! (extractors, refusals, form parsing, page context, tracing) and the estimate maintenance job.
-//! Server only.
+//! The server's infrastructure: configuration, shared state, sessions, the security audit log,
+//! the request pipeline (extractors, refusals, form parsing, page context, tracing) and the
+//! estimate maintenance job (with the purging of old sessions and failed logins). Server only.
 //!
 //! The handlers themselves live with their features (`features::<f>::actions`); the router
 //! that wires them up is a composition root of its own, `crate::router`.
 //!
 //! May use: domain, error, store, courseware. Never `features`, `ui`, `app` or `cli`.
 
+pub mod audit;
 pub mod audit_hook;
 pub mod auth;
 pub mod config;

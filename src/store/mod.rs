@@ -2,7 +2,7 @@
 //!
 //! The backend is chosen at start-up from `DATABASE_URL`'s scheme and held as `Arc<dyn Store>`.
 //! `Store` is the sum of one trait per concern ([`Accounts`], [`Orgs`], [`Progress`],
-//! [`Skills`], [`Estimates`]); each backend has one file per concern with the same name
+//! [`Skills`], [`Estimates`], [`Tasks`], [`Audit`]); each backend has one file per concern with the same name
 //! (`sqlite/orgs.rs` ↔ `postgres/orgs.rs`), and both read the SQL they share from `sql/` and
 //! decode rows with the structs in `rows.rs`. SQL written per backend says why, inline.
 //! Migrations live in `migrations/<backend>/` with the same file names for every backend.
@@ -18,8 +18,9 @@ mod time;
 
 pub use postgres::PostgresStore;
 pub use records::{
-    AccountRecord, Assignment, ComputedEstimates, Credentials, ErasureRequest, Invitation,
-    ModuleRecord, NewUser, PasswordReset, SessionInfo, SessionRecord, StaleEstimates,
+    AccountRecord, Assignment, AuditEvent, ComputedEstimates, Credentials, ErasureRequest,
+    Invitation, ModuleRecord, NewAuditEvent, NewUser, OrgOrigin, PasswordReset, SessionInfo,
+    SessionRecord, StaleEstimates,
 };
 pub use sqlite::SqliteStore;
 
@@ -40,7 +41,9 @@ use std::sync::Arc;
 /// The store traits, for code that calls the store through a generic `S: Store` rather than
 /// `dyn Store` (trait objects need no import).
 pub mod prelude {
-    pub use super::{Accounts, Estimates, Orgs, Progress, SelfService, Skills, Store, Tasks};
+    pub use super::{
+        Accounts, Audit, Estimates, Orgs, Progress, SelfService, Skills, Store, Tasks,
+    };
 }
 
 /// A store call's result.
@@ -88,7 +91,17 @@ pub enum ConnectError {
 /// nothing (`NotFound`), never another organisation's row.
 #[async_trait]
 pub trait Store:
-    Accounts + Orgs + Progress + Skills + Estimates + Tasks + SelfService + Send + Sync + 'static
+    Accounts
+    + Orgs
+    + Progress
+    + Skills
+    + Estimates
+    + Tasks
+    + Audit
+    + SelfService
+    + Send
+    + Sync
+    + 'static
 {
     /// Cheap liveness check.
     async fn ping(&self) -> Result<()>;
@@ -141,6 +154,10 @@ pub trait Accounts {
 
     /// Failed logins from `key` since `since`.
     async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64>;
+
+    /// Removes failed logins recorded before `before` (they hold client addresses, and count
+    /// for nothing once outside the throttle window).
+    async fn purge_login_failures(&self, before: DateTime<Utc>) -> Result<u64>;
 }
 
 /// Account self-service: a person's own session list, their data (export), erasure requests
@@ -217,17 +234,33 @@ pub trait Orgs {
     /// Every organisation's id (for background work).
     async fn organisation_ids(&self) -> Result<Vec<OrgId>>;
 
-    /// Stores a one-time setup token (its hash) valid until `expires_at`.
+    /// How many organisations not made by `demo` or `seed` exist.
+    async fn real_organisation_count(&self) -> Result<i64>;
+
+    /// Stores a one-time setup token (its hash) valid until `expires_at`, revoking every
+    /// earlier one: only the newest first-run link works.
     async fn create_setup_token(&self, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()>;
 
-    /// Atomically: uses the setup token (unused and unexpired at `now`, else `TokenInvalid`),
-    /// creates the organisation and its first member with every role.
+    /// Atomically, for first run only: uses the setup token (unused and unexpired at `now`,
+    /// else `TokenInvalid`), requires that no organisation exists yet (else `TokenInvalid`, and
+    /// every setup token is deleted), creates the organisation and its first member with every
+    /// role, and deletes every setup token.
     async fn setup_organisation(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
         org_name: &str,
         admin: &NewUser,
+    ) -> Result<(OrgId, UserId)>;
+
+    /// An operator's organisation beside others (the command-line tools, tests): no token,
+    /// and no first-run rule. Creates it and its first member with every role.
+    async fn create_organisation(
+        &self,
+        name: &str,
+        admin: &NewUser,
+        origin: OrgOrigin,
+        now: DateTime<Utc>,
     ) -> Result<(OrgId, UserId)>;
 
     async fn organisation(&self, org: OrgId) -> Result<Organisation>;
@@ -253,14 +286,19 @@ pub trait Orgs {
     /// An invitation by token hash, whatever its state.
     async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>>;
 
-    /// Atomically: uses the invitation (unused and unexpired at `now`, else `TokenInvalid`),
-    /// creates the account and its membership with the invitation's role and team.
+    /// Atomically: uses the invitation (unused and unexpired at `now`, and made out to
+    /// `user`'s email if it names one, else `TokenInvalid`), creates the account and its
+    /// membership with the invitation's role and team.
     async fn accept_invitation(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
         user: &NewUser,
     ) -> Result<(OrgId, UserId)>;
+
+    /// Revokes (deletes) a pending invitation of `org`; `NotFound` if `org` has no unused
+    /// invitation `id`.
+    async fn revoke_invitation(&self, org: OrgId, id: i64) -> Result<()>;
 }
 
 /// The module registry, reading progress and quiz attempts.
@@ -421,6 +459,16 @@ pub trait Estimates {
     ) -> Result<Vec<Snapshot>>;
 }
 
+/// The security audit log.
+#[async_trait]
+pub trait Audit {
+    /// Appends an event.
+    async fn record_audit(&self, event: &NewAuditEvent) -> Result<()>;
+
+    /// `org`'s events, newest first: `limit` of them after skipping `offset`.
+    async fn audit_events(&self, org: OrgId, offset: i64, limit: i64) -> Result<Vec<AuditEvent>>;
+}
+
 /// Connects to the database named by `url`, creating and migrating it as needed.
 ///
 /// `sqlite:` URLs open the embedded store; `postgres://` and `postgresql://` URLs PostgreSQL.
@@ -430,7 +478,25 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, ConnectError> {
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(PostgresStore::connect(url).await?))
     } else {
-        Err(ConnectError::UnsupportedUrl(url.to_string()))
+        Err(ConnectError::UnsupportedUrl(redact_url(url)))
+    }
+}
+
+/// `url` without its password: `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+/// A database URL is shown (a mistyped one, the settings at start-up) only this way. Mistyped
+/// URLs are the ones that reach an error message, so this assumes little: the user info is
+/// everything before the last `@` (a password may hold `/` or `@`), with or without `://`.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    match rest.rsplit_once('@') {
+        Some((creds, host)) if creds.contains(':') => {
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{scheme}{user}:***@{host}")
+        }
+        _ => url.to_string(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! What the store takes and gives that is not a domain type: registry entries, new accounts,
-//! login data, sessions, invitations, member assignments and the estimate cache's bookkeeping.
-//! Plain data; no sqlx here (decoding is in `rows.rs`).
+//! login data, sessions, invitations, member assignments, the estimate cache's bookkeeping,
+//! organisations' origins and audit events. Plain data; no sqlx here (decoding is in `rows.rs`).
 
 use crate::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use crate::domain::proficiency::Estimate;
@@ -135,4 +135,61 @@ pub struct PasswordReset {
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+}
+
+/// Where an organisation came from. `demo` and `seed` refuse to run against a database that
+/// holds a [`OrgOrigin::Real`] one unless forced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgOrigin {
+    /// First-run setup, or an operator's.
+    Real,
+    /// `levelfield demo`.
+    Demo,
+    /// `levelfield seed`.
+    Seed,
+}
+
+impl OrgOrigin {
+    /// As stored.
+    pub fn key(self) -> &'static str {
+        match self {
+            OrgOrigin::Real => "real",
+            OrgOrigin::Demo => "demo",
+            OrgOrigin::Seed => "seed",
+        }
+    }
+}
+
+/// A security event to record (see `server::audit`, which redacts tokens before it gets here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEvent {
+    /// `None` for an event outside any organisation (a refused sign-in for an unknown email).
+    pub org: Option<OrgId>,
+    /// Who did it, if anyone signed in or named an account did.
+    pub actor_id: Option<UserId>,
+    /// The actor as shown: their email then, or a pseudonym; `-` for nobody.
+    pub actor: String,
+    /// What happened, as a stable key (`login.succeeded`, `invitation.revoked`, …).
+    pub action: String,
+    /// What it was done to (`user 12 ada@example.org`, `invitation 3`, `skill evaluation`).
+    pub target: Option<String>,
+    /// More about it (the roles given, the weight set).
+    pub detail: Option<String>,
+    /// The client's address.
+    pub address: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A recorded security event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub org: Option<OrgId>,
+    pub actor_id: Option<UserId>,
+    pub actor: String,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: Option<String>,
+    pub address: Option<String>,
+    pub at: DateTime<Utc>,
 }

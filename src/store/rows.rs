@@ -4,7 +4,7 @@
 //! applied here, in Rust, so both backends return the same order.
 
 use super::records::{
-    AccountRecord, Credentials, ErasureRequest, Invitation, ModuleRecord, SessionInfo,
+    AccountRecord, AuditEvent, Credentials, ErasureRequest, Invitation, ModuleRecord, SessionInfo,
     SessionRecord, StaleEstimates,
 };
 use super::time::DbTime;
@@ -207,6 +207,36 @@ pub(super) struct UsedInvitationRow {
     pub(super) org_id: i64,
     pub(super) role: String,
     pub(super) team_id: Option<i64>,
+    pub(super) email: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AuditRow {
+    id: i64,
+    org_id: Option<i64>,
+    actor_id: Option<i64>,
+    actor: String,
+    action: String,
+    target: Option<String>,
+    detail: Option<String>,
+    address: Option<String>,
+    at: DbTime,
+}
+
+impl From<AuditRow> for AuditEvent {
+    fn from(r: AuditRow) -> AuditEvent {
+        AuditEvent {
+            id: r.id,
+            org: r.org_id.map(OrgId),
+            actor_id: r.actor_id.map(UserId),
+            actor: r.actor,
+            action: r.action,
+            target: r.target,
+            detail: r.detail,
+            address: r.address,
+            at: r.at.utc(),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -561,8 +591,12 @@ pub(super) fn estimates(
                 .split(',')
                 .map(|x| x.parse::<f64>().map_err(|_| bad()))
                 .collect::<Result<_, _>>()?;
-            let [level, se, low, high, evidence, weight] = v[..] else {
-                return Err(bad());
+            // Since migration 0009 the cache holds the hardest difficulty tested (-1: none) and
+            // whether the range was capped; an older row (six fields) has neither.
+            let (level, se, low, high, evidence, weight, tested, capped) = match v[..] {
+                [l, s, lo, hi, e, w, t, c] => (l, s, lo, hi, e, w, t, c),
+                [l, s, lo, hi, e, w] => (l, s, lo, hi, e, w, -1.0, 0.0),
+                _ => return Err(bad()),
             };
             out.push((
                 UserId(row.user_id),
@@ -574,8 +608,8 @@ pub(super) fn estimates(
                     high,
                     evidence: evidence.max(0.0) as usize,
                     weight,
-                    // Not cached: the cache has no column for it.
-                    tested_up_to: None,
+                    tested_up_to: (0.0..=255.0).contains(&tested).then_some(tested as u8),
+                    capped: capped != 0.0,
                 },
             ));
         }

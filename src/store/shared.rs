@@ -6,7 +6,8 @@
 use super::rows::{self, AnswerRow, AttemptRow, PersonRow, ProgressRow, RoleRow, TeamLinkRow};
 use super::sql::{self, MembersOf, RecordsOf};
 use super::time::DbTime;
-use super::{canonical_roles, map_write_error, normalise_email, NewUser, Result, StoreError};
+use super::{canonical_roles, map_write_error, normalise_email, NewUser, OrgOrigin};
+use super::{Result, StoreError};
 use crate::domain::people::{Member, MemberRole, OrgId, TeamId, UserId};
 use crate::domain::progress::{Attempt, ModuleProgress};
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Pool, Type};
@@ -127,6 +128,35 @@ where
         q.bind(role.key().to_string()).execute(&mut *conn).await?;
     }
     Ok(UserId(id))
+}
+
+/// A new organisation of `origin` and its first member, `admin`, with every role (inside the
+/// caller's transaction).
+pub(super) async fn insert_organisation<DB>(
+    conn: &mut DB::Connection,
+    name: &str,
+    admin: &NewUser,
+    origin: OrgOrigin,
+    now: DbTime,
+) -> Result<(OrgId, UserId)>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> DbTime: Encode<'q, DB> + Type<DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    (i64,): for<'r> FromRow<'r, DB::Row>,
+{
+    let org: i64 = sqlx::query_scalar::<DB, i64>(sql::orgs::INSERT_ORGANISATION)
+        .bind(name.to_string())
+        .bind(now)
+        .bind(origin.key().to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+    let org = OrgId(org);
+    let user = insert_member::<DB>(conn, org, admin, &MemberRole::ALL, now).await?;
+    Ok((org, user))
 }
 
 /// `NotFound` unless every one of `teams` is one of `org`'s (one query: an organisation has a

@@ -215,17 +215,23 @@ pub fn line_chart(
 }
 
 /// The trend of the mean gap of a group, per skill, for the (up to five) first of `skills` (the
-/// ones with the most exposure now), from the group's daily snapshots.
+/// ones with the most exposure now), from the group's daily snapshots. Only snapshots of at
+/// least `min_people` people are plotted (the minimum group size): a skill that few people are
+/// measured against would single them out, in the chart and in its table of figures alike.
 pub fn trend_chart(
     lib: &Library,
     id: &str,
     group: &str,
     history: &[Snapshot],
     skills: &[String],
+    min_people: usize,
 ) -> AnyView {
+    let history: Vec<&Snapshot> = history
+        .iter()
+        .filter(|s| usize::try_from(s.people).is_ok_and(|n| n >= min_people))
+        .collect();
     let series: Vec<Series> = skills
         .iter()
-        .take(5)
         .map(|skill| Series {
             label: lib
                 .skill(skill)
@@ -238,6 +244,7 @@ pub fn trend_chart(
                 .collect(),
         })
         .filter(|s| !s.points.is_empty())
+        .take(5)
         .collect();
     let days = {
         let mut d: Vec<NaiveDate> = history.iter().map(|s| s.day).collect();

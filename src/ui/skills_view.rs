@@ -8,9 +8,7 @@
 use crate::domain::catalogue::Library;
 use crate::domain::gaps::{recommend, Gap, Weights};
 use crate::domain::ids::{ModuleId, SkillId};
-use crate::domain::proficiency::{
-    counted, estimate, evidence_with_tasks, has_task, skill_estimate, EvidenceKind, QUIZ_CAP,
-};
+use crate::domain::proficiency::{counted, evidence_with_tasks, skill_estimate, EvidenceKind};
 use crate::domain::progress::{Attempt, ModuleProgress};
 use crate::domain::skills::SelfRating;
 use crate::domain::task::ScoredTask;
@@ -90,9 +88,11 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
             let half_life = f64::from(s.decay_half_life_days);
             let est = skill_estimate(&plain, half_life);
             // Capped: quiz evidence alone would read above level 2.
-            let capped = !has_task(&plain)
-                && estimate(&plain, half_life)
-                    .is_some_and(|raw| !raw.is_unknown() && raw.high > QUIZ_CAP);
+            let capped = est.is_some_and(|e| e.capped && !e.is_unknown());
+            // Above the hardest question (or task) the evidence tested: said in words.
+            let above = est
+                .filter(|e| !e.is_unknown() && e.above_tested())
+                .and_then(|e| e.tested_up_to);
             let target = targets.get(&s.id).copied().filter(|t| *t > 0);
             let gap_text = target.map(|t| {
                 let gap = Gap::of(t, est.as_ref());
@@ -110,7 +110,10 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
             let cap_note = capped.then(|| view! {
                 <span class="cap-note">" capped at 2 until a practical task is scored"</span>
             });
-            let interval = est.map(|e| format!("{:.1}–{:.1}", e.low, e.high)).unwrap_or_else(|| "—".into());
+            let above_note = above.map(|t| view! {
+                <span class="cap-note">{format!(", above the hardest tested (difficulty {t})")}</span>
+            });
+            let interval = est.map(|e| e.range_text()).unwrap_or_else(|| "—".into());
             let mine = rated.get(s.id.as_str()).copied();
             let rating_cell = if editable {
                 let select_id = format!("rating-{}", s.id);
@@ -155,7 +158,7 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row"><a href=format!("/skills/{}", s.id)>{s.name.clone()}</a></th>
-                    <td>{est_text}{cap_note}</td>
+                    <td>{est_text}{cap_note}{above_note}</td>
                     <td>{interval}</td>
                     <td>{rating_cell}</td>
                     <td>{gap_text.unwrap_or_default()}</td>

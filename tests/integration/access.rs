@@ -59,7 +59,7 @@ async fn first_run_link_works_once_and_expires() {
         "only on first run"
     );
     let _ = admin.post_form("/logout", "").await;
-    // A second organisation, set up through the store's own token (as an operator would).
+    // First run is over: a valid token left over (from an earlier start) sets up nothing.
     let t2 = new_token();
     app.state
         .store
@@ -69,8 +69,32 @@ async fn first_run_link_works_once_and_expires() {
         )
         .await
         .unwrap();
-    let (status, _, _) = setup_org(&app, &t2, "Org B", "admin@b.test").await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, location, _) = setup_org(&app, &t2, "Org B", "admin@b.test").await;
+    assert!(location.unwrap().contains("error=token"));
+    assert_eq!(app.state.store.organisation_count().await.unwrap(), 1);
+    assert!(app
+        .state
+        .store
+        .credentials("admin@b.test")
+        .await
+        .unwrap()
+        .is_none());
+}
+
+/// Each start before setup mints a link and revokes the earlier ones: only the newest works.
+#[tokio::test]
+async fn only_the_newest_first_run_link_works() {
+    let app = TestApp::init().empty().await;
+    let first = prepare_setup(&app.state).await.unwrap().unwrap();
+    let second = prepare_setup(&app.state).await.unwrap().unwrap();
+    assert_ne!(first, second);
+    let (_, location, _) = setup_org(&app, &first, "Org A", "admin@a.test").await;
+    assert!(location.unwrap().contains("error=token"));
+    let (status, location, _) = setup_org(&app, &second, "Org A", "admin@a.test").await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/admin"))
+    );
 }
 
 /// The admin's forms, end to end: a team, invitations into it, people joining through the link
@@ -795,7 +819,9 @@ async fn team_heatmap_plan_and_safe_csv() {
 #[tokio::test]
 async fn demo_organisation_is_populated_and_its_logins_work() {
     let app = TestApp::init().content("content").empty().await;
-    let logins = levelfield::cli::demo::demo(&app.state).await.unwrap();
+    let logins = levelfield::cli::demo::demo(&app.state, false)
+        .await
+        .unwrap();
     let roles: Vec<&str> = logins.iter().map(|l| l.role).collect();
     assert_eq!(roles, ["admin", "manager", "learner"]);
     let manager = &logins[1];

@@ -30,7 +30,7 @@ use levelfield::router::{build_state, router};
 use levelfield::server::auth::{hash_password, hash_token, new_token, start_session};
 use levelfield::server::config::Config;
 use levelfield::server::state::AppState;
-use levelfield::store::{Assignment, Invitation, NewUser};
+use levelfield::store::{Assignment, Invitation, NewUser, OrgOrigin};
 use sqlx::{Connection, PgConnection};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -411,22 +411,17 @@ async fn password_hash() -> String {
         .clone()
 }
 
-/// The organisation, its admin (through a setup token, as first run does), its teams and its
-/// people, each signed in.
+/// The organisation (as an operator makes one beside others: first-run setup makes only the
+/// first), its admin, its teams and its people, each signed in.
 async fn seed_org(app: &TestApp, spec: OrgSpec) -> World {
     let store = &app.state.store;
-    let token = new_token();
-    store
-        .create_setup_token(&hash_token(&token), now_plus(5))
-        .await
-        .expect("setup token");
     let admin = NewUser {
         email: format!("admin@{}", spec.domain),
         name: "Admin".into(),
         password_hash: password_hash().await,
     };
     let (org, admin_user) = store
-        .setup_organisation(&hash_token(&token), now_plus(0), &spec.name, &admin)
+        .create_organisation(&spec.name, &admin, OrgOrigin::Real, now_plus(0))
         .await
         .expect("organisation");
     let mut teams = Vec::new();
@@ -608,6 +603,19 @@ impl Client {
             .get("location")
             .map(|l| l.to_str().unwrap().to_string());
         (status, location)
+    }
+
+    /// A same-origin form POST answered with a page (not a redirect). Returns status and body.
+    pub async fn post_form_page(&self, uri: &str, body: &str) -> (StatusCode, String) {
+        let req = self.with_peer(
+            self.request("POST", uri)
+                .header("origin", "http://localhost")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        );
+        let (status, res) = self.send(req).await;
+        (status, body_text(res).await)
     }
 
     /// A same-origin JSON POST (as the quiz island sends it). Returns status and body.
@@ -821,23 +829,33 @@ impl Client {
 
 // --- The HTTP flows for invitations, joining and first run (for the tests of those flows) ---
 
-/// An invitation link token from `org_admin` for `role` (in `team`), through the admin's form.
+/// An invitation link token from `org_admin` for `role` (in `team`), through the admin's form:
+/// read from the page the form answers with (the token is never in a URL).
 pub async fn invite(org_admin: &mut Client, role: &str, team: Option<TeamId>) -> String {
     let body = match team {
         Some(t) => format!("role={role}&team={t}&days=7"),
         None => format!("role={role}&days=7"),
     };
-    let (status, location) = org_admin.post_form("/admin/invitations", &body).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let location = location.unwrap();
-    location
-        .split("invited=")
-        .nth(1)
-        .unwrap()
-        .split('#')
-        .next()
-        .unwrap()
-        .to_string()
+    invite_with(org_admin, &body).await
+}
+
+/// The token of the invitation the admin's form makes from `body`, from the page it answers
+/// with.
+pub async fn invite_with(org_admin: &mut Client, body: &str) -> String {
+    let (status, html) = org_admin.post_form_page("/admin/invitations", body).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    invite_token(&html)
+}
+
+/// The token of the invitation link on a page.
+pub fn invite_token(html: &str) -> String {
+    let at = html
+        .find("/join?token=")
+        .unwrap_or_else(|| panic!("no invitation link on the page:\n{html}"));
+    html[at + "/join?token=".len()..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
 }
 
 /// Joins with an invitation token through the form; the new member is signed in.

@@ -287,7 +287,9 @@ async fn item_statistics_for_admins_and_authors(init: TestAppBuilder) {
 #[tokio::test]
 async fn demo_organisation_has_item_statistics() {
     let app = TestApp::init().content("content").empty().await;
-    let logins = levelfield::cli::demo::demo(&app.state).await.unwrap();
+    let logins = levelfield::cli::demo::demo(&app.state, false)
+        .await
+        .unwrap();
     let admin = &logins[0];
     let store = &*app.state.store;
     let org = store.credentials(&admin.email).await.unwrap().unwrap().org;

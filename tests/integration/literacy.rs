@@ -232,6 +232,10 @@ async fn an_admin_sees_everyones_need_evidence_and_status(init: TestAppBuilder) 
         "{ann}"
     );
     assert!(ann.contains("level 2.0 (95% range"), "{ann}");
+    // Quiz evidence alone: the level is capped at 2, and the record says so instead of a
+    // measured-looking "2.0–2.0".
+    assert!(ann.contains("capped at 2"), "{ann}");
+    assert!(!ann.contains("2.0–2.0"), "{ann}");
     assert!(
         ann.contains(&format!("<td>{}</td><td>yes</td>", day_ago(10))),
         "{ann}"
@@ -379,6 +383,7 @@ async fn the_csv_has_a_row_per_person_with_the_same_statuses(init: TestAppBuilde
             "skill_checks",
             "quiz_attempts",
             "practical_tasks",
+            "note",
         ]
     );
     // One row per person, by name.
@@ -411,6 +416,8 @@ async fn the_csv_has_a_row_per_person_with_the_same_statuses(init: TestAppBuilde
     );
     assert_eq!(ann[13], format!("{d} Using AI tools safely: 6 of 6"));
     assert_eq!(ann[14], "");
+    // Quiz evidence alone: the note says the 2.00 (2.00–2.00) is a cap, not a measurement.
+    assert_eq!(ann[15], "capped at 2");
     let ben = by("Ben");
     assert_eq!(
         (&ben[8], ben[9].as_str(), ben[10].as_str()),
@@ -428,7 +435,7 @@ async fn the_csv_has_a_row_per_person_with_the_same_statuses(init: TestAppBuilde
     let dee = by("Dee");
     assert_eq!(
         dee[4..].to_vec(),
-        ["1", "", "", "", "", "no", "no evidence", "", "", "", ""]
+        ["1", "", "", "", "", "no", "no evidence", "", "", "", "", ""]
     );
     assert_eq!(
         (

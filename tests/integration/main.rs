@@ -6,10 +6,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod audit;
 mod check;
 mod common;
 mod courseware;
 mod curriculum;
+mod hygiene;
+mod invitations;
 mod items;
 mod layers;
 mod lint;

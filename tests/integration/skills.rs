@@ -135,7 +135,8 @@ fn close(a: f64, b: f64) -> bool {
 parity_app!(
     heatmap_and_rollups_match_a_hand_computed_fixture,
     estimates_stay_current_on_write_and_self_ratings_stay_apart,
-    csv_exports_match_their_snapshots
+    csv_exports_match_their_snapshots,
+    capped_and_untested_levels_are_said_in_words_everywhere,
 );
 
 /// Heatmap and roll-ups match a hand-computed fixture.
@@ -426,6 +427,134 @@ async fn estimates_stay_current_on_write_and_self_ratings_stay_apart(init: TestA
         html.contains("Compared with Analyst, the role assigned to them."),
         "{html}"
     );
+}
+
+/// The person's row of the team heatmap, from their name to the row's end.
+fn heatmap_row<'h>(html: &'h str, name: &str) -> &'h str {
+    let table = &html[html.find("data-testid=\"heatmap\"").expect("a heatmap")..];
+    let table = &table[..table.find("</table>").unwrap_or(table.len())];
+    let start = table
+        .find(&format!(">{name}</a>"))
+        .unwrap_or_else(|| panic!("no row for {name}: {table}"));
+    let row = &table[start..];
+    &row[..row.find("</tr>").unwrap_or(row.len())]
+}
+
+/// Quiz evidence alone is capped at 2, and a level above the hardest question or task tested is
+/// labelled: both in words on the heatmap, the drill-down and the CSVs, never a bare
+/// "2.00 (2.00–2.00)"; the cache (what the organisation roll-up and snapshots read) keeps both.
+async fn capped_and_untested_levels_are_said_in_words_everywhere(init: TestAppBuilder) {
+    let f = fixture(init).await;
+    let app = &f.app;
+    let max = f.w.client("Max");
+    let (ben, ann) = (f.people[1], f.people[0]);
+    let skills = format!("/teams/{}/skills", f.team);
+
+    // Ben: eight right first answers at difficulty 3 in each skill, quiz only. The model reads
+    // 3.99; shown as 2.0, capped at 2, in both cells. Ann's level (1.01, tested up to difficulty
+    // 2) is not cut, only the top of her range: her cell has no note.
+    let (status, html, _) = max.get(&skills).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = plain(&html);
+    let row = heatmap_row(&html, "Ben");
+    assert_eq!(row.matches("capped at 2").count(), 2, "{row}");
+    assert!(row.contains("2.0 / 2 ✓"), "{row}");
+    assert!(!row.contains("above the hardest tested"), "{row}");
+    let row = heatmap_row(&html, "Ann");
+    assert!(
+        !row.contains("capped") && !row.contains("above the"),
+        "{row}"
+    );
+    // The drill-down says it beside the level, and the range is not a bare 2.0–2.0.
+    let (_, html, _) = max.get(&format!("/teams/{}/people/{ben}", f.team)).await;
+    let html = plain(&html);
+    assert!(
+        html.contains("capped at 2 until a practical task is scored"),
+        "{html}"
+    );
+    assert!(html.contains("at least 2.0, capped at 2"), "{html}");
+    assert!(!html.contains("2.0–2.0"), "{html}");
+    // Both CSVs carry the note.
+    let (_, csv, _) = max.get(&format!("/teams/{}/skills.csv", f.team)).await;
+    assert!(
+        csv.contains("Team T,analyst,Ben,evaluation,2.00,2.00,2.00,2,0.00,true,capped at 2\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(
+            "Team T,analyst,Ann,evaluation,1.01,0.00,2.00,2,0.99,true,range capped at 2\n"
+        ),
+        "{csv}"
+    );
+
+    // A manager scores Ben's practical task in evaluation a pass: the cap is lifted, and his
+    // level (3.99) is above the hardest he has been tested at (difficulty 3, a level-3 task).
+    let store = &app.state.store;
+    let sub = store
+        .submit_task(
+            f.org,
+            &levelfield::domain::task::NewSubmission {
+                user: ben,
+                module: "evaluating".into(),
+                task: "eval-plan".into(),
+                skill: levelfield::domain::ids::SkillId::new("evaluation"),
+                level: 3,
+                weight: 1.0,
+                body: "My plan".into(),
+                submitted_at: chrono::Utc::now(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .score_task(
+            f.org,
+            sub,
+            &levelfield::domain::task::NewScore {
+                scored_by: f.w.user("Max"),
+                scored_at: chrono::Utc::now(),
+                scores: vec![2, 2, 2],
+            },
+        )
+        .await
+        .unwrap();
+    let (_, html, _) = max.get(&skills).await;
+    let html = plain(&html);
+    let row = heatmap_row(&html, "Ben");
+    assert!(
+        row.contains("above the hardest tested (difficulty 3)"),
+        "{row}"
+    );
+    assert_eq!(
+        row.matches("capped at 2").count(),
+        1,
+        "data quality only: {row}"
+    );
+    let (_, html, _) = max.get(&format!("/teams/{}/people/{ben}", f.team)).await;
+    assert!(
+        plain(&html).contains("above the hardest tested (difficulty 3)"),
+        "{html}"
+    );
+    let (_, csv, _) = max.get(&format!("/teams/{}/skills.csv", f.team)).await;
+    assert!(
+        csv.contains(",true,above the hardest tested (difficulty 3)\n"),
+        "{csv}"
+    );
+
+    // The cache, refreshed for whoever's evidence changed, holds the same.
+    let cached = estimates::current(&app.state, f.org).await.unwrap();
+    let ben_eval = cached[&ben][&levelfield::domain::ids::SkillId::new("evaluation")];
+    assert!(!ben_eval.capped && ben_eval.above_tested(), "{ben_eval:?}");
+    assert_eq!(ben_eval.tested_up_to, Some(3));
+    let ben_dq = cached[&ben][&levelfield::domain::ids::SkillId::new("data-quality")];
+    assert!(ben_dq.capped && ben_dq.level == 2.0, "{ben_dq:?}");
+    let ann_eval = cached[&ann][&levelfield::domain::ids::SkillId::new("evaluation")];
+    // Ann's range (not her level) is cut at 2.
+    assert!(
+        ann_eval.capped && !ann_eval.level_capped() && !ann_eval.above_tested(),
+        "{ann_eval:?}"
+    );
+    assert_eq!(ann_eval.tested_up_to, Some(2));
 }
 
 /// Both CSV exports of the hand-computed fixture, whole, as the manager downloads them: the

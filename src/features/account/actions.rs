@@ -3,11 +3,12 @@
 //! a refused form goes back to its page with `?error=<code>`. Also the first-run setup link,
 //! prepared at start-up.
 
-use crate::domain::people::UserId;
+use crate::domain::people::{OrgId, UserId};
 use crate::error::{log_internal, ErrorCode};
+use crate::server::audit::{self, Action as Audited, ClientAddr, Event};
 use crate::server::auth::{
     check_password, cookie_header, dummy_hash, hash_password, hash_token, is_tls, new_token,
-    start_session, verify_password,
+    start_session, verify_password, LOGIN_THROTTLE_WINDOW_MINUTES,
 };
 use crate::server::extract::SignedIn;
 use crate::server::forms::{safe_next, valid_email, Form};
@@ -21,7 +22,8 @@ use chrono::{Duration, Utc};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use std::net::SocketAddr;
 
-/// Creates the first-run setup token if there is no organisation yet; returns the token.
+/// Creates the first-run setup token if there is no organisation yet (revoking any earlier
+/// one); returns the token, for the operator's terminal only (never the log).
 pub async fn prepare_setup(state: &AppState) -> Result<Option<String>, StoreError> {
     if state.store.organisation_count().await? > 0 {
         return Ok(None);
@@ -92,7 +94,12 @@ fn with_token(page: &str, token: &str) -> String {
 
 /// `POST /setup`: creates the first organisation and its admin, then signs them in.
 #[tracing::instrument(skip_all)]
-pub async fn setup(State(state): State<AppState>, headers: HeaderMap, form: Form) -> Action {
+pub async fn setup(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    form: Form,
+) -> Action {
     let token = form.get("token").unwrap_or_default();
     let back = with_token("/setup", &token);
     let org_name = form
@@ -101,11 +108,17 @@ pub async fn setup(State(state): State<AppState>, headers: HeaderMap, form: Form
     let user = new_user(&form)
         .await
         .map_err(|code| Refusal::back(&back, code))?;
-    let (_, user_id) = state
+    let (org, user_id) = state
         .store
         .setup_organisation(&hash_token(&token), Utc::now(), &org_name, &user)
         .await
         .or_back(&back)?;
+    let event = Event::account(Some(org), Some(user_id), &user.email, Audited::Setup);
+    audit::record(
+        &state,
+        event.target(format!("organisation {org}")).from(&client),
+    )
+    .await;
     sign_in(&state, &headers, user_id, &back, "/admin").await
 }
 
@@ -131,13 +144,14 @@ pub async fn login(
     );
     let key = client_key(peer.as_ref().map(|p| &p.0));
     let now = Utc::now();
-    let window = now - Duration::minutes(15);
+    let window = now - Duration::minutes(LOGIN_THROTTLE_WINDOW_MINUTES);
     let failures = state
         .store
         .login_failures_since(&key, window)
         .await
         .or_back(&back)?;
     if failures >= state.config.login_failures_allowed {
+        audit::record(&state, throttled_event(&state, &form, &key).await).await;
         return Err(Refusal::back(&back, ErrorCode::Throttled));
     }
     let (Some(email), Some(password)) = (form.get("email"), form.raw("password")) else {
@@ -154,12 +168,18 @@ pub async fn login(
         .map(|c| c.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let ok = verify_password(hash, password).await.or_back(&back)? && creds.is_some();
+    let account = creds.as_ref().map(|c| (c.org, c.user));
     let Some(creds) = creds.filter(|_| ok) else {
         state
             .store
             .record_login_failure(&key, now)
             .await
             .or_back(&back)?;
+        audit::record(
+            &state,
+            login_event(account, &email, Audited::LoginFailed, &key),
+        )
+        .await;
         return Err(Refusal::back(&back, ErrorCode::InvalidLogin));
     };
     // Rotation: the old session (if any) ends, a new id is issued.
@@ -168,35 +188,81 @@ pub async fn login(
             log_internal(&e);
         }
     }
+    audit::record(
+        &state,
+        login_event(account, &email, Audited::LoginSucceeded, &key),
+    )
+    .await;
     sign_in(&state, &headers, creds.user, &back, &next).await
+}
+
+/// A sign-in's audit event: the account's (and its organisation's) when the email names one,
+/// else nobody's (the email typed is not kept: it may be a password typed in the wrong field).
+fn login_event(
+    account: Option<(OrgId, UserId)>,
+    email: &str,
+    action: Audited,
+    address: &str,
+) -> Event {
+    match account {
+        Some((org, user)) => Event::account(Some(org), Some(user), &email.to_lowercase(), action),
+        None => Event::anonymous(action),
+    }
+    .address(Some(address.to_string()))
+}
+
+/// A throttled sign-in's audit event, on the account the email names (so its organisation's
+/// admins see someone is trying it), else on nobody.
+async fn throttled_event(state: &AppState, form: &Form, address: &str) -> Event {
+    let email = form.get("email").unwrap_or_default().to_lowercase();
+    let account = match email.is_empty() {
+        true => None,
+        false => state.store.credentials(&email).await.ok().flatten(),
+    };
+    let account = account.map(|c| (c.org, c.user));
+    login_event(account, &email, Audited::LoginThrottled, address)
 }
 
 /// `POST /logout`: ends the session on the server and clears the cookie.
 #[tracing::instrument(skip_all)]
 pub async fn logout(
     State(state): State<AppState>,
+    client: ClientAddr,
     viewer: Option<SignedIn>,
     headers: HeaderMap,
 ) -> Action {
     if let Some(SignedIn(v)) = viewer {
         state.store.delete_session(&v.session).await.or_back("/")?;
+        audit::record(&state, Event::by(&v, Audited::Logout).from(&client)).await;
     }
     Ok(SeeOther::to("/").with_cookie(cookie_header(None, is_tls(&state, &headers), 0)))
 }
 
 /// `POST /join`: creates an account from an invitation and signs it in.
 #[tracing::instrument(skip_all)]
-pub async fn join(State(state): State<AppState>, headers: HeaderMap, form: Form) -> Action {
+pub async fn join(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    form: Form,
+) -> Action {
     let token = form.get("token").unwrap_or_default();
     let back = with_token("/join", &token);
     let user = new_user(&form)
         .await
         .map_err(|code| Refusal::back(&back, code))?;
-    let (_, user_id) = state
+    let (org, user_id) = state
         .store
         .accept_invitation(&hash_token(&token), Utc::now(), &user)
         .await
         .or_back(&back)?;
+    let event = Event::account(
+        Some(org),
+        Some(user_id),
+        &user.email,
+        Audited::InvitationAccepted,
+    );
+    audit::record(&state, event.from(&client)).await;
     sign_in(&state, &headers, user_id, &back, "/me").await
 }
 
@@ -205,6 +271,7 @@ pub async fn join(State(state): State<AppState>, headers: HeaderMap, form: Form)
 pub async fn change_password(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
+    client: ClientAddr,
     form: Form,
 ) -> Action {
     let back = "/account";
@@ -223,10 +290,13 @@ pub async fn change_password(
         .set_password(viewer.user, &hash, Utc::now())
         .await
         .or_back(back)?;
-    state
+    let ended = state
         .store
         .delete_other_sessions(viewer.user, &viewer.session)
         .await
         .or_back(back)?;
+    let event = Event::by(&viewer, Audited::PasswordChanged);
+    let event = event.detail(format!("{ended} other session(s) ended"));
+    audit::record(&state, event.from(&client)).await;
     Ok(SeeOther::to("/account?done=password"))
 }

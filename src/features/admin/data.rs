@@ -6,7 +6,7 @@ use crate::domain::matrix::Snapshot;
 use crate::domain::people::{Member, OrgId, Organisation, Team};
 use crate::server::estimates::{current, weights};
 use crate::server::state::AppState;
-use crate::store::{Invitation, StoreError};
+use crate::store::{AuditEvent, Invitation, StoreError};
 use chrono::{NaiveDate, Utc};
 
 /// The admin page: the organisation, its teams, people and pending invitations.
@@ -49,4 +49,25 @@ pub async fn org_skills(
         weights: weights(state, org).await?,
         history: state.store.snapshots(org, None, since).await?,
     })
+}
+
+/// Events per page of the activity log.
+pub const ACTIVITY_PAGE: i64 = 50;
+
+/// One page of the organisation's audit log, newest first, and whether older events follow.
+pub struct Activity {
+    pub events: Vec<AuditEvent>,
+    pub more: bool,
+}
+
+/// Page `page` (from 1) of `org`'s audit log.
+pub async fn activity(state: &AppState, org: OrgId, page: i64) -> Result<Activity, StoreError> {
+    let offset = (page.max(1) - 1).saturating_mul(ACTIVITY_PAGE);
+    let mut events = state
+        .store
+        .audit_events(org, offset, ACTIVITY_PAGE + 1)
+        .await?;
+    let more = events.len() > ACTIVITY_PAGE as usize;
+    events.truncate(ACTIVITY_PAGE as usize);
+    Ok(Activity { events, more })
 }

@@ -1,14 +1,19 @@
 //! The organisation admin's pages: teams, invitations and members (here), the organisation's
-//! skills roll-up (`org_skills`) and its scarcity weights (`scarcity`). The forms post to the
-//! handlers in `actions`, which take an `Admin` again; `data` holds what the pages load.
+//! skills roll-up (`org_skills`), its scarcity weights (`scarcity`) and the security audit log
+//! (`activity`). The forms post to the handlers in `actions`, which take an `Admin` again; a new
+//! invitation's link is shown on the page `invited` answers with; `data` holds what the pages
+//! load.
 //!
 //! May use: domain, error, server (ctx, extract, refusal, auth, state, estimates), store
 //! records, ui.
 
 pub mod actions;
+mod activity;
 mod data;
+mod invited;
 mod org_skills;
 mod scarcity;
+pub use activity::ActivityPage;
 pub use org_skills::OrgSkillsPage;
 pub use scarcity::ScarcityPage;
 
@@ -27,7 +32,6 @@ pub fn AdminPage() -> impl IntoView {
 
 fn admin_page() -> Result<impl IntoView, Refusal> {
     let (state, v) = (ctx::state()?, ctx::admin()?);
-    let invited = ctx::query("invited");
     Ok(view! {
         <Title text="Organisation" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -45,13 +49,7 @@ fn admin_page() -> Result<impl IntoView, Refusal> {
                 view! {
                     <h1>{org.name.clone()}</h1>
                     <FormError />
-                    {invited.clone().map(|token| view! {
-                        <div class="notice" role="status">
-                            <p><strong>"Invitation created."</strong> " Send this link to the person; it works once:"</p>
-                            <code class="invite-link" data-testid="invite-link">{format!("/join?token={token}")}</code>
-                        </div>
-                    })}
-                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a> " · " <a href="/org/scarcity">"Scarcity weights"</a> " · " <a href="/org/literacy">"AI-literacy record"</a> " · " <a href="/admin/accounts">"Accounts: erasure requests and password resets"</a></p>
+                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a> " · " <a href="/org/scarcity">"Scarcity weights"</a> " · " <a href="/org/literacy">"AI-literacy record"</a> " · " <a href="/admin/activity">"Activity (security log)"</a> " · " <a href="/admin/accounts">"Accounts: erasure requests and password resets"</a></p>
                     <section id="teams" aria-labelledby="teams-title">
                         <h2 id="teams-title">"Teams"</h2>
                         <ul class="team-list">
@@ -87,9 +85,9 @@ fn admin_page() -> Result<impl IntoView, Refusal> {
                                 <option value="">"No team"</option>
                                 {teams.iter().map(|t| view! { <option value=t.id.0.to_string()>{t.name.clone()}</option> }).collect_view()}
                             </select>
-                            <label for="invite-email">"Email (optional, pre-filled for them)"</label>
+                            <label for="invite-email">"Email (optional: only this address can accept the invitation)"</label>
                             <input id="invite-email" name="email" type="email" />
-                            <label for="invite-days">"Valid for (days)"</label>
+                            <label for="invite-days">"Valid for (days; an organisation admin's invitation, 24 hours at most)"</label>
                             <input id="invite-days" name="days" type="number" min="1" max="30" value="7" />
                             <button type="submit" class="button">"Create invitation link"</button>
                         </form>
@@ -99,14 +97,19 @@ fn admin_page() -> Result<impl IntoView, Refusal> {
                         } else {
                             view! {
                                 <table class="data">
-                                    <thead><tr><th scope="col">"Role"</th><th scope="col">"Team"</th><th scope="col">"Email"</th><th scope="col">"Expires"</th></tr></thead>
+                                    <thead><tr><th scope="col">"Role"</th><th scope="col">"Team"</th><th scope="col">"Email"</th><th scope="col">"Expires"</th><th scope="col">"Revoke"</th></tr></thead>
                                     <tbody>
                                         {invitations.iter().map(|i| view! {
-                                            <tr>
+                                            <tr id=format!("invitation-{}", i.id)>
                                                 <td>{i.role.label()}</td>
                                                 <td>{i.team.map(&team_name).unwrap_or_default()}</td>
-                                                <td>{i.email.clone().unwrap_or_default()}</td>
+                                                <td>{i.email.clone().unwrap_or_else(|| "anyone with the link".to_string())}</td>
                                                 <td>{crate::ui::format_time(i.expires_at)}</td>
+                                                <td>
+                                                    <form method="post" action=format!("/admin/invitations/{}/revoke", i.id) class="inline">
+                                                        <button type="submit" class="link-button" aria-label=format!("Revoke the {} invitation expiring {}", i.role.label().to_lowercase(), crate::ui::format_time(i.expires_at))>"Revoke"</button>
+                                                    </form>
+                                                </td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

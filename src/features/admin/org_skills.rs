@@ -148,7 +148,7 @@ fn org_skills() -> Result<impl IntoView, Refusal> {
                     ().into_any()
                 } else {
                     let skills: Vec<String> = whole.rollup.iter().map(|r| r.skill.0.clone()).collect();
-                    trend_chart(&lib, "org-trend", "All learners", &history, &skills)
+                    trend_chart(&lib, "org-trend", "All learners", &history, &skills, min)
                 };
                 view! {
                     <h1>{heading}</h1>

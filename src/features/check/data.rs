@@ -10,11 +10,12 @@ use crate::domain::catalogue::{Library, Module};
 use crate::domain::draw::Shuffle;
 use crate::domain::people::UserId;
 use crate::domain::proficiency::{
-    check_complete, estimate, evidence_by_skill, next_item, BankItem, Estimate, Evidence, Item,
-    Source,
+    cap_without_task, check_complete, estimate, evidence_with_tasks, next_item, BankItem, Estimate,
+    Evidence, Item, Source,
 };
 use crate::domain::progress::{Attempt, AttemptKind};
 use crate::domain::quiz::Question;
+use crate::domain::task::{ScoredTask, Submission};
 use crate::server::auth::Viewer;
 use crate::server::state::AppState;
 use crate::store::StoreError;
@@ -74,6 +75,10 @@ pub struct CheckState<'a> {
     /// All of the learner's evidence for the skill, oldest first, with its sources.
     pub evidence: Vec<(Evidence, Source)>,
     pub estimate: Option<Estimate>,
+    /// The estimate as My skills shows it: [`CheckState::estimate`] capped at level 2 until a
+    /// practical task is scored (the check itself stops on the uncapped one, whose range is
+    /// measured rather than cut).
+    pub shown: Option<Estimate>,
     /// Answers recorded in this check (since it started).
     pub answered: usize,
     /// The next question, or `None` when the check is done.
@@ -89,23 +94,44 @@ pub async fn attempts(state: &AppState, v: &Viewer) -> Result<Vec<Attempt>, Stor
     state.store.attempts(v.user).await
 }
 
+/// The learner's scored practical tasks (only their own).
+pub async fn scored_tasks(state: &AppState, v: &Viewer) -> Result<Vec<ScoredTask>, StoreError> {
+    Ok(state
+        .store
+        .user_submissions(v.org, v.user)
+        .await?
+        .iter()
+        .filter_map(Submission::scored)
+        .collect())
+}
+
+/// The learner's attempts and scored tasks: what [`check_state`] works from.
+pub async fn evidence(
+    state: &AppState,
+    v: &Viewer,
+) -> Result<(Vec<Attempt>, Vec<ScoredTask>), StoreError> {
+    Ok((attempts(state, v).await?, scored_tasks(state, v).await?))
+}
+
 /// Where the check of `skill` started at `started` stands for the learner whose `attempts`
-/// these are, at `now`.
+/// and scored `tasks` these are, at `now`.
 pub fn check_state<'a>(
     lib: &'a Library,
     skill: &str,
     half_life_days: f64,
     attempts: &[Attempt],
+    tasks: &[ScoredTask],
     started: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> CheckState<'a> {
-    let mut evidence = evidence_by_skill(lib, attempts, now)
+    let mut evidence = evidence_with_tasks(lib, attempts, tasks, now)
         .remove(&crate::domain::ids::SkillId::new(skill.to_string()))
         .unwrap_or_default();
     // Oldest first, as the model and the list read best.
     evidence.sort_by_key(|(_, s)| s.at);
     let plain: Vec<Evidence> = evidence.iter().map(|(e, _)| *e).collect();
     let est = estimate(&plain, half_life_days);
+    let shown = est.map(|e| cap_without_task(e, &plain));
     let answered = attempts
         .iter()
         .filter(|a| a.kind == AttemptKind::Check && a.submitted_at >= started)
@@ -123,6 +149,7 @@ pub fn check_state<'a>(
     CheckState {
         evidence,
         estimate: est,
+        shown,
         answered,
         next,
         bank_size: entries.len(),

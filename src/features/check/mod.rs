@@ -23,7 +23,10 @@ pub fn SkillCheckPage() -> impl IntoView {
 }
 
 /// The level as the result states it: "Level 1.8 (95% range 1.2–2.5)", "Level unknown (95%
-/// range 0.4–3.8)", with "above the hardest level tested" when nothing tested it that high.
+/// range 0.4–3.8)", "Level 2.0 (95% range at least 2.0, capped at 2 until a practical task is
+/// scored)" or "Level 1.5 (95% range 0.8–2.0, capped at 2 until …)" (the range's top is the
+/// cap, not a measurement), with "above the hardest level tested" when nothing tested it that
+/// high.
 pub fn level_text(est: Option<&Estimate>) -> String {
     let Some(e) = est else {
         return "Level unknown: no evidence yet".to_string();
@@ -33,7 +36,12 @@ pub fn level_text(est: Option<&Estimate>) -> String {
     } else {
         format!("{:.1}", e.level)
     };
-    let mut text = format!("Level {level} (95% range {:.1}–{:.1})", e.low, e.high);
+    let range = if e.capped && !e.is_unknown() {
+        format!("{} until a practical task is scored", e.range_text())
+    } else {
+        e.range_text()
+    };
+    let mut text = format!("Level {level} (95% range {range})");
     if !e.is_unknown() && e.above_tested() {
         if let Some(t) = e.tested_up_to {
             text.push_str(&format!(
@@ -77,11 +85,11 @@ fn check_page() -> Result<impl IntoView, Refusal> {
         <h1>{format!("Check your level: {name}")}</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
-                let loaded = ctx::load(data::attempts(&state, &v), "Your skill check could not be loaded.").await;
+                let loaded = ctx::load(data::evidence(&state, &v), "Your skill check could not be loaded.").await;
                 let lib = state.library.current();
-                ctx::page(loaded.map(|attempts| {
+                ctx::page(loaded.map(|(attempts, tasks)| {
                     let now = chrono::Utc::now();
-                    let st = data::check_state(&lib, &skill_id, half_life, &attempts, started, now);
+                    let st = data::check_state(&lib, &skill_id, half_life, &attempts, &tasks, started, now);
                     render(&lib, &v, &skill_id, started, st)
                 }))
             })}
@@ -159,7 +167,7 @@ fn question_view(
 }
 
 fn result_view(lib: &crate::domain::catalogue::Library, st: &data::CheckState<'_>) -> AnyView {
-    let text = level_text(st.estimate.as_ref());
+    let text = level_text(st.shown.as_ref());
     let used = match st.answered {
         1 => "This check used 1 answer.".to_string(),
         n => format!("This check used {n} answers."),

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 const FAILED: &str = "The export failed.";
 
 /// The columns, in order.
-pub const HEADER: [&str; 15] = [
+pub const HEADER: [&str; 16] = [
     "person",
     "email",
     "teams",
@@ -32,6 +32,7 @@ pub const HEADER: [&str; 15] = [
     "skill_checks",
     "quiz_attempts",
     "practical_tasks",
+    "note",
 ];
 
 /// `GET /org/literacy.csv`: the record as on `/org/literacy`.
@@ -65,7 +66,7 @@ fn to_csv(rec: &LiteracyRecord) -> Option<Vec<u8>> {
     out.into_inner().ok()
 }
 
-fn row(rec: &LiteracyRecord, p: &PersonRecord) -> [String; 15] {
+fn row(rec: &LiteracyRecord, p: &PersonRecord) -> [String; 16] {
     let f = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_default();
     let known = p.estimate.filter(|e| !e.is_unknown());
     let items = |keep: fn(&Item) -> bool| {
@@ -95,5 +96,12 @@ fn row(rec: &LiteracyRecord, p: &PersonRecord) -> [String; 15] {
         items(|i| matches!(i, Item::Check { .. })),
         items(|i| matches!(i, Item::Quiz { .. })),
         items(|i| matches!(i, Item::Task { .. })),
+        // What `estimate`, `low` and `high` alone would hide: "capped at 2" (quiz evidence
+        // alone read above 2), "range capped at 2", "above the hardest tested (difficulty N)".
+        csv_safe(
+            &known
+                .map(|e| e.range_caveats().join("; "))
+                .unwrap_or_default(),
+        ),
     ]
 }

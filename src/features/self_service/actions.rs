@@ -9,7 +9,7 @@
 use super::data;
 use crate::domain::people::UserId;
 use crate::error::ErrorCode;
-use crate::server::audit_hook::{self, Subject};
+use crate::server::audit_hook::{self, Action as Audit, Subject};
 use crate::server::auth::{
     check_password, hash_password, hash_token, new_token, verify_password, Viewer,
 };
@@ -60,7 +60,7 @@ async fn reauthenticate(state: &AppState, v: &Viewer, form: &Form) -> Result<(),
             state,
             v.org,
             Some(Subject::User(v.user)),
-            "session.reauth_failed",
+            Audit::ReauthFailed,
             None,
         )
         .await;
@@ -95,7 +95,7 @@ pub async fn end_session(
         &state,
         v.org,
         Some(Subject::User(v.user)),
-        "session.end",
+        Audit::SessionEnded,
         Some(Subject::User(v.user)),
     )
     .await;
@@ -123,7 +123,7 @@ pub async fn end_other_sessions(
         &state,
         v.org,
         Some(Subject::User(v.user)),
-        "session.end_others",
+        Audit::OtherSessionsEnded,
         Some(Subject::User(v.user)),
     )
     .await;
@@ -150,7 +150,7 @@ pub async fn request_erasure(
         &state,
         v.org,
         Some(Subject::User(v.user)),
-        "erasure.request",
+        Audit::ErasureRequested,
         None,
     )
     .await;
@@ -169,7 +169,7 @@ pub async fn withdraw_erasure(State(state): State<AppState>, SignedIn(v): Signed
         &state,
         v.org,
         Some(Subject::User(v.user)),
-        "erasure.withdraw",
+        Audit::ErasureWithdrawn,
         None,
     )
     .await;
@@ -200,7 +200,7 @@ pub async fn confirm_erasure(
         &state,
         v.org,
         Some(Subject::User(v.user)),
-        "erasure.confirm",
+        Audit::ErasureConfirmed,
         Some(Subject::Pseudonym(pseudonym)),
     )
     .await;
@@ -241,7 +241,7 @@ pub async fn end_member_sessions(
         &state,
         v.org,
         Some(Subject::User(v.user)),
-        "session.end_all_by_admin",
+        Audit::SessionsEndedByAdmin,
         Some(Subject::User(user)),
     )
     .await;
@@ -282,7 +282,7 @@ pub async fn issue_reset(
         &state,
         v.org,
         Some(Subject::User(v.user)),
-        "password.reset_issued",
+        Audit::ResetIssued,
         Some(Subject::User(user)),
     )
     .await;
@@ -367,7 +367,7 @@ pub async fn use_reset(State(state): State<AppState>, form: Form) -> Action {
             &state,
             member.org,
             Some(Subject::User(user)),
-            "password.reset_used",
+            Audit::ResetUsed,
             Some(Subject::User(user)),
         )
         .await;

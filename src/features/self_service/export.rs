@@ -140,7 +140,7 @@ pub async fn my_data_json(
         &state,
         v.org,
         Some(Subject::User(v.user)),
-        "data.export",
+        audit_hook::Action::DataExported,
         None,
     )
     .await;

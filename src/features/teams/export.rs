@@ -26,7 +26,9 @@ async fn matrix_of(
 }
 
 /// `GET /teams/{team}/skills.csv?role=…`: one row per person and skill: estimate, interval,
-/// target, gap, whether it is measured.
+/// target, gap, whether it is measured, and a note saying in words what the numbers alone would
+/// hide ("capped at 2": quiz evidence only read the level above 2; "range capped at 2": `high`
+/// is the cap, not a measurement; "above the hardest tested (difficulty N)").
 #[tracing::instrument(skip_all, fields(team = access.team.id.0))]
 pub async fn team_skills_csv(
     State(state): State<AppState>,
@@ -38,6 +40,7 @@ pub async fn team_skills_csv(
     let mut out = csv::Writer::from_writer(Vec::new());
     let header_row = [
         "team", "role", "person", "skill", "estimate", "low", "high", "target", "gap", "measured",
+        "note",
     ];
     let mut ok = out.write_record(header_row).is_ok();
     let (name, matrix) = (&tm.name, &tm.matrix);
@@ -57,6 +60,7 @@ pub async fn team_skills_csv(
                     .map(|g| format!("{:.2}", g.size()))
                     .unwrap_or_default(),
                 cell.estimate.is_some().to_string(),
+                csv_safe(&note(cell)),
             ];
             ok &= out.write_record(&record).is_ok();
         }
@@ -69,7 +73,8 @@ pub async fn team_skills_csv(
 
 /// `GET /teams/{team}/gaps.csv?role=…`: the gap report, one row per person and skill below
 /// target, largest weighted gap first, with the scarcity weight used (and whether it is the
-/// organisation's own), the exposure it carries and the module that closes it best.
+/// organisation's own), the exposure it carries, the module that closes it best, and the
+/// estimate's note as in the skill matrix ("capped at 2", "above the hardest tested").
 #[tracing::instrument(skip_all, fields(team = access.team.id.0))]
 pub async fn team_gaps_csv(
     State(state): State<AppState>,
@@ -81,6 +86,14 @@ pub async fn team_gaps_csv(
     let body =
         gap_report(&state, &tm.weights, &tm.name, &tm.matrix).ok_or(Refusal::Failed(FAILED))?;
     Ok(csv_response(body, &format!("team-{team}-gaps.csv")))
+}
+
+/// The cell's caveats in words, `; `-separated (empty when there are none): the level's, and
+/// "range capped at 2" when only the `high` column is the cap.
+fn note(cell: &crate::domain::matrix::Cell) -> String {
+    cell.estimate
+        .map(|e| e.range_caveats().join("; "))
+        .unwrap_or_default()
 }
 
 fn gap_report(
@@ -104,6 +117,13 @@ fn gap_report(
                 .and_then(|r| lib.module(r.module.as_str()))
                 .map(|m| m.title.clone())
                 .unwrap_or_else(|| "none: hire or partner".to_string());
+            let caveats = matrix
+                .skills
+                .iter()
+                .position(|s| s == skill)
+                .and_then(|i| row.cells.get(i))
+                .map(note)
+                .unwrap_or_default();
             rows.push((
                 gap.size() * weight,
                 row,
@@ -111,6 +131,7 @@ fn gap_report(
                 *gap,
                 weight,
                 closer,
+                caveats,
             ));
         }
     }
@@ -129,9 +150,10 @@ fn gap_report(
         "weight_source",
         "exposure",
         "closed_best_by",
+        "note",
     ])
     .ok()?;
-    for (exposure, row, skill, gap, weight, closer) in rows {
+    for (exposure, row, skill, gap, weight, closer, caveats) in rows {
         let source = if w.is_override(&skill) {
             "organisation override".to_string()
         } else {
@@ -158,6 +180,7 @@ fn gap_report(
             csv_safe(&source),
             format!("{exposure:.2}"),
             csv_safe(&closer),
+            csv_safe(&caveats),
         ])
         .ok()?;
     }

@@ -47,12 +47,14 @@ async fn load_and_render(
         "The team's skills could not be loaded.",
     )
     .await?;
+    let min_group = usize::try_from(state.config.min_group_size).unwrap_or(5);
     Ok(render(
         &state.library.current(),
         access.team.id,
         m,
         history,
         sort,
+        min_group,
     ))
 }
 
@@ -62,6 +64,7 @@ fn render(
     tm: TeamMatrix,
     history: Vec<Snapshot>,
     sort: bool,
+    min_group: usize,
 ) -> impl IntoView {
     let TeamMatrix {
         name,
@@ -112,7 +115,13 @@ fn render(
                         Some(g) if g < 1.0 => "cell near",
                         Some(_) => "cell far",
                     };
-                    view! { <td class=class>{c.text()}</td> }
+                    // What the number alone would hide, in words: a level capped at 2 (quiz
+                    // evidence only), or above the hardest question tested.
+                    let caveats = c.estimate.map(|e| e.caveats()).unwrap_or_default();
+                    let caveats = (!caveats.is_empty()).then(|| view! {
+                        <br /><small class="caveat">{caveats.join("; ")}</small>
+                    });
+                    view! { <td class=class>{c.text()}{caveats}</td> }
                 })
                 .collect_view();
             view! {
@@ -199,7 +208,7 @@ fn render(
         None => format!("{name}: skills against each person's role"),
     };
     let trend_skills: Vec<String> = matrix.rollup.iter().map(|r| r.skill.0.clone()).collect();
-    let trend = trend_chart(lib, "team-trend", &name, &history, &trend_skills);
+    let trend = trend_chart(lib, "team-trend", &name, &history, &trend_skills, min_group);
     view! {
         <Title text=format!("{name}: skills") />
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=format!("/teams/{team}")>{name.clone()}</a> " / skills"</nav>
@@ -229,7 +238,7 @@ fn render(
         {matrix.rows.iter().all(|r| r.role.is_none()).then(|| view! {
             <p class="notice">"No one in this team has a target role yet. An organisation admin sets a role per person or a target role for the team; until then, compare everyone with a role above."</p>
         })}
-        <p class="hint">"Each cell: estimate / target, then ✓ (met), ▲ gap in levels, or ? (no evidence yet); \"no target\" where the person's role sets none."</p>
+        <p class="hint">"Each cell: estimate / target, then ✓ (met), ▲ gap in levels, or ? (no evidence yet); \"no target\" where the person's role sets none. \"Capped at 2\": quizzes alone show a skill up to level 2, so the level may be higher once a practical task is scored. \"Above the hardest tested\": no question or task has tested the person that high yet."</p>
         <div class="table-scroll">
             <table class="data heatmap" data-testid="heatmap">
                 <caption>"People × skills: estimated level against the role's target"</caption>

@@ -69,7 +69,8 @@ impl Estimates for PostgresStore {
         let real = |f: fn(&Estimate) -> f64| rows.iter().map(|r| f(r.2)).collect::<Vec<f64>>();
         sqlx::query(&format!(
             "{} SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::float8[], $4::float8[],
-               $5::float8[], $6::float8[], $7::bigint[], $8::float8[])",
+               $5::float8[], $6::float8[], $7::bigint[], $8::float8[], $9::smallint[],
+               $10::bool[])",
             sql::INSERT_ESTIMATES
         ))
         .bind(rows.iter().map(|r| r.0).collect::<Vec<i64>>())
@@ -84,6 +85,12 @@ impl Estimates for PostgresStore {
                 .collect::<Vec<i64>>(),
         )
         .bind(real(|e| e.weight))
+        .bind(
+            rows.iter()
+                .map(|r| r.2.tested_up_to.map(i16::from))
+                .collect::<Vec<Option<i16>>>(),
+        )
+        .bind(rows.iter().map(|r| r.2.capped).collect::<Vec<bool>>())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -6,6 +6,7 @@
 //! lock with `BEGIN IMMEDIATE`.
 
 mod accounts;
+mod audit;
 mod estimates;
 mod orgs;
 mod progress;

@@ -29,3 +29,5 @@ pub const INSERT_LOGIN_FAILURE: &str = "INSERT INTO login_failures (key, at) VAL
 
 pub const LOGIN_FAILURES_SINCE: &str =
     "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";
+
+pub const PURGE_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE at < $1";

@@ -9,14 +9,18 @@ pub const STALE_MEMBERS: &str = concat!(
     ")"
 );
 
-/// The SQL expression that packs one cached estimate as `skill=level,se,low,high,evidence,weight`
-/// (aggregated per person with `;` between skills): reading one row per person instead of one per
-/// skill is about six times faster at 10,000 learners (`examples/bench_rollup.rs`).
+/// The SQL expression that packs one cached estimate as
+/// `skill=level,se,low,high,evidence,weight,tested_up_to,capped` (aggregated per person with `;`
+/// between skills; `tested_up_to` -1 when not known, `capped` 0 or 1): reading one row per person
+/// instead of one per skill is about six times faster at 10,000 learners
+/// (`examples/bench_rollup.rs`). `CASE WHEN e.capped` reads SQLite's 0/1 and PostgreSQL's boolean
+/// alike.
 pub const PACKED: &str = "e.skill_id || '=' || e.level || ',' || e.se || ',' || e.low || ',' \
-    || e.high || ',' || e.evidence || ',' || e.weight";
+    || e.high || ',' || e.evidence || ',' || e.weight || ',' || COALESCE(e.tested_up_to, -1) \
+    || ',' || (CASE WHEN e.capped THEN 1 ELSE 0 END)";
 
-pub const INSERT_ESTIMATES: &str =
-    "INSERT INTO skill_estimates (user_id, skill_id, level, se, low, high, evidence, weight) ";
+pub const INSERT_ESTIMATES: &str = "INSERT INTO skill_estimates (user_id, skill_id, level, se, \
+    low, high, evidence, weight, tested_up_to, capped) ";
 
 pub const DELETE_SNAPSHOTS: &str = "DELETE FROM skill_snapshots WHERE org_id = $1 AND day = $2";
 
@@ -29,7 +33,8 @@ pub const SNAPSHOTS_UPSERT: &str = " ON CONFLICT (org_id, team_id, skill_id, day
     people = excluded.people, below_target = excluded.below_target,
     unmeasured = excluded.unmeasured, mean_gap = excluded.mean_gap, exposure = excluded.exposure";
 
-/// Rows per multi-row insert of estimates or snapshots (SQLite takes 32766 parameters, 9 each).
+/// Rows per multi-row insert of estimates or snapshots (SQLite takes 32766 parameters, at most
+/// 10 each).
 pub const ROWS_PER_INSERT: usize = 1000;
 
 pub const SNAPSHOTS: &str = "SELECT skill_id, day, people, below_target, unmeasured, mean_gap,

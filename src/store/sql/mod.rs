@@ -6,6 +6,7 @@
 //! This module is private to `store`, so `pub` here means "for the store's backends".
 
 pub mod accounts;
+pub mod audit;
 pub mod estimates;
 pub mod orgs;
 pub mod progress;

@@ -2,6 +2,9 @@
 
 pub const ORGANISATION_COUNT: &str = "SELECT COUNT(*) FROM organisations";
 
+pub const REAL_ORGANISATION_COUNT: &str =
+    "SELECT COUNT(*) FROM organisations WHERE origin = 'real'";
+
 pub const ORGANISATION_IDS: &str = "SELECT id FROM organisations ORDER BY id";
 
 pub const ORGANISATION: &str = "SELECT id, name FROM organisations WHERE id = $1";
@@ -9,12 +12,15 @@ pub const ORGANISATION: &str = "SELECT id, name FROM organisations WHERE id = $1
 pub const INSERT_SETUP_TOKEN: &str =
     "INSERT INTO setup_tokens (token_hash, created_at, expires_at) VALUES ($1, $2, $3)";
 
+/// Every setup token goes: before a new one is stored, and once one is used.
+pub const DELETE_SETUP_TOKENS: &str = "DELETE FROM setup_tokens";
+
 /// Uses a setup token (`$1`) if it is unused and unexpired at `$2`.
 pub const USE_SETUP_TOKEN: &str = "UPDATE setup_tokens SET used_at = $2
     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
 
 pub const INSERT_ORGANISATION: &str =
-    "INSERT INTO organisations (name, created_at) VALUES ($1, $2) RETURNING id";
+    "INSERT INTO organisations (name, created_at, origin) VALUES ($1, $2, $3) RETURNING id";
 
 pub const INSERT_USER: &str =
     "INSERT INTO users (email, name, password_hash, created_at, password_changed_at)
@@ -70,10 +76,16 @@ pub fn invitation() -> String {
     format!("{INVITATION_COLUMNS} WHERE token_hash = $1")
 }
 
-/// Uses an invitation (`$1`) if it is unused and unexpired at `$2`.
+/// Uses an invitation (`$1`) if it is unused and unexpired at `$2`; its email, if it names one,
+/// is checked by the caller inside the same transaction.
 pub const USE_INVITATION: &str = "UPDATE invitations SET used_at = $2
     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
-    RETURNING id, org_id, role, team_id";
+    RETURNING id, org_id, role, team_id, email";
+
+/// Revokes pending invitation `$1` of organisation `$2` (a used one stays, as a record of who
+/// joined through it).
+pub const REVOKE_INVITATION: &str =
+    "DELETE FROM invitations WHERE id = $1 AND org_id = $2 AND used_at IS NULL";
 
 pub const SET_INVITATION_USER: &str = "UPDATE invitations SET used_by = $2 WHERE id = $1";
 

@@ -126,4 +126,12 @@ impl Accounts for SqliteStore {
             .fetch_one(&self.pool)
             .await?)
     }
+
+    async fn purge_login_failures(&self, before: DateTime<Utc>) -> Result<u64> {
+        let done = sqlx::query(sql::PURGE_LOGIN_FAILURES)
+            .bind(DbTime::from(before))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
 }

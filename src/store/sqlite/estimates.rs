@@ -74,7 +74,9 @@ impl Estimates for SqliteStore {
                     .push_bind(e.low)
                     .push_bind(e.high)
                     .push_bind(e.evidence as i64)
-                    .push_bind(e.weight);
+                    .push_bind(e.weight)
+                    .push_bind(e.tested_up_to.map(i64::from))
+                    .push_bind(e.capped);
             });
             q.build().execute(&mut *tx).await?;
         }

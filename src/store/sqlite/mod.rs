@@ -8,6 +8,7 @@
 //! before the statement starts, with the same busy timeout.
 
 mod accounts;
+mod audit;
 mod estimates;
 mod orgs;
 mod progress;

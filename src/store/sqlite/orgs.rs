@@ -4,12 +4,12 @@ use super::SqliteStore;
 use crate::domain::people::Member;
 use crate::domain::people::{MemberRole, OrgId, Organisation, Team, TeamId, UserId};
 use crate::store::rows::{self, parse_role, InvitationRow, OrgRow, TeamRow, UsedInvitationRow};
-use crate::store::shared::{self, check_teams, insert_member};
+use crate::store::shared::{self, check_teams, insert_member, insert_organisation};
 use crate::store::sql::{orgs as sql, MembersOf};
 use crate::store::time::DbTime;
 use crate::store::Result;
 use crate::store::{canonical_roles, canonical_teams, changed_one, map_write_error};
-use crate::store::{normalise_email, Assignment, Invitation, NewUser, Orgs, StoreError};
+use crate::store::{normalise_email, Assignment, Invitation, NewUser, OrgOrigin, Orgs, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Sqlite;
@@ -22,6 +22,12 @@ impl Orgs for SqliteStore {
             .await?)
     }
 
+    async fn real_organisation_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar(sql::REAL_ORGANISATION_COUNT)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     async fn organisation_ids(&self) -> Result<Vec<OrgId>> {
         let ids: Vec<i64> = sqlx::query_scalar(sql::ORGANISATION_IDS)
             .fetch_all(&self.pool)
@@ -30,12 +36,18 @@ impl Orgs for SqliteStore {
     }
 
     async fn create_setup_token(&self, token_hash: &str, expires: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.write().await?;
+        // Only the newest first-run link works.
+        sqlx::query(sql::DELETE_SETUP_TOKENS)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(sql::INSERT_SETUP_TOKEN)
             .bind(token_hash)
             .bind(DbTime::now())
             .bind(DbTime::from(expires))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -56,15 +68,35 @@ impl Orgs for SqliteStore {
         if used.rows_affected() != 1 {
             return Err(StoreError::TokenInvalid);
         }
-        let org: i64 = sqlx::query_scalar(sql::INSERT_ORGANISATION)
-            .bind(org_name)
-            .bind(now)
+        sqlx::query(sql::DELETE_SETUP_TOKENS)
+            .execute(&mut *tx)
+            .await?;
+        let existing: i64 = sqlx::query_scalar(sql::ORGANISATION_COUNT)
             .fetch_one(&mut *tx)
             .await?;
-        let org = OrgId(org);
-        let user = insert_member::<Sqlite>(&mut tx, org, admin, &MemberRole::ALL, now).await?;
+        if existing > 0 {
+            // First run is over: a leftover link creates nothing, and every token goes.
+            tx.commit().await?;
+            return Err(StoreError::TokenInvalid);
+        }
+        let created =
+            insert_organisation::<Sqlite>(&mut tx, org_name, admin, OrgOrigin::Real, now).await?;
         tx.commit().await?;
-        Ok((org, user))
+        Ok(created)
+    }
+
+    async fn create_organisation(
+        &self,
+        name: &str,
+        admin: &NewUser,
+        origin: OrgOrigin,
+        now: DateTime<Utc>,
+    ) -> Result<(OrgId, UserId)> {
+        let mut tx = self.write().await?;
+        let created =
+            insert_organisation::<Sqlite>(&mut tx, name, admin, origin, DbTime::from(now)).await?;
+        tx.commit().await?;
+        Ok(created)
     }
 
     async fn organisation(&self, org: OrgId) -> Result<Organisation> {
@@ -205,6 +237,14 @@ impl Orgs for SqliteStore {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::TokenInvalid)?;
+        // An invitation made out to an email is that person's only (the update rolls back).
+        if used
+            .email
+            .as_deref()
+            .is_some_and(|e| normalise_email(e) != normalise_email(&user.email))
+        {
+            return Err(StoreError::TokenInvalid);
+        }
         let (org, role) = (OrgId(used.org_id), parse_role(&used.role)?);
         let user =
             insert_member::<Sqlite>(&mut tx, org, user, &[role, MemberRole::Learner], now).await?;
@@ -228,5 +268,14 @@ impl Orgs for SqliteStore {
         }
         tx.commit().await?;
         Ok((org, user))
+    }
+
+    async fn revoke_invitation(&self, org: OrgId, id: i64) -> Result<()> {
+        let done = sqlx::query(sql::REVOKE_INVITATION)
+            .bind(id)
+            .bind(org.0)
+            .execute(&self.pool)
+            .await?;
+        changed_one(done.rows_affected())
     }
 }

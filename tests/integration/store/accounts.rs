@@ -6,6 +6,7 @@ parity!(
     credentials_and_passwords,
     sessions,
     login_failures,
+    login_failures_are_purged,
     times_are_normalised_and_checked,
 );
 
@@ -261,4 +262,33 @@ async fn times_are_normalised_and_checked(store: &dyn Store) {
         let found = store.session("t1", now, utc(cutoff)).await.unwrap();
         assert_eq!(found.is_some(), live, "{cutoff}");
     }
+}
+
+/// Failed logins before the cut-off go (they hold client addresses); later ones stay.
+async fn login_failures_are_purged(store: &dyn Store) {
+    for (key, m) in [
+        ("10.0.0.1", 0),
+        ("10.0.0.1", 10),
+        ("10.0.0.2", 4),
+        ("10.0.0.2", 5),
+    ] {
+        store.record_login_failure(key, at(m)).await.unwrap();
+    }
+    assert_eq!(store.purge_login_failures(at(5)).await.unwrap(), 2);
+    assert_eq!(
+        store
+            .login_failures_since("10.0.0.1", at(-60))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .login_failures_since("10.0.0.2", at(-60))
+            .await
+            .unwrap(),
+        1,
+        "one exactly at the cut-off stays"
+    );
+    assert_eq!(store.purge_login_failures(at(5)).await.unwrap(), 0);
 }

@@ -4,6 +4,7 @@ use super::*;
 
 parity!(
     estimate_cache_follows_evidence_versions,
+    estimate_cache_keeps_the_cap_and_the_hardest_tested,
     snapshots_replace_a_day_in_chunks,
 );
 
@@ -16,7 +17,53 @@ fn est(level: f64) -> Estimate {
         evidence: 3,
         weight: 2.5,
         tested_up_to: None,
+        capped: false,
     }
+}
+
+/// The cache keeps what pages say beside a level (migration 0009): the hardest difficulty
+/// tested (or none known) and whether the range was capped at 2, read back as written.
+async fn estimate_cache_keeps_the_cap_and_the_hardest_tested(store: &dyn Store) {
+    let (org, admin) = new_org(store, "Acme", "e@acme.test").await;
+    let capped = Estimate {
+        level: 2.0,
+        low: 2.0,
+        high: 2.0,
+        tested_up_to: Some(3),
+        capped: true,
+        ..est(2.0)
+    };
+    let above = Estimate {
+        level: 3.99,
+        low: 3.1,
+        high: 4.0,
+        tested_up_to: Some(3),
+        ..est(3.99)
+    };
+    let unknown_depth = est(1.0);
+    store
+        .store_estimates(
+            org,
+            &[ComputedEstimates {
+                user: admin,
+                version: 0,
+                skills: vec![
+                    ("a".to_string(), capped),
+                    ("b".to_string(), above),
+                    ("c".to_string(), unknown_depth),
+                ],
+            }],
+            20_000,
+        )
+        .await
+        .unwrap();
+    let mut back = store.org_estimates(org).await.unwrap();
+    back.sort_by(|x, y| x.1.cmp(&y.1));
+    let got: Vec<(&str, Estimate)> = back.iter().map(|(_, s, e)| (s.as_str(), *e)).collect();
+    assert_eq!(got, [("a", capped), ("b", above), ("c", unknown_depth)]);
+    assert!(got[0].1.capped && got[0].1.caveats() == ["capped at 2"]);
+    assert!(got[1].1.above_tested());
+    assert_eq!(got[2].1.tested_up_to, None);
 }
 
 /// Every evidence write bumps a version; estimates computed from an older version are not

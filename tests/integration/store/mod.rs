@@ -15,8 +15,8 @@ use levelfield::domain::people::{MemberRole, OrgId, TeamId, UserId};
 use levelfield::domain::proficiency::Estimate;
 use levelfield::domain::progress::{AnswerRecord, NewAttempt};
 use levelfield::store::{
-    connect, Assignment, ComputedEstimates, Invitation, ModuleRecord, NewUser, SessionRecord,
-    Store, StoreError,
+    connect, Assignment, ComputedEstimates, Invitation, ModuleRecord, NewAuditEvent, NewUser,
+    OrgOrigin, SessionRecord, Store, StoreError,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -122,6 +122,7 @@ macro_rules! parity_db {
 }
 
 mod accounts;
+mod audit;
 mod estimates;
 mod orgs;
 mod progress;
@@ -165,12 +166,10 @@ fn token(prefix: &str) -> String {
     format!("{prefix}-{}", TOKENS.fetch_add(1, Ordering::Relaxed))
 }
 
-/// A new organisation with its admin.
+/// A new organisation with its admin (as an operator makes one beside others).
 async fn new_org(store: &dyn Store, name: &str, admin_email: &str) -> (OrgId, UserId) {
-    let t = token("setup");
-    store.create_setup_token(&t, at(60)).await.unwrap();
     store
-        .setup_organisation(&t, at(0), name, &person(admin_email, "Admin"))
+        .create_organisation(name, &person(admin_email, "Admin"), OrgOrigin::Real, at(0))
         .await
         .unwrap()
 }

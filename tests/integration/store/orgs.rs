@@ -8,6 +8,7 @@ parity!(
     members_assign_and_remove,
     organisations_are_isolated,
     invitations,
+    invitations_are_bound_to_their_email_and_revocable,
     members_and_team_checks_have_one_form,
 );
 
@@ -24,24 +25,16 @@ async fn first_run(store: &dyn Store) {
         "{unknown:?}"
     );
 
-    let (org, admin) = store
-        .setup_organisation("setup-1", at(0), "Acme", &person("ada@acme.test", "Ada"))
-        .await
-        .unwrap();
-    assert_eq!(store.organisation_count().await.unwrap(), 1);
-    assert_eq!(store.organisation(org).await.unwrap().name, "Acme");
-    let member = store.member(org, admin).await.unwrap();
-    assert_eq!(member.roles, MemberRole::ALL.to_vec());
-    assert_eq!((member.org, member.name.as_str()), (org, "Ada"));
-
-    // The token is used up.
-    let again = store
-        .setup_organisation("setup-1", at(1), "Acme 2", &person("bob@acme.test", "Bob"))
-        .await;
-    assert!(matches!(again, Err(StoreError::TokenInvalid)), "{again:?}");
-
-    // An expired token (and one expiring exactly now) is refused.
+    // A new token revokes the earlier ones (each start-up before setup mints one).
     store.create_setup_token("setup-2", at(10)).await.unwrap();
+    let revoked = store
+        .setup_organisation("setup-1", at(0), "Acme", &person("ada@acme.test", "Ada"))
+        .await;
+    assert!(
+        matches!(revoked, Err(StoreError::TokenInvalid)),
+        "{revoked:?}"
+    );
+    // An expired token (and one expiring exactly now) is refused.
     for now in [at(11), at(10)] {
         let late = store
             .setup_organisation("setup-2", now, "Late", &person("late@acme.test", "Late"))
@@ -49,23 +42,82 @@ async fn first_run(store: &dyn Store) {
         assert!(matches!(late, Err(StoreError::TokenInvalid)), "{late:?}");
     }
 
-    // A taken email fails the whole setup: no organisation, and the token stays usable.
     store.create_setup_token("setup-3", at(60)).await.unwrap();
-    let taken = store
-        .setup_organisation("setup-3", at(2), "Dup", &person("ADA@acme.test", "Ada 2"))
-        .await;
-    assert!(matches!(taken, Err(StoreError::EmailTaken)), "{taken:?}");
+    let (org, admin) = store
+        .setup_organisation("setup-3", at(0), "Acme", &person("ada@acme.test", "Ada"))
+        .await
+        .unwrap();
     assert_eq!(store.organisation_count().await.unwrap(), 1);
-    store
+    assert_eq!(store.real_organisation_count().await.unwrap(), 1);
+    assert_eq!(store.organisation(org).await.unwrap().name, "Acme");
+    let member = store.member(org, admin).await.unwrap();
+    assert_eq!(member.roles, MemberRole::ALL.to_vec());
+    assert_eq!((member.org, member.name.as_str()), (org, "Ada"));
+
+    // The token is used up.
+    let again = store
+        .setup_organisation("setup-3", at(1), "Acme 2", &person("bob@acme.test", "Bob"))
+        .await;
+    assert!(matches!(again, Err(StoreError::TokenInvalid)), "{again:?}");
+
+    // First run is over: even a valid token left over creates no second organisation.
+    store.create_setup_token("setup-4", at(60)).await.unwrap();
+    let second = store
         .setup_organisation(
-            "setup-3",
-            at(3),
+            "setup-4",
+            at(2),
             "Second",
             &person("eve@second.test", "Eve"),
         )
+        .await;
+    assert!(
+        matches!(second, Err(StoreError::TokenInvalid)),
+        "{second:?}"
+    );
+    assert_eq!(store.organisation_count().await.unwrap(), 1);
+    assert!(store
+        .credentials("eve@second.test")
+        .await
+        .unwrap()
+        .is_none());
+
+    // An operator's organisations, beside it: demo and seed ones are not real.
+    for (name, email, origin) in [
+        ("Demo", "admin@demo-x.levelfield.test", OrgOrigin::Demo),
+        ("Seeded", "admin@synthetic-x.test", OrgOrigin::Seed),
+    ] {
+        let (o, a) = store
+            .create_organisation(name, &person(email, "Alex"), origin, at(3))
+            .await
+            .unwrap();
+        assert_eq!(store.member(o, a).await.unwrap().roles, MemberRole::ALL);
+    }
+    assert_eq!(store.organisation_count().await.unwrap(), 3);
+    assert_eq!(store.real_organisation_count().await.unwrap(), 1);
+    let taken = store
+        .create_organisation(
+            "Dup",
+            &person("ADA@acme.test", "Ada 2"),
+            OrgOrigin::Real,
+            at(4),
+        )
+        .await;
+    assert!(matches!(taken, Err(StoreError::EmailTaken)), "{taken:?}");
+    assert_eq!(
+        store.organisation_count().await.unwrap(),
+        3,
+        "nothing half made"
+    );
+    store
+        .create_organisation(
+            "Second",
+            &person("eve@second.test", "Eve"),
+            OrgOrigin::Real,
+            at(5),
+        )
         .await
         .unwrap();
-    assert_eq!(store.organisation_count().await.unwrap(), 2);
+    assert_eq!(store.real_organisation_count().await.unwrap(), 2);
 }
 
 async fn teams(store: &dyn Store) {
@@ -568,4 +620,70 @@ async fn members_and_team_checks_have_one_form(store: &dyn Store) {
     ));
     assert!(store.invitation(&t).await.unwrap().is_none());
     let _ = other_admin;
+}
+
+/// An invitation made out to an email is accepted by that email only (compared as stored,
+/// lowercased), and a refusal leaves it usable; a pending invitation can be revoked, by its own
+/// organisation only, and a used one cannot.
+async fn invitations_are_bound_to_their_email_and_revocable(store: &dyn Store) {
+    let (org, admin) = new_org(store, "Acme", "admin@acme.test").await;
+    let (other, _) = new_org(store, "Other", "admin@other.test").await;
+    let mut bound = invitation(org, admin, "inv-bound", MemberRole::Admin, None, 60);
+    bound.email = Some("Zoe@Acme.test".into());
+    let bound_id = store.create_invitation(&bound).await.unwrap();
+
+    let stranger = store
+        .accept_invitation("inv-bound", at(1), &person("mallory@evil.test", "Mallory"))
+        .await;
+    assert!(
+        matches!(stranger, Err(StoreError::TokenInvalid)),
+        "{stranger:?}"
+    );
+    assert!(store
+        .credentials("mallory@evil.test")
+        .await
+        .unwrap()
+        .is_none());
+    let kept = store.invitation("inv-bound").await.unwrap().expect("kept");
+    assert_eq!(kept.used_at, None, "a refusal leaves it usable");
+    let (joined, zoe) = store
+        .accept_invitation("inv-bound", at(2), &person(" ZOE@acme.TEST", "Zoe"))
+        .await
+        .unwrap();
+    assert_eq!(joined, org);
+    assert!(store.member(org, zoe).await.unwrap().has(MemberRole::Admin));
+    // Used: it cannot be revoked (it records who joined through it).
+    assert!(matches!(
+        store.revoke_invitation(org, bound_id).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let open = store
+        .create_invitation(&invitation(
+            org,
+            admin,
+            "inv-open",
+            MemberRole::Learner,
+            None,
+            60,
+        ))
+        .await
+        .unwrap();
+    // Another organisation's admin cannot revoke it, nor can an unknown id.
+    for (o, id) in [(other, open), (org, open + 1000)] {
+        assert!(matches!(
+            store.revoke_invitation(o, id).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+    assert_eq!(store.invitations(org, at(3)).await.unwrap().len(), 1);
+    store.revoke_invitation(org, open).await.unwrap();
+    assert!(store.invitations(org, at(3)).await.unwrap().is_empty());
+    let revoked = store
+        .accept_invitation("inv-open", at(4), &person("late@acme.test", "Late"))
+        .await;
+    assert!(
+        matches!(revoked, Err(StoreError::TokenInvalid)),
+        "{revoked:?}"
+    );
 }
