@@ -75,9 +75,12 @@ measure: setup
 fmt:
 	cargo fmt --all
 
-# Formatting, then clippy with warnings denied, for the server (all targets) and the wasm bundle.
+# Formatting, then clippy with warnings denied, for the server (all targets) and the wasm bundle,
+# then the dependencies' licences, bans and sources (deny.toml; offline, so no advisories:
+# `cargo deny check advisories` where the network allows, see docs/security-notes/sec-b.md).
 lint:
-	scripts/setup.sh --toolchain
+	scripts/setup.sh --lint
 	cargo fmt --all -- --check
+	cargo deny --log-level error check licenses bans sources
 	RUSTFLAGS="$(RUST_TEST_FLAGS)" cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings

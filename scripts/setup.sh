@@ -4,6 +4,7 @@
 #   scripts/setup.sh --test   plus Chromium and the end-to-end test packages (and starts PostgreSQL)
 #   scripts/setup.sh --toolchain   only the Rust target and components `make check` and
 #                                  `make lint` need (seconds; no cargo-leptos)
+#   scripts/setup.sh --lint        the same, plus cargo-deny (`make lint`; minutes, once)
 #   scripts/setup.sh --content     only the Python environment the content's runnable
 #                                  exercises use (`levelfield content run`); --test makes it too
 # Only crates.io, Debian packages and the npm registry are used: nothing downloads binaries
@@ -12,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs a newer rustc than 1.95
+CARGO_DENY_VERSION=0.20.2     # licences, bans and sources of dependencies (`make lint`)
 step() { printf '\n==> %s\n' "$*"; }
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
@@ -27,7 +29,13 @@ for component in clippy rustfmt; do
   fi
 done
 
-if [ "${1:-}" = "--toolchain" ]; then
+# cargo-deny for `make lint`, from crates.io, pinned.
+if [ "${1:-}" = "--lint" ] && [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VERSION" ]; then
+  step "installing cargo-deny $CARGO_DENY_VERSION (several minutes on 2 cores, once)"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+fi
+
+if [ "${1:-}" = "--toolchain" ] || [ "${1:-}" = "--lint" ]; then
   exit 0
 fi
 

@@ -13,14 +13,29 @@ use crate::features::self_service::{AccountsAdminPage, MyDataPage, ResetPage, Se
 use crate::features::skills::{SkillPage, SkillsPage};
 use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamTasksPage, TeamsPage};
 use crate::server::ctx;
+use crate::server::security::page_policy;
 use crate::ui::{Account, NotFound, SiteFooter, SiteHeader};
+use axum::http::{header, HeaderValue};
+use leptos::nonce::{provide_nonce, use_nonce};
 use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-/// The document around every page.
+/// The document around every page. Every inline script Leptos writes carries the request's
+/// nonce, and the response's Content-Security-Policy names it (`server::security`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    if use_nonce().is_none() {
+        provide_nonce();
+    }
+    if let (Some(nonce), Some(res)) = (use_nonce(), use_context::<ResponseOptions>()) {
+        // `AutoReload` renders only under `cargo leptos watch`, which sets LEPTOS_WATCH.
+        let live_reload = std::env::var("LEPTOS_WATCH").is_ok();
+        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce, live_reload)) {
+            res.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">

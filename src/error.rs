@@ -35,6 +35,12 @@ pub enum AppError {
     /// The request was made from a page that is out of date (a quiz attempt already submitted).
     #[error("{0}")]
     Conflict(String),
+    /// Too many tries in a while (throttled); the message says what and how long.
+    #[error("{0}")]
+    TooMany(String),
+    /// The server is too busy right now (no password-hashing slot); try again shortly.
+    #[error("The server is busy. Please try again in a few seconds.")]
+    Busy,
     /// Something failed on the server; details are in the server log.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -52,6 +58,8 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::BadRequest(_) => 400,
             AppError::Conflict(_) => 409,
+            AppError::TooMany(_) => 429,
+            AppError::Busy => 503,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,
         }
@@ -115,11 +123,16 @@ pub enum ErrorCode {
     NoAnswer,
     QuizStale,
     OwnAccount,
+    PersonName,
+    TeamName,
+    OrgName,
+    JoinRefused,
+    QuizLimit,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::InvalidLogin,
         ErrorCode::Throttled,
         ErrorCode::Missing,
@@ -143,6 +156,11 @@ impl ErrorCode {
         ErrorCode::NoAnswer,
         ErrorCode::QuizStale,
         ErrorCode::OwnAccount,
+        ErrorCode::PersonName,
+        ErrorCode::TeamName,
+        ErrorCode::OrgName,
+        ErrorCode::JoinRefused,
+        ErrorCode::QuizLimit,
         ErrorCode::Internal,
     ];
 
@@ -172,6 +190,11 @@ impl ErrorCode {
             ErrorCode::NoAnswer => "no-answer",
             ErrorCode::QuizStale => "quiz-stale",
             ErrorCode::OwnAccount => "own-account",
+            ErrorCode::PersonName => "name",
+            ErrorCode::TeamName => "team-name",
+            ErrorCode::OrgName => "org-name",
+            ErrorCode::JoinRefused => "join-refused",
+            ErrorCode::QuizLimit => "quiz-limit",
             ErrorCode::Internal => "internal",
         }
     }
@@ -186,7 +209,7 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidLogin => "That email and password do not match an account.",
             ErrorCode::Throttled => {
-                "Too many failed attempts from your address. Wait a few minutes and try again."
+                "Too many failed attempts. Wait a little (the page says how long) and try again."
             }
             ErrorCode::Missing => "Please fill in every field.",
             ErrorCode::Mismatch => "The two passwords are not the same.",
@@ -224,6 +247,21 @@ impl ErrorCode {
             }
             ErrorCode::OwnAccount => {
                 "Not for your own account: change your password on your account page, and another admin confirms your own erasure."
+            }
+            ErrorCode::PersonName => {
+                "Your name: use at most 120 characters, with no control or text-direction characters."
+            }
+            ErrorCode::TeamName => {
+                "Team name: use at most 80 characters, with no control or text-direction characters."
+            }
+            ErrorCode::OrgName => {
+                "Organisation name: use at most 120 characters, with no control or text-direction characters."
+            }
+            ErrorCode::JoinRefused => {
+                "This invitation cannot be used with that email address. If you already have an account, sign in instead; otherwise check the address or ask for a new invitation."
+            }
+            ErrorCode::QuizLimit => {
+                "You have sent a lot of quiz attempts in the last hour. Take a break, re-read the module, and try again later: the limit counts the last hour only."
             }
             ErrorCode::Internal => "Something went wrong. Please try again.",
         }

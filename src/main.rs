@@ -320,7 +320,14 @@ async fn serve() -> ExitCode {
     match levelfield::features::account::prepare_setup(&state).await {
         Ok(Some(token)) => {
             // For the operator's terminal only: a log shipper would keep the live token.
-            println!("First run: open http://{addr}/setup?token={token} to create your organisation (the link works once, for {} minutes).", state.config.setup_token_minutes);
+            // The public URL when set (behind a proxy, the listening address is not the site's).
+            let site = state
+                .config
+                .public_url
+                .as_ref()
+                .map(|u| u.origin().to_string())
+                .unwrap_or_else(|| format!("http://{addr}"));
+            println!("First run: open {site}/setup?token={token} to create your organisation (the link works once, for {} minutes).", state.config.setup_token_minutes);
             tracing::info!("first run: the setup link is printed on standard output");
         }
         Ok(None) => {}

@@ -6,7 +6,7 @@ use crate::app::{shell, App};
 use crate::courseware;
 use crate::features::{account, admin, check, literacy, me, module, quiz, self_service, teams};
 use crate::server::config::Config;
-use crate::server::security::same_origin_only;
+use crate::server::security::{no_store_for_viewers, same_origin_only, FALLBACK_POLICY, HSTS};
 use crate::server::state::{AppState, LibraryHandle};
 use crate::store::{self, ConnectError, ModuleRecord, Store, StoreError};
 use axum::extract::State;
@@ -74,11 +74,13 @@ pub async fn build_state(
     let store = store::connect(&config.database_url).await?;
     let outcome = load_content(&config);
     register_modules(store.as_ref(), &outcome.library).await?;
+    let hashing = crate::server::auth::Hashing::new(config.hash_concurrency, config.hash_wait);
     Ok(AppState {
         leptos_options,
         library: LibraryHandle::new(outcome.library),
         store,
         config: Arc::new(config),
+        hashing: Arc::new(hashing),
     })
 }
 
@@ -112,6 +114,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let max_body = state.config.max_body_bytes;
     let options = state.leptos_options.clone();
+    let https = state.config.https();
     let app = Router::new()
         .route("/healthz", get(health))
         .route("/content/{*path}", get(module::assets::content_asset))
@@ -184,11 +187,15 @@ pub fn router(state: AppState) -> Router {
         .route("/org/literacy.csv", get(literacy::export::literacy_csv))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(no_store_for_viewers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::server::auth::load_viewer,
         ))
-        .layer(axum::middleware::from_fn(same_origin_only))
+        .layer(axum::middleware::from_fn_with_state(
+            state.config.clone(),
+            same_origin_only,
+        ))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
@@ -203,6 +210,17 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // Pages set their own nonce-based policy (`app::shell`); everything else may load nothing.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FALLBACK_POLICY),
+        ))
+        .layer(tower::util::option_layer(https.then(|| {
+            SetResponseHeaderLayer::overriding(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static(HSTS),
+            )
+        })))
         .with_state(state);
     crate::server::trace::wrap(app)
 }

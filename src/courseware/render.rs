@@ -6,10 +6,11 @@
 
 use super::source::LineIndex;
 use super::Diagnostics;
-use crate::domain::catalogue::TocEntry;
+use crate::domain::catalogue::{content_id, TocEntry, CONTENT_ID_PREFIX};
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Component, Path};
@@ -40,6 +41,58 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// The classes content may carry: the ones the renderer writes (callouts, code, heading
+/// anchors, quiz text, footnotes) and syntax highlighting's `hl-*`. Anything else is dropped, so
+/// content cannot dress itself up as the app's own notices or hide its parts.
+fn allowed_class(class: &str) -> bool {
+    const CLASSES: &[&str] = &[
+        "anchor",
+        "callout",
+        "callout-note",
+        "callout-tip",
+        "callout-important",
+        "callout-warning",
+        "callout-caution",
+        "callout-title",
+        "code",
+        "question-text",
+        "footnote-definition",
+        "footnote-definition-label",
+        "footnote-reference",
+    ];
+    CLASSES.contains(&class) || class.strip_prefix("hl-").is_some_and(|r| !r.is_empty())
+}
+
+/// The `#fragment` of an in-site link, given the content prefix as the ids have it (see
+/// [`content_id`]): `#x` and `/modules/<slug>#x`. Other links are left alone.
+fn prefixed_fragment(href: &str) -> Option<String> {
+    let (path, fragment) = href.split_once('#')?;
+    let in_site = path.is_empty() || (path.starts_with("/modules/") && !path.contains("//"));
+    (in_site && !fragment.is_empty()).then(|| format!("{path}#{}", content_id(fragment)))
+}
+
+/// An image source on this site (a path, not another host).
+fn site_image(src: &str) -> bool {
+    src.starts_with('/') && !src.starts_with("//") && !src.contains('\\')
+}
+
+/// What the sanitizer does to attributes beyond ammonia's allow-lists: classes from the
+/// allow-list only, in-content links follow the prefixed ids, images only from this site.
+fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    match (element, attribute) {
+        (_, "class") => {
+            let kept: Vec<&str> = value
+                .split_whitespace()
+                .filter(|c| allowed_class(c))
+                .collect();
+            (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
+        }
+        ("a", "href") => Some(prefixed_fragment(value).map_or(Cow::Borrowed(value), Cow::Owned)),
+        ("img", "src") => site_image(value).then_some(Cow::Borrowed(value)),
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static CLEAN: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     CLEAN.get_or_init(|| {
@@ -54,6 +107,8 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         b.add_tag_attributes("pre", ["data-lang"]);
         b.add_tag_attributes("th", ["align"]);
         b.add_tag_attributes("td", ["align"]);
+        b.id_prefix(Some(CONTENT_ID_PREFIX));
+        b.attribute_filter(filter_attribute);
         b
     })
 }
@@ -491,6 +546,58 @@ mod tests {
         assert!(!out.contains("onerror"), "{out}");
         assert!(!out.contains("javascript:"), "{out}");
         assert!(out.contains("<p>hi</p>"), "{out}");
+    }
+
+    #[test]
+    fn content_ids_are_prefixed_and_links_follow() {
+        let out = sanitize(
+            r##"<h2 id="intro">Intro <a class="anchor" href="#intro">#</a></h2><div id="main">x</div><div id="c-kept">y</div><a href="#c-kept">k</a><a href="/modules/other#setup">o</a><a href="https://example.org/#intro">e</a>"##,
+        );
+        assert!(out.contains(r#"<h2 id="c-intro">"#), "{out}");
+        assert!(out.contains(r##"href="#c-intro""##), "{out}");
+        assert!(
+            out.contains(r#"<div id="c-main">"#),
+            "authored ids cannot take #main: {out}"
+        );
+        assert!(!out.contains(r#"id="main""#), "{out}");
+        assert!(
+            out.contains(r#"<div id="c-kept">"#) && out.contains(r##"href="#c-kept""##),
+            "an id that already has the prefix keeps it, and so does its link: {out}"
+        );
+        assert!(out.contains(r##"href="/modules/other#c-setup""##), "{out}");
+        assert!(
+            out.contains(r##"href="https://example.org/#intro""##),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn classes_come_from_the_allow_list() {
+        let out = sanitize(
+            r#"<div class="callout callout-note alert error"><p class="skip-link">x</p><span class="hl-source hl-rust notice">y</span></div>"#,
+        );
+        assert!(
+            out.contains(r#"<div class="callout callout-note">"#),
+            "{out}"
+        );
+        assert!(
+            out.contains("<p>x</p>"),
+            "a class outside the list is dropped: {out}"
+        );
+        assert!(out.contains(r#"<span class="hl-source hl-rust">"#), "{out}");
+        assert!(!out.contains("skip-link") && !out.contains("error") && !out.contains("notice"));
+    }
+
+    #[test]
+    fn images_come_from_this_site_only() {
+        let out = sanitize(
+            r#"<img src="https://tracker.example/p.gif" alt="a"><img src="//tracker.example/p.gif" alt="b"><img src="/content/modules/images/x.svg" alt="c">"#,
+        );
+        assert!(!out.contains("tracker.example"), "{out}");
+        assert!(
+            out.contains(r#"src="/content/modules/images/x.svg""#),
+            "{out}"
+        );
     }
 
     #[test]

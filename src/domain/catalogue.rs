@@ -200,6 +200,20 @@ impl Difficulty {
     }
 }
 
+/// What every id in authored content starts with (the sanitizer adds it), so that content can
+/// never take over an id of the app's own, such as `#main`, `#quiz` or `#quiz-result`.
+pub const CONTENT_ID_PREFIX: &str = "c-";
+
+/// The HTML id, and so the URL fragment, of a content anchor: the anchor with
+/// [`CONTENT_ID_PREFIX`], unless it already starts with it (as the sanitizer does it).
+pub fn content_id(anchor: &str) -> String {
+    if anchor.starts_with(CONTENT_ID_PREFIX) {
+        anchor.to_string()
+    } else {
+        format!("{CONTENT_ID_PREFIX}{anchor}")
+    }
+}
+
 /// An entry of a module's table of contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TocEntry {
@@ -209,6 +223,11 @@ pub struct TocEntry {
 }
 
 impl TocEntry {
+    /// The link to this heading within its page: `#` and its [`content_id`].
+    pub fn href(&self) -> String {
+        format!("#{}", content_id(&self.anchor))
+    }
+
     /// Whether this heading starts a section reading progress is counted in: a level-2
     /// heading other than the closing "Further reading" list.
     pub fn is_section(&self) -> bool {

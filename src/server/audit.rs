@@ -20,11 +20,7 @@ use super::auth::Viewer;
 use super::state::AppState;
 use crate::domain::people::{OrgId, UserId};
 use crate::store::NewAuditEvent;
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use chrono::Utc;
-use std::convert::Infallible;
-use std::net::SocketAddr;
 
 /// What happened. The key is stored; the label is what the Activity page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,23 +148,9 @@ impl Action {
     }
 }
 
-/// The client's address as the request carries it (the socket peer), for the log. Never
-/// refuses a request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ClientAddr(pub Option<String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
-        ))
-    }
-}
+/// The client, as throttling finds it (the socket peer, or the forwarded client behind a
+/// trusted proxy): one extractor for both, see [`crate::server::throttle::ClientAddr`].
+pub use crate::server::throttle::ClientAddr;
 
 /// One event to record: build it with [`Event::by`], [`Event::account`] or
 /// [`Event::anonymous`], then add what it was done to, details and the address.
@@ -224,7 +206,7 @@ impl Event {
 
     /// The client's address.
     pub fn from(mut self, client: &ClientAddr) -> Event {
-        self.address = client.0.clone();
+        self.address = client.0.map(|ip| ip.to_string());
         self
     }
 

@@ -7,6 +7,7 @@
 //! May use: domain, store, server state. Who may do what per request is checked by the
 //! extractors in `server::extract`, built on [`Viewer`].
 
+use super::config::Config;
 use super::state::AppState;
 use crate::domain::people::{Member, MemberRole, OrgId, TeamId, UserId};
 use crate::store::{SessionRecord, StoreError};
@@ -14,18 +15,35 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
 
-/// The session cookie's name.
+/// The session cookie's name over plain http (or with no public URL set).
 pub const SESSION_COOKIE: &str = "levelfield_session";
+/// The session cookie's name when the public URL is https: the `__Host-` prefix makes browsers
+/// refuse it unless it is `Secure`, host-only and `Path=/`, so a sibling subdomain cannot set it.
+pub const HOST_SESSION_COOKIE: &str = "__Host-levelfield_session";
 
-/// How far back failed logins count toward the throttle; older ones count for nothing and are
-/// purged by the hourly maintenance (`estimates::purge_expired`).
-pub const LOGIN_THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// The session cookie's name for this configuration.
+pub fn session_cookie_name(config: &Config) -> &'static str {
+    if config.https() {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// How far back throttled tries count at most (the longest window of `server::throttle`: an
+/// account's and an invitation link's hour); older ones count for nothing and are purged by the
+/// hourly maintenance (`estimates::purge_expired`).
+pub const LOGIN_THROTTLE_WINDOW_MINUTES: i64 = 60;
 
 /// Why a password is not accepted. The message is shown to the person choosing it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,7 +67,24 @@ impl From<PasswordError> for crate::error::ErrorCode {
     }
 }
 
-/// Whether `password` may be used: 8 to 128 characters (any Unicode), not a very common one.
+/// The common-password list (`common_passwords.txt`, over 8,000 entries of 8 or more
+/// characters; where it comes from is said in its header), read once into a set. Header lines
+/// start with `# ` (an entry may start with `#`).
+fn common_passwords() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        include_str!("common_passwords.txt")
+            .lines()
+            .filter(|l| !(l.starts_with("# ") || *l == "#"))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
+}
+
+/// Whether `password` may be used: 8 to 128 characters (any Unicode), not on the
+/// common-password list (compared lower-cased). Applied at setup, joining and every password
+/// change or reset.
 pub fn check_password(password: &str) -> Result<(), PasswordError> {
     let n = password.chars().count();
     if n < 8 {
@@ -58,12 +93,7 @@ pub fn check_password(password: &str) -> Result<(), PasswordError> {
     if n > 128 {
         return Err(PasswordError::TooLong);
     }
-    let lower = password.to_lowercase();
-    let common = include_str!("common_passwords.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .any(|l| l.trim() == lower);
-    if common {
+    if common_passwords().contains(password.to_lowercase().as_str()) {
         return Err(PasswordError::TooCommon);
     }
     Ok(())
@@ -76,11 +106,73 @@ pub enum AuthError {
     Hash(String),
     #[error("background task failed")]
     Join(#[from] tokio::task::JoinError),
+    /// Every hashing slot stayed taken for the whole wait: answer 503 with `Retry-After`.
+    #[error("too many password checks at once")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Hashes a password with Argon2id (OWASP parameters), off the async threads.
+/// Password work for requests, bounded: at most `concurrency` hashes and verifications run
+/// at once (each holds 19 MiB for tens of milliseconds); a request waits at most `wait` for a
+/// slot, then gets [`AuthError::Busy`] (503 with `Retry-After`). Counts its work, for tests and
+/// figures. One per app, in the state.
+pub struct Hashing {
+    permits: Arc<Semaphore>,
+    wait: std::time::Duration,
+    hashes: AtomicU64,
+    verifications: AtomicU64,
+}
+
+impl Hashing {
+    pub fn new(concurrency: usize, wait: std::time::Duration) -> Self {
+        Hashing {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            wait,
+            hashes: AtomicU64::new(0),
+            verifications: AtomicU64::new(0),
+        }
+    }
+
+    /// A slot, held until dropped (tests hold them all to see 503).
+    pub async fn slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AuthError> {
+        match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(AuthError::Busy),
+        }
+    }
+
+    /// [`hash_password`] within a slot.
+    pub async fn hash(&self, password: String) -> Result<String, AuthError> {
+        let slot = self.slot().await?;
+        self.hashes.fetch_add(1, Ordering::Relaxed);
+        let hashed = hash_password(password).await;
+        drop(slot);
+        hashed
+    }
+
+    /// [`verify_password`] within a slot.
+    pub async fn verify(&self, hash: String, password: String) -> Result<bool, AuthError> {
+        let slot = self.slot().await?;
+        self.verifications.fetch_add(1, Ordering::Relaxed);
+        let ok = verify_password(hash, password).await;
+        drop(slot);
+        ok
+    }
+
+    /// Passwords hashed so far.
+    pub fn hashes(&self) -> u64 {
+        self.hashes.load(Ordering::Relaxed)
+    }
+
+    /// Passwords verified so far.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
+    }
+}
+
+/// Hashes a password with Argon2id (OWASP parameters), off the async threads. Unbounded:
+/// request handlers go through [`Hashing::hash`]; this is for the command line and tests.
 pub async fn hash_password(password: String) -> Result<String, AuthError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -93,7 +185,7 @@ pub async fn hash_password(password: String) -> Result<String, AuthError> {
 }
 
 /// Checks a password against a stored hash, off the async threads. A malformed hash is a
-/// mismatch.
+/// mismatch. Unbounded: request handlers go through [`Hashing::verify`].
 pub async fn verify_password(hash: String, password: String) -> Result<bool, AuthError> {
     Ok(tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
@@ -188,20 +280,37 @@ impl Viewer {
     }
 }
 
-/// The session id from the request's cookies.
-pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
+/// A request that carries the session cookie more than once (say, one tossed in by a sibling
+/// subdomain with `Domain=`): which one the browser meant cannot be known, so it is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the request carries more than one session cookie")]
+pub struct DuplicateSessionCookie;
+
+/// The session id from the request's cookies (the cookie called `name`), if it is well formed.
+pub fn session_cookie(
+    headers: &HeaderMap,
+    name: &str,
+) -> Result<Option<String>, DuplicateSessionCookie> {
+    let mut values = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
+        .filter(|(k, _)| *k == name)
+        .map(|(_, v)| v);
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(DuplicateSessionCookie);
+    }
+    Ok(first
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string))
 }
 
-/// Whether the request came over TLS (directly configured, or through a proxy that says so).
+/// Whether the session cookie is `Secure` for this request: the configuration says so (always
+/// for an https public URL, by default in release builds), or a proxy says the request came
+/// over TLS.
 pub fn is_tls(state: &AppState, headers: &HeaderMap) -> bool {
     state.config.secure_cookies
         || headers
@@ -210,16 +319,41 @@ pub fn is_tls(state: &AppState, headers: &HeaderMap) -> bool {
             .is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
-/// `Set-Cookie` for a session id (or, with `None`, one that clears it).
-pub fn cookie_header(value: Option<&str>, secure: bool, max_age_secs: i64) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
+/// `Set-Cookie` for a session id (or, with `None`, one that clears it), named `name`.
+/// A `__Host-` name is always `Secure` (browsers drop it otherwise).
+pub fn cookie_header(
+    name: &str,
+    value: Option<&str>,
+    secure: bool,
+    max_age_secs: i64,
+) -> HeaderValue {
+    let secure = if secure || name.starts_with("__Host-") {
+        "; Secure"
+    } else {
+        ""
+    };
     let text = match value {
-        Some(v) => format!(
-            "{SESSION_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-        ),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+        Some(v) => {
+            format!("{name}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+        }
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     };
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The session `Set-Cookie` for this request: the configured name and `Secure` flag.
+pub fn session_set_cookie(
+    state: &AppState,
+    headers: &HeaderMap,
+    value: Option<&str>,
+    max_age_secs: i64,
+) -> HeaderValue {
+    cookie_header(
+        session_cookie_name(&state.config),
+        value,
+        is_tls(state, headers),
+        max_age_secs,
+    )
 }
 
 /// Starts a session for `user` (a fresh id every time: rotation at login) and returns the
@@ -266,7 +400,20 @@ fn client_addr(req: &Request) -> Option<String> {
 /// request's extensions (where pages and server functions find it). Refreshes the idle timer
 /// at most once a minute.
 pub async fn load_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    if let Some(token) = session_cookie(req.headers()) {
+    let token = match session_cookie(req.headers(), session_cookie_name(&state.config)) {
+        Ok(token) => token,
+        Err(e) => {
+            tracing::warn!("{e}: refused");
+            let clear = session_set_cookie(&state, req.headers(), None, 0);
+            return (
+                StatusCode::BAD_REQUEST,
+                [(header::SET_COOKIE, clear)],
+                "Your browser sent two sign-in cookies for this site. Clear this site's cookies, then sign in again.",
+            )
+                .into_response();
+        }
+    };
+    if let Some(token) = token {
         let id_hash = hash_token(&token);
         let now = Utc::now();
         let idle_cutoff = now - Duration::minutes(state.config.session_idle_minutes);
@@ -319,6 +466,28 @@ mod tests {
             Err(PasswordError::TooLong)
         );
         assert_eq!(check_password("Password123"), Err(PasswordError::TooCommon));
+        for common in [
+            "iloveyou",
+            "qwertyuiop",
+            "1q2w3e4r5t",
+            "baseball1",
+            "#1stunna",
+        ] {
+            assert_eq!(
+                check_password(common),
+                Err(PasswordError::TooCommon),
+                "{common}"
+            );
+        }
+        assert!(
+            common_passwords().len() >= 3000,
+            "{}",
+            common_passwords().len()
+        );
+        assert!(
+            common_passwords().iter().all(|p| p.chars().count() >= 8),
+            "every entry fits the length policy (shorter ones are refused anyway)"
+        );
         assert_eq!(check_password("correct horse battery"), Ok(()));
         assert_eq!(check_password("пароль-для-входа"), Ok(()), "any Unicode");
         assert_eq!(
@@ -356,13 +525,85 @@ mod tests {
 
     #[test]
     fn cookie_flags() {
-        let c = cookie_header(Some("abc"), true, 60);
+        let c = cookie_header(SESSION_COOKIE, Some("abc"), true, 60);
         let c = c.to_str().unwrap();
         assert!(
             c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"),
             "{c}"
         );
-        let c = cookie_header(Some("abc"), false, 60);
+        let c = cookie_header(SESSION_COOKIE, Some("abc"), false, 60);
         assert!(!c.to_str().unwrap().contains("Secure"));
+        // A __Host- cookie: Secure even if not asked, Path=/ and no Domain.
+        let c = cookie_header(HOST_SESSION_COOKIE, Some("abc"), false, 60);
+        assert_eq!(
+            c.to_str().unwrap(),
+            "__Host-levelfield_session=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure"
+        );
+        let c = cookie_header(HOST_SESSION_COOKIE, None, false, 0);
+        assert_eq!(
+            c.to_str().unwrap(),
+            "__Host-levelfield_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+        );
+    }
+
+    #[test]
+    fn cookie_names_follow_the_public_url() {
+        let mut c = Config::for_tests("content");
+        assert_eq!(session_cookie_name(&c), SESSION_COOKIE);
+        c.public_url = Some(crate::server::config::PublicUrl::parse("http://x.org").unwrap());
+        assert_eq!(session_cookie_name(&c), SESSION_COOKIE);
+        c.public_url = Some(crate::server::config::PublicUrl::parse("https://x.org").unwrap());
+        assert_eq!(session_cookie_name(&c), HOST_SESSION_COOKIE);
+    }
+
+    #[test]
+    fn two_session_cookies_are_refused() {
+        let id = "a".repeat(64);
+        let other = "b".repeat(64);
+        let h = |v: String| {
+            let mut m = HeaderMap::new();
+            m.append(header::COOKIE, HeaderValue::from_str(&v).unwrap());
+            m
+        };
+        assert_eq!(
+            session_cookie(
+                &h(format!("levelfield_session={id}; theme=x")),
+                SESSION_COOKIE
+            ),
+            Ok(Some(id.clone()))
+        );
+        assert_eq!(
+            session_cookie(
+                &h(format!(
+                    "levelfield_session={other}; levelfield_session={id}"
+                )),
+                SESSION_COOKIE
+            ),
+            Err(DuplicateSessionCookie)
+        );
+        // Two Cookie headers count too.
+        let mut m = h(format!("levelfield_session={id}"));
+        m.append(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("levelfield_session={other}")).unwrap(),
+        );
+        assert_eq!(
+            session_cookie(&m, SESSION_COOKIE),
+            Err(DuplicateSessionCookie)
+        );
+        // The other name is not this site's session under https: ignored, not a duplicate.
+        assert_eq!(
+            session_cookie(
+                &h(format!(
+                    "levelfield_session={other}; __Host-levelfield_session={id}"
+                )),
+                HOST_SESSION_COOKIE
+            ),
+            Ok(Some(id))
+        );
+        assert_eq!(
+            session_cookie(&h("levelfield_session=short".into()), SESSION_COOKIE),
+            Ok(None)
+        );
     }
 }

@@ -18,4 +18,5 @@ pub mod forms;
 pub mod refusal;
 pub mod security;
 pub mod state;
+pub mod throttle;
 pub mod trace;

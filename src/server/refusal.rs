@@ -15,7 +15,7 @@
 use super::auth::AuthError;
 use crate::error::{log_internal, AppError, ErrorCode};
 use crate::store::StoreError;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::*;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
@@ -23,12 +23,13 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 /// What a form handler answers: a 303 to the next page, or why not.
 pub type Action = Result<SeeOther, Refusal>;
 
-/// 303 See Other (post/redirect/get), optionally setting a cookie.
+/// 303 See Other (post/redirect/get), optionally setting a cookie and other headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
 pub struct SeeOther {
     to: String,
     cookie: Option<HeaderValue>,
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl SeeOther {
@@ -36,7 +37,14 @@ impl SeeOther {
         SeeOther {
             to: path.into(),
             cookie: None,
+            headers: Vec::new(),
         }
+    }
+
+    /// The same redirect, with one more response header.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     /// The same redirect, setting `cookie` (`Set-Cookie`).
@@ -59,6 +67,9 @@ impl IntoResponse for SeeOther {
         if let Some(c) = self.cookie {
             res.headers_mut().insert(header::SET_COOKIE, c);
         }
+        for (name, value) in self.headers {
+            res.headers_mut().insert(name, value);
+        }
         res
     }
 }
@@ -67,8 +78,7 @@ impl IntoResponse for SeeOther {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
 pub enum Refusal {
-    /// Back to the form's page with `?error=<code>` (and any `params`, then `#anchor`). A
-    /// throttled login answers 429 with `Retry-After`.
+    /// Back to the form's page with `?error=<code>` (and any `params`, then `#anchor`).
     Back {
         path: String,
         code: ErrorCode,
@@ -85,6 +95,15 @@ pub enum Refusal {
     BadRequest { message: String, back: String },
     /// Something failed on our side (already logged); the message says what did not happen.
     Failed(&'static str),
+    /// Too many tries (throttled): 429 with `Retry-After`, a page saying why (`code`) and a link
+    /// `back` to the form.
+    TooMany {
+        back: String,
+        code: ErrorCode,
+        retry_after: u64,
+    },
+    /// Every password-hashing slot is taken: 503 with `Retry-After`, and a link `back`.
+    Busy { back: String },
 }
 
 impl Refusal {
@@ -107,6 +126,15 @@ impl Refusal {
         self
     }
 
+    /// 429: too many tries; try again after `retry_after` seconds.
+    pub fn too_many(back: &str, code: ErrorCode, retry_after: u64) -> Self {
+        Refusal::TooMany {
+            back: back.to_string(),
+            code,
+            retry_after: retry_after.max(1),
+        }
+    }
+
     /// Ends the location with `#anchor` (a [`Refusal::Back`] only).
     pub fn with_anchor(mut self, to: impl Into<String>) -> Self {
         if let Refusal::Back { anchor, .. } = &mut self {
@@ -118,10 +146,8 @@ impl Refusal {
     /// The HTTP status it answers with.
     pub fn status(&self) -> StatusCode {
         match self {
-            Refusal::Back {
-                code: ErrorCode::Throttled,
-                ..
-            } => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Refusal::Back { .. } | Refusal::SignIn { .. } => StatusCode::SEE_OTHER,
             Refusal::Forbidden => StatusCode::FORBIDDEN,
             Refusal::NotFound(_) => StatusCode::NOT_FOUND,
@@ -192,9 +218,19 @@ impl Refusal {
             Refusal::Failed(message) => {
                 view! { <p class="error" role="alert">{message}</p> }.into_any()
             }
+            Refusal::TooMany { code, .. } => {
+                view! { <p class="error" role="alert">{code.message()}</p> }.into_any()
+            }
+            Refusal::Busy { .. } => view! { <p class="error" role="alert">{BUSY}</p> }.into_any(),
         }
     }
 }
+
+/// What a 503 for a full hashing pool says.
+const BUSY: &str = "The server is busy. Please try again in a few seconds.";
+
+/// How long a 503 for a full hashing pool asks the browser to wait.
+const BUSY_RETRY_AFTER: &str = "5";
 
 /// The login page, coming back to `next` after.
 pub fn login_path(next: Option<&str>) -> String {
@@ -211,14 +247,18 @@ impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let status = self.status();
         if let Some(to) = self.location() {
-            let mut res = (status, [(header::LOCATION, to)]).into_response();
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                res.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("300"));
-            }
-            return res;
+            return (status, [(header::LOCATION, to)]).into_response();
         }
+        let retry_after = match &self {
+            Refusal::TooMany { retry_after, .. } => Some(HeaderValue::from(*retry_after)),
+            Refusal::Busy { .. } => Some(HeaderValue::from_static(BUSY_RETRY_AFTER)),
+            _ => None,
+        };
         let (heading, message, back) = match self {
+            Refusal::TooMany { back, code, .. } => {
+                ("Too many attempts", code.message().to_string(), back)
+            }
+            Refusal::Busy { back } => ("Busy", BUSY.to_string(), back),
             Refusal::Forbidden => (
                 "No access",
                 "Your account does not have access to this page.".to_string(),
@@ -235,7 +275,11 @@ impl IntoResponse for Refusal {
                 ("That did not work", String::new(), "/".into())
             }
         };
-        (status, error_page(heading, &message, &back)).into_response()
+        let mut res = (status, error_page(heading, &message, &back)).into_response();
+        if let Some(wait) = retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, wait);
+        }
+        res
     }
 }
 
@@ -252,6 +296,8 @@ impl From<Refusal> for AppError {
             Refusal::NotFound(what) => AppError::NotFound(what.to_string()),
             Refusal::BadRequest { message, .. } => AppError::BadRequest(message),
             Refusal::Failed(_) => AppError::Internal,
+            Refusal::TooMany { code, .. } => AppError::TooMany(code.message().to_string()),
+            Refusal::Busy { .. } => AppError::Busy,
         }
     }
 }
@@ -271,6 +317,10 @@ fn error_page(heading: &str, message: &str, back: &str) -> Html<String> {
 /// `None` for a failure of ours.
 pub trait Coded: std::error::Error {
     fn code(&self) -> Option<ErrorCode>;
+    /// Whether it means "too busy now" (503), not a failure.
+    fn busy(&self) -> bool {
+        false
+    }
 }
 
 impl Coded for StoreError {
@@ -293,6 +343,10 @@ impl Coded for AuthError {
             _ => None,
         }
     }
+
+    fn busy(&self) -> bool {
+        matches!(self, AuthError::Busy)
+    }
 }
 
 /// `?` for form handlers and pages: a failed call becomes a [`Refusal`].
@@ -307,6 +361,11 @@ pub trait OrBack<T> {
 impl<T, E: Coded> OrBack<T> for Result<T, E> {
     fn or_back(self, back: &str) -> Result<T, Refusal> {
         self.map_err(|e| {
+            if e.busy() {
+                return Refusal::Busy {
+                    back: back.to_string(),
+                };
+            }
             let code = e.code().unwrap_or_else(|| {
                 log_internal(&e);
                 ErrorCode::Internal
@@ -317,6 +376,9 @@ impl<T, E: Coded> OrBack<T> for Result<T, E> {
 
     fn or_fail(self, message: &'static str) -> Result<T, Refusal> {
         self.map_err(|e| {
+            if e.busy() {
+                return Refusal::Busy { back: "/".into() };
+            }
             log_internal(&e);
             Refusal::Failed(message)
         })
@@ -341,14 +403,15 @@ mod tests {
             r.location().as_deref(),
             Some("/org/scarcity?error=weight&skill=x#skill-x")
         );
-        let r = Refusal::back("/login?next=%2Fme", ErrorCode::Throttled);
-        assert_eq!(
-            r.location().as_deref(),
-            Some("/login?next=%2Fme&error=throttled")
-        );
+        let r = Refusal::too_many("/login?next=%2Fme", ErrorCode::Throttled, 42);
+        assert_eq!(r.location(), None);
         let res = r.into_response();
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(res.headers()[header::RETRY_AFTER], "300");
+        assert_eq!(res.headers()[header::RETRY_AFTER], "42");
+        let r: Result<(), _> = Err(AuthError::Busy);
+        let res = r.or_back("/login").unwrap_err().into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "5");
     }
 
     #[test]

@@ -45,4 +45,6 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Our settings.
     pub config: Arc<Config>,
+    /// Password hashing and verification for requests, bounded (see `auth::Hashing`).
+    pub hashing: Arc<super::auth::Hashing>,
 }

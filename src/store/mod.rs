@@ -18,9 +18,9 @@ mod time;
 
 pub use postgres::PostgresStore;
 pub use records::{
-    AccountRecord, Assignment, AuditEvent, ComputedEstimates, Credentials, ErasureRequest,
-    Invitation, ModuleRecord, NewAuditEvent, NewUser, OrgOrigin, PasswordReset, SessionInfo,
-    SessionRecord, StaleEstimates,
+    AccountRecord, Assignment, AttemptCount, AuditEvent, ComputedEstimates, Credentials,
+    ErasureRequest, Invitation, ModuleRecord, NewAuditEvent, NewUser, OrgOrigin, PasswordReset,
+    SessionInfo, SessionRecord, StaleEstimates,
 };
 pub use sqlite::SqliteStore;
 
@@ -149,14 +149,22 @@ pub trait Accounts {
     /// Removes sessions past expiry or idle since `idle_cutoff`.
     async fn purge_sessions(&self, now: DateTime<Utc>, idle_cutoff: DateTime<Utc>) -> Result<u64>;
 
-    /// Records a failed login from `key` (a client address) at `now`.
-    async fn record_login_failure(&self, key: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Records a throttled try under `key` (an address or an account, as `server::throttle`
+    /// makes them) at `now` and, atomically with it (tries under one key are serialized), counts
+    /// the tries under `key` since `since`, this one included, with the newest time among the
+    /// others. Returns this try's id; it counts as a failure until forgotten.
+    async fn record_try(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, AttemptCount)>;
 
-    /// Failed logins from `key` since `since`.
-    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64>;
+    /// Removes tries by id (one that succeeded, or was refused before it was judged).
+    async fn forget_tries(&self, ids: &[i64]) -> Result<()>;
 
-    /// Removes failed logins recorded before `before` (they hold client addresses, and count
-    /// for nothing once outside the throttle window).
+    /// Removes throttled tries recorded before `before` (they hold client addresses and account
+    /// keys, and count for nothing once outside the throttle windows).
     async fn purge_login_failures(&self, before: DateTime<Utc>) -> Result<u64>;
 }
 
@@ -240,6 +248,10 @@ pub trait Orgs {
     /// Stores a one-time setup token (its hash) valid until `expires_at`, revoking every
     /// earlier one: only the newest first-run link works.
     async fn create_setup_token(&self, token_hash: &str, expires_at: DateTime<Utc>) -> Result<()>;
+
+    /// Whether a setup token is unused and unexpired at `now` (a cheap read, checked before a
+    /// password is hashed; `setup_organisation` checks again as it uses it).
+    async fn setup_token_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool>;
 
     /// Atomically, for first run only: uses the setup token (unused and unexpired at `now`,
     /// else `TokenInvalid`), requires that no organisation exists yet (else `TokenInvalid`, and

@@ -42,6 +42,15 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
+/// Throttled tries under one key in a window (`store::Accounts::record_try`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptCount {
+    /// Every try in the window, the asking one included.
+    pub count: i64,
+    /// The newest time among the others.
+    pub latest_other: Option<DateTime<Utc>>,
+}
+
 /// A server-side session. `id_hash` is the SHA-256 of the cookie value: the database never
 /// holds a usable session id.
 #[derive(Debug, Clone, PartialEq, Eq)]

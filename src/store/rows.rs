@@ -4,8 +4,8 @@
 //! applied here, in Rust, so both backends return the same order.
 
 use super::records::{
-    AccountRecord, AuditEvent, Credentials, ErasureRequest, Invitation, ModuleRecord, SessionInfo,
-    SessionRecord, StaleEstimates,
+    AccountRecord, AttemptCount, AuditEvent, Credentials, ErasureRequest, Invitation, ModuleRecord,
+    SessionInfo, SessionRecord, StaleEstimates,
 };
 use super::time::DbTime;
 use super::{canonical_roles, canonical_teams, StoreError};
@@ -69,6 +69,21 @@ impl From<CredentialsRow> for Credentials {
             user: UserId(r.user_id),
             org: OrgId(r.org_id),
             password_hash: r.password_hash,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AttemptCountRow {
+    count: i64,
+    latest_other: Option<DbTime>,
+}
+
+impl From<AttemptCountRow> for AttemptCount {
+    fn from(r: AttemptCountRow) -> AttemptCount {
+        AttemptCount {
+            count: r.count,
+            latest_other: r.latest_other.map(|t| t.utc()),
         }
     }
 }

@@ -527,6 +527,10 @@ pub struct Client {
     pub ip: [u8; 4],
     /// The `User-Agent` it sends, if any.
     pub user_agent: Option<String>,
+    /// An IPv6 socket peer instead of `ip`.
+    pub ip6: Option<std::net::Ipv6Addr>,
+    /// An `X-Forwarded-For` header to send (as a proxy in front would).
+    pub forwarded_for: Option<String>,
 }
 
 impl Client {
@@ -537,6 +541,8 @@ impl Client {
             cookie: None,
             ip: [10, 0, 0, 1],
             user_agent: None,
+            ip6: None,
+            forwarded_for: None,
         }
     }
 
@@ -551,11 +557,17 @@ impl Client {
         if let Some(ua) = &self.user_agent {
             b = b.header("user-agent", ua.as_str());
         }
+        if let Some(f) = &self.forwarded_for {
+            b = b.header("x-forwarded-for", f);
+        }
         b
     }
 
     fn with_peer(&self, mut req: Request<Body>) -> Request<Body> {
-        let addr = std::net::SocketAddr::from((self.ip, 40000));
+        let addr = match self.ip6 {
+            Some(v6) => std::net::SocketAddr::from((v6, 40000)),
+            None => std::net::SocketAddr::from((self.ip, 40000)),
+        };
         req.extensions_mut()
             .insert(axum::extract::ConnectInfo(addr));
         req
@@ -605,8 +617,13 @@ impl Client {
         (status, location)
     }
 
-    /// A same-origin form POST answered with a page (not a redirect). Returns status and body.
-    pub async fn post_form_page(&self, uri: &str, body: &str) -> (StatusCode, String) {
+    /// A same-origin form POST answered whole: status, headers and body (a new session cookie
+    /// is not adopted).
+    pub async fn post_form_raw(
+        &self,
+        uri: &str,
+        body: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
         let req = self.with_peer(
             self.request("POST", uri)
                 .header("origin", "http://localhost")
@@ -615,7 +632,14 @@ impl Client {
                 .unwrap(),
         );
         let (status, res) = self.send(req).await;
-        (status, body_text(res).await)
+        let headers = res.headers().clone();
+        (status, headers, body_text(res).await)
+    }
+
+    /// A same-origin form POST answered with a page (not a redirect). Returns status and body.
+    pub async fn post_form_page(&self, uri: &str, body: &str) -> (StatusCode, String) {
+        let (status, _, body) = self.post_form_raw(uri, body).await;
+        (status, body)
     }
 
     /// A same-origin JSON POST (as the quiz island sends it). Returns status and body.

@@ -19,13 +19,13 @@ fn valid_tree_loads_without_problems() {
 
     let basics = lib.module_by_slug("basics").unwrap();
     assert!(
-        basics.body_html.contains(r#"<h2 id="noise">"#),
+        basics.body_html.contains(r#"<h2 id="c-noise">"#),
         "{}",
         basics.body_html
     );
     assert!(basics
         .body_html
-        .contains(r#"href="/modules/evaluating-models#splits""#));
+        .contains(r#"href="/modules/evaluating-models#c-splits""#));
     assert!(basics
         .body_html
         .contains(r#"src="/content/modules/images/noise.svg""#));
@@ -233,7 +233,7 @@ fn objectives_review_dates_and_further_reading_are_read() {
     );
     assert!(
         g.html
-            .contains(r#"href="/modules/evaluating-models#splits""#),
+            .contains(r#"href="/modules/evaluating-models#c-splits""#),
         "{}",
         g.html
     );

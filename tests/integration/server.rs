@@ -35,7 +35,7 @@ async fn module_page_is_rendered_on_the_server_without_answers() {
         html.contains("<title>Evaluating models · Levelfield</title>"),
         "{html}"
     );
-    assert!(html.contains(r#"<h2 id="splits">"#));
+    assert!(html.contains(r#"<h2 id="c-splits">"#));
     assert!(
         html.contains(r#"href="/modules/basics""#),
         "prerequisite and links resolve"

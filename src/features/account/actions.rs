@@ -5,22 +5,22 @@
 
 use crate::domain::people::{OrgId, UserId};
 use crate::error::{log_internal, ErrorCode};
-use crate::server::audit::{self, Action as Audited, ClientAddr, Event};
+use crate::server::audit::{self, Action as Audited, Event};
 use crate::server::auth::{
-    check_password, cookie_header, dummy_hash, hash_password, hash_token, is_tls, new_token,
-    start_session, verify_password, LOGIN_THROTTLE_WINDOW_MINUTES,
+    check_password, dummy_hash, hash_token, new_token, session_set_cookie, start_session,
 };
 use crate::server::extract::SignedIn;
-use crate::server::forms::{safe_next, valid_email, Form};
+use crate::server::forms::{check_name, safe_next, valid_email, Form, NameProblem};
 use crate::server::refusal::{Action, OrBack, Refusal, SeeOther};
 use crate::server::state::AppState;
+use crate::server::throttle::{
+    self, account_key, per_account, per_address, Attempt, ClientAddr, Limit,
+};
 use crate::store::{NewUser, StoreError};
-use axum::extract::{ConnectInfo, State};
-use axum::http::HeaderMap;
-use axum::Extension;
-use chrono::{Duration, Utc};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use chrono::{DateTime, Duration, Utc};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use std::net::SocketAddr;
 
 /// Creates the first-run setup token if there is no organisation yet (revoking any earlier
 /// one); returns the token, for the operator's terminal only (never the log).
@@ -49,25 +49,95 @@ fn new_password(form: &Form, field: &str, confirm: &str) -> Result<String, Error
     Ok(pw)
 }
 
+/// A name field, checked; a refused one reads as `code` (which names the field).
+fn name_field(form: &Form, field: &str, max: usize, code: ErrorCode) -> Result<String, ErrorCode> {
+    check_name(form.get(field), max).map_err(|p| match p {
+        NameProblem::Missing => ErrorCode::Missing,
+        NameProblem::Invalid => code,
+    })
+}
+
+/// A new account as a form gives it, checked but not hashed yet (hashing is costly: it comes
+/// after the token and the throttle).
+struct NewAccount {
+    name: String,
+    email: String,
+    password: String,
+}
+
 /// Name, email and password of a new account from a form.
-async fn new_user(form: &Form) -> Result<NewUser, ErrorCode> {
-    let (Some(name), Some(email)) = (form.get("name"), form.get("email")) else {
-        return Err(ErrorCode::Missing);
-    };
-    let email = email.to_lowercase();
+fn new_account(form: &Form) -> Result<NewAccount, ErrorCode> {
+    let name = name_field(form, "name", 120, ErrorCode::PersonName)?;
+    let email = form.get("email").ok_or(ErrorCode::Missing)?.to_lowercase();
     if !valid_email(&email) {
         return Err(ErrorCode::Email);
     }
     let password = new_password(form, "password", "password_confirm")?;
-    let password_hash = hash_password(password).await.map_err(|e| {
-        log_internal(&e);
-        ErrorCode::Internal
-    })?;
-    Ok(NewUser {
+    Ok(NewAccount {
+        name,
         email,
-        name: name.chars().take(120).collect(),
-        password_hash,
+        password,
     })
+}
+
+/// Records a try under `checks` (see `server::throttle`): the attempt, or 429 with how long to
+/// wait.
+async fn throttle(
+    state: &AppState,
+    now: DateTime<Utc>,
+    checks: &[(String, Limit)],
+    back: &str,
+) -> Result<Attempt, Refusal> {
+    match throttle::attempt(state.store.as_ref(), now, checks)
+        .await
+        .or_back(back)?
+    {
+        Ok(attempt) => Ok(attempt),
+        Err(wait) => {
+            tracing::info!(retry_after = wait.seconds(), "throttled");
+            Err(Refusal::too_many(
+                back,
+                ErrorCode::Throttled,
+                wait.seconds(),
+            ))
+        }
+    }
+}
+
+/// Forgets an attempt that succeeded (or was never judged); a failure to do so is only logged.
+async fn forget(state: &AppState, attempt: Attempt, succeeded: bool) {
+    let done = if succeeded {
+        attempt.succeeded(state.store.as_ref()).await
+    } else {
+        attempt.abandoned(state.store.as_ref()).await
+    };
+    if let Err(e) = done {
+        log_internal(&e);
+    }
+}
+
+/// The account's password hashed within a hashing slot; with none free, the attempt is
+/// abandoned and the answer is 503.
+async fn hashed(
+    state: &AppState,
+    account: NewAccount,
+    attempt: Attempt,
+    back: &str,
+) -> Result<(NewUser, Attempt), Refusal> {
+    match state.hashing.hash(account.password).await {
+        Ok(password_hash) => Ok((
+            NewUser {
+                email: account.email,
+                name: account.name,
+                password_hash,
+            },
+            attempt,
+        )),
+        Err(e) => {
+            forget(state, attempt, false).await;
+            Err(e).or_back(back)
+        }
+    }
 }
 
 /// A fresh session for `user`, and on to `to` with its cookie.
@@ -80,7 +150,7 @@ async fn sign_in(
 ) -> Action {
     let session = start_session(state, user).await.or_back(back)?;
     let max_age = state.config.session_absolute_minutes * 60;
-    let cookie = cookie_header(Some(&session), is_tls(state, headers), max_age);
+    let cookie = session_set_cookie(state, headers, Some(&session), max_age);
     Ok(SeeOther::to(to).with_cookie(cookie))
 }
 
@@ -92,7 +162,9 @@ fn with_token(page: &str, token: &str) -> String {
     )
 }
 
-/// `POST /setup`: creates the first organisation and its admin, then signs them in.
+/// `POST /setup`: creates the first organisation and its admin, then signs them in. The
+/// token is checked (a cheap read) before the password is hashed, and failures are throttled
+/// per address.
 #[tracing::instrument(skip_all)]
 pub async fn setup(
     State(state): State<AppState>,
@@ -102,17 +174,41 @@ pub async fn setup(
 ) -> Action {
     let token = form.get("token").unwrap_or_default();
     let back = with_token("/setup", &token);
-    let org_name = form
-        .get("organisation")
-        .ok_or_else(|| Refusal::back(&back, ErrorCode::Missing))?;
-    let user = new_user(&form)
-        .await
+    let org_name = name_field(&form, "organisation", 120, ErrorCode::OrgName)
         .map_err(|code| Refusal::back(&back, code))?;
-    let (org, user_id) = state
+    let account = new_account(&form).map_err(|code| Refusal::back(&back, code))?;
+    let now = Utc::now();
+    let limit = per_address(state.config.join_failures_allowed);
+    let attempt = throttle(
+        &state,
+        now,
+        &[(format!("setup:{}", client.key()), limit)],
+        &back,
+    )
+    .await?;
+    let token_hash = hash_token(&token);
+    if !state
         .store
-        .setup_organisation(&hash_token(&token), Utc::now(), &org_name, &user)
+        .setup_token_usable(&token_hash, now)
         .await
-        .or_back(&back)?;
+        .or_back(&back)?
+    {
+        attempt.failed();
+        return Err(Refusal::back(&back, ErrorCode::Token));
+    }
+    let (user, attempt) = hashed(&state, account, attempt, &back).await?;
+    let created = state
+        .store
+        .setup_organisation(&token_hash, now, &org_name, &user)
+        .await;
+    let (org, user_id) = match created {
+        Ok(done) => done,
+        Err(e) => {
+            attempt.failed();
+            return Err(e).or_back(&back);
+        }
+    };
+    forget(&state, attempt, true).await;
     let event = Event::account(Some(org), Some(user_id), &user.email, Audited::Setup);
     audit::record(
         &state,
@@ -122,17 +218,13 @@ pub async fn setup(
     sign_in(&state, &headers, user_id, &back, "/admin").await
 }
 
-/// The client's address for throttling: the socket peer, or `unknown` in tests.
-fn client_key(peer: Option<&ConnectInfo<SocketAddr>>) -> String {
-    peer.map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// `POST /login`.
+/// `POST /login`. Every try is recorded before the password is checked, under the client's
+/// address (15-minute window) and under the email (back-off, counted for unknown emails too),
+/// so that neither a burst nor a spread of addresses gets more checks than the limits allow.
 #[tracing::instrument(skip_all)]
 pub async fn login(
     State(state): State<AppState>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    client: ClientAddr,
     viewer: Option<SignedIn>,
     headers: HeaderMap,
     form: Form,
@@ -142,57 +234,63 @@ pub async fn login(
         "/login?next={}",
         utf8_percent_encode(&next, NON_ALPHANUMERIC)
     );
-    let key = client_key(peer.as_ref().map(|p| &p.0));
-    let now = Utc::now();
-    let window = now - Duration::minutes(LOGIN_THROTTLE_WINDOW_MINUTES);
-    let failures = state
-        .store
-        .login_failures_since(&key, window)
-        .await
-        .or_back(&back)?;
-    if failures >= state.config.login_failures_allowed {
-        audit::record(&state, throttled_event(&state, &form, &key).await).await;
-        return Err(Refusal::back(&back, ErrorCode::Throttled));
-    }
     let (Some(email), Some(password)) = (form.get("email"), form.raw("password")) else {
         return Err(Refusal::back(&back, ErrorCode::Missing));
     };
-    let creds = state
-        .store
-        .credentials(&email.to_lowercase())
-        .await
-        .or_back(&back)?;
+    let email = email.to_lowercase();
+    let config = &state.config;
+    let checks = [
+        (
+            format!("login:{}", client.key()),
+            per_address(config.login_failures_allowed),
+        ),
+        (
+            format!("account:{}", account_key(&email)),
+            per_account(config.login_account_free, config.login_backoff_base),
+        ),
+    ];
+    let attempt = match throttle(&state, Utc::now(), &checks, &back).await {
+        Ok(attempt) => attempt,
+        Err(refusal) => {
+            audit::record(&state, throttled_event(&state, &email, &client).await).await;
+            return Err(refusal);
+        }
+    };
+    let creds = state.store.credentials(&email).await.or_back(&back)?;
+    let account = creds.as_ref().map(|c| (c.org, c.user));
     // Verify against a dummy hash for unknown emails: the same work, the same answer.
     let hash = creds
         .as_ref()
         .map(|c| c.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
-    let ok = verify_password(hash, password).await.or_back(&back)? && creds.is_some();
-    let account = creds.as_ref().map(|c| (c.org, c.user));
+    let ok = match state.hashing.verify(hash, password).await {
+        Ok(ok) => ok && creds.is_some(),
+        Err(e) => {
+            forget(&state, attempt, false).await;
+            return Err(e).or_back(&back);
+        }
+    };
     let Some(creds) = creds.filter(|_| ok) else {
-        state
-            .store
-            .record_login_failure(&key, now)
-            .await
-            .or_back(&back)?;
+        attempt.failed();
         audit::record(
             &state,
-            login_event(account, &email, Audited::LoginFailed, &key),
+            login_event(account, &email, Audited::LoginFailed, &client),
         )
         .await;
         return Err(Refusal::back(&back, ErrorCode::InvalidLogin));
     };
+    forget(&state, attempt, true).await;
+    audit::record(
+        &state,
+        login_event(account, &email, Audited::LoginSucceeded, &client),
+    )
+    .await;
     // Rotation: the old session (if any) ends, a new id is issued.
     if let Some(SignedIn(old)) = viewer {
         if let Err(e) = state.store.delete_session(&old.session).await {
             log_internal(&e);
         }
     }
-    audit::record(
-        &state,
-        login_event(account, &email, Audited::LoginSucceeded, &key),
-    )
-    .await;
     sign_in(&state, &headers, creds.user, &back, &next).await
 }
 
@@ -202,28 +300,28 @@ fn login_event(
     account: Option<(OrgId, UserId)>,
     email: &str,
     action: Audited,
-    address: &str,
+    client: &ClientAddr,
 ) -> Event {
     match account {
-        Some((org, user)) => Event::account(Some(org), Some(user), &email.to_lowercase(), action),
+        Some((org, user)) => Event::account(Some(org), Some(user), email, action),
         None => Event::anonymous(action),
     }
-    .address(Some(address.to_string()))
+    .from(client)
 }
 
 /// A throttled sign-in's audit event, on the account the email names (so its organisation's
 /// admins see someone is trying it), else on nobody.
-async fn throttled_event(state: &AppState, form: &Form, address: &str) -> Event {
-    let email = form.get("email").unwrap_or_default().to_lowercase();
+async fn throttled_event(state: &AppState, email: &str, client: &ClientAddr) -> Event {
     let account = match email.is_empty() {
         true => None,
-        false => state.store.credentials(&email).await.ok().flatten(),
+        false => state.store.credentials(email).await.ok().flatten(),
     };
     let account = account.map(|c| (c.org, c.user));
-    login_event(account, &email, Audited::LoginThrottled, address)
+    login_event(account, email, Audited::LoginThrottled, client)
 }
 
-/// `POST /logout`: ends the session on the server and clears the cookie.
+/// `POST /logout`: ends the session on the server, clears the cookie, and asks the browser to
+/// drop what it cached and stored for this site (`Clear-Site-Data`).
 #[tracing::instrument(skip_all)]
 pub async fn logout(
     State(state): State<AppState>,
@@ -235,10 +333,18 @@ pub async fn logout(
         state.store.delete_session(&v.session).await.or_back("/")?;
         audit::record(&state, Event::by(&v, Audited::Logout).from(&client)).await;
     }
-    Ok(SeeOther::to("/").with_cookie(cookie_header(None, is_tls(&state, &headers), 0)))
+    Ok(SeeOther::to("/")
+        .with_cookie(session_set_cookie(&state, &headers, None, 0))
+        .with_header(
+            HeaderName::from_static("clear-site-data"),
+            HeaderValue::from_static("\"cache\", \"cookies\""),
+        ))
 }
 
-/// `POST /join`: creates an account from an invitation and signs it in.
+/// `POST /join`: creates an account from an invitation and signs it in. The invitation is
+/// looked up first (unused, unexpired, and for its email if it names one), so a bad link costs
+/// no hashing; failures are throttled per address and per link, and an email that cannot be
+/// used answers with one neutral sentence.
 #[tracing::instrument(skip_all)]
 pub async fn join(
     State(state): State<AppState>,
@@ -248,14 +354,53 @@ pub async fn join(
 ) -> Action {
     let token = form.get("token").unwrap_or_default();
     let back = with_token("/join", &token);
-    let user = new_user(&form)
-        .await
-        .map_err(|code| Refusal::back(&back, code))?;
-    let (org, user_id) = state
+    let account = new_account(&form).map_err(|code| Refusal::back(&back, code))?;
+    let now = Utc::now();
+    let token_hash = hash_token(&token);
+    let allowed = state.config.join_failures_allowed;
+    let checks = [
+        (format!("join:{}", client.key()), per_address(allowed)),
+        (
+            format!("join-link:{token_hash}"),
+            Limit::Window {
+                max: allowed,
+                window: std::time::Duration::from_secs(60 * 60),
+            },
+        ),
+    ];
+    let attempt = throttle(&state, now, &checks, &back).await?;
+    let invitation = state
         .store
-        .accept_invitation(&hash_token(&token), Utc::now(), &user)
+        .invitation(&token_hash)
         .await
-        .or_back(&back)?;
+        .or_back(&back)?
+        .filter(|i| i.used_at.is_none() && i.expires_at > now);
+    let Some(invitation) = invitation else {
+        attempt.failed();
+        return Err(Refusal::back(&back, ErrorCode::Token));
+    };
+    if invitation
+        .email
+        .as_deref()
+        .is_some_and(|e| !e.eq_ignore_ascii_case(&account.email))
+    {
+        attempt.failed();
+        return Err(Refusal::back(&back, ErrorCode::JoinRefused));
+    }
+    let (user, attempt) = hashed(&state, account, attempt, &back).await?;
+    let accepted = state.store.accept_invitation(&token_hash, now, &user).await;
+    let (org, user_id) = match accepted {
+        Ok(done) => done,
+        Err(StoreError::EmailTaken) => {
+            attempt.failed();
+            return Err(Refusal::back(&back, ErrorCode::JoinRefused));
+        }
+        Err(e) => {
+            attempt.failed();
+            return Err(e).or_back(&back);
+        }
+    };
+    forget(&state, attempt, true).await;
     let event = Event::account(
         Some(org),
         Some(user_id),
@@ -266,7 +411,8 @@ pub async fn join(
     sign_in(&state, &headers, user_id, &back, "/me").await
 }
 
-/// `POST /account/password`: changes the password and ends every other session.
+/// `POST /account/password`: changes the password and ends every other session. Wrong
+/// current passwords are throttled per account, like logins.
 #[tracing::instrument(skip_all)]
 pub async fn change_password(
     State(state): State<AppState>,
@@ -280,11 +426,25 @@ pub async fn change_password(
         .ok_or_else(|| Refusal::back(back, ErrorCode::Missing))?;
     let new = new_password(&form, "password", "password_confirm")
         .map_err(|code| Refusal::back(back, code))?;
+    let checks = [(
+        format!("password:{}", viewer.user.0),
+        per_address(state.config.login_failures_allowed),
+    )];
+    let attempt = throttle(&state, Utc::now(), &checks, back).await?;
     let stored = state.store.password_hash(viewer.user).await.or_back(back)?;
-    if !verify_password(stored, current).await.or_back(back)? {
-        return Err(Refusal::back(back, ErrorCode::WrongPassword));
+    match state.hashing.verify(stored, current).await {
+        Ok(true) => {}
+        Ok(false) => {
+            attempt.failed();
+            return Err(Refusal::back(back, ErrorCode::WrongPassword));
+        }
+        Err(e) => {
+            forget(&state, attempt, false).await;
+            return Err(e).or_back(back);
+        }
     }
-    let hash = hash_password(new).await.or_back(back)?;
+    forget(&state, attempt, true).await;
+    let hash = state.hashing.hash(new).await.or_back(back)?;
     state
         .store
         .set_password(viewer.user, &hash, Utc::now())

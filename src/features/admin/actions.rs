@@ -8,7 +8,7 @@ use crate::error::ErrorCode;
 use crate::server::audit::{self, Action as Audited, ClientAddr, Event};
 use crate::server::auth::{hash_token, new_token};
 use crate::server::extract::Admin;
-use crate::server::forms::{valid_email, Form};
+use crate::server::forms::{check_name, valid_email, Form, NameProblem};
 use crate::server::refusal::{Action, OrBack, Refusal, SeeOther};
 use crate::server::state::AppState;
 use crate::store::{Assignment, Invitation};
@@ -23,14 +23,14 @@ const ADMIN: &str = "/admin";
 /// `POST /admin/teams`: a new team.
 #[tracing::instrument(skip_all)]
 pub async fn create_team(State(state): State<AppState>, Admin(v): Admin, form: Form) -> Action {
-    let name = form
-        .get("name")
-        .ok_or_else(|| Refusal::back(ADMIN, ErrorCode::Missing))?;
-    state
-        .store
-        .create_team(v.org, &name.chars().take(80).collect::<String>())
-        .await
-        .or_back(ADMIN)?;
+    let name = check_name(form.get("name"), 80).map_err(|p| {
+        let code = match p {
+            NameProblem::Missing => ErrorCode::Missing,
+            NameProblem::Invalid => ErrorCode::TeamName,
+        };
+        Refusal::back(ADMIN, code)
+    })?;
+    state.store.create_team(v.org, &name).await.or_back(ADMIN)?;
     Ok(SeeOther::to("/admin#teams"))
 }
 

@@ -26,7 +26,7 @@ fn glossary() -> Result<impl IntoView, Refusal> {
     let index = g
         .terms
         .iter()
-        .map(|t| view! { <li><a href=format!("#{}", t.anchor)>{t.text.clone()}</a></li> })
+        .map(|t| view! { <li><a href=t.href()>{t.text.clone()}</a></li> })
         .collect_view();
     Ok(view! {
         <Title text="Glossary" />

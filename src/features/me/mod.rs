@@ -12,7 +12,7 @@ mod skills;
 pub use privacy::PrivacyPage;
 pub use skills::{MySkillsPage, ProficiencyDocPage};
 
-use crate::domain::catalogue::Library;
+use crate::domain::catalogue::{content_id, Library};
 use crate::domain::progress::{Attempt, AttemptKind, ModuleProgress};
 use crate::server::ctx;
 use crate::server::refusal::Refusal;
@@ -54,7 +54,7 @@ fn render(lib: &Library, progress: Vec<ModuleProgress>, attempts: Vec<Attempt>) 
             let (slug, t) = title(&p.module)?;
             let pct = p.percent();
             let resume = match &p.resume_anchor {
-                Some(a) => format!("/modules/{slug}#{a}"),
+                Some(a) => format!("/modules/{slug}#{}", content_id(a)),
                 None => format!("/modules/{slug}"),
             };
             Some(view! {

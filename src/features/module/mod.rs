@@ -89,7 +89,7 @@ fn module_page() -> Result<impl IntoView, Refusal> {
         .map(|t| {
             view! {
                 <li class=format!("toc-{}", t.level)>
-                    <a href=format!("#{}", t.anchor)>{t.text.clone()}</a>
+                    <a href=t.href()>{t.text.clone()}</a>
                 </li>
             }
         })

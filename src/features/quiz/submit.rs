@@ -10,14 +10,14 @@
 
 use crate::domain::catalogue::Module;
 use crate::domain::paper::{next_paper, History, Paper};
-use crate::domain::progress::{AnswerRecord, NewAttempt};
+use crate::domain::progress::{AnswerRecord, Attempt, AttemptKind, NewAttempt};
 use crate::domain::quiz::{GradeError, QuizOutcome, Submission};
 use crate::error::ErrorCode;
 use crate::server::auth::Viewer;
 use crate::server::refusal::{OrBack, Refusal};
 use crate::server::state::AppState;
 use crate::store::StoreError;
-use chrono::Utc;
+use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
 /// A graded attempt.
@@ -74,6 +74,14 @@ pub async fn submit_quiz(
         .attempts(v.user)
         .await
         .or_fail("Your answers could not be graded. Please try again.")?;
+    if let Some(wait) = over_limit(&attempts, state.config.quiz_attempts_per_hour, Utc::now()) {
+        tracing::info!(retry_after = wait, "quiz attempts limited");
+        return Err(Refusal::too_many(
+            &format!("/modules/{}", module.slug),
+            ErrorCode::QuizLimit,
+            wait,
+        ));
+    }
     let history = History::of(module.id.as_str(), &attempts);
     let (number, paper) = next_paper(module, v.org, v.user, &history);
     if submission.attempt != Some(number) || submission.seed.is_some_and(|s| s != paper.seed) {
@@ -101,6 +109,30 @@ pub async fn submit_quiz(
         recorded: Some(number),
         seed: paper.seed,
     })
+}
+
+/// Seconds until a person who has recorded `attempts` may submit another quiz attempt, if they
+/// have reached `per_hour` in the hour before `now` (skill-check answers aside: those are
+/// bounded by the question banks).
+fn over_limit(attempts: &[Attempt], per_hour: i64, now: DateTime<Utc>) -> Option<u64> {
+    let hour_ago = now - Duration::hours(1);
+    let mut recent: Vec<DateTime<Utc>> = attempts
+        .iter()
+        .filter(|a| a.kind == AttemptKind::Quiz && a.submitted_at > hour_ago)
+        .map(|a| a.submitted_at)
+        .collect();
+    if i64::try_from(recent.len()).unwrap_or(i64::MAX) < per_hour {
+        return None;
+    }
+    recent.sort();
+    // Free again when the oldest of the last `per_hour` leaves the hour.
+    let skip = recent.len() - usize::try_from(per_hour).unwrap_or(0).min(recent.len());
+    let freed = recent.get(skip).copied().unwrap_or(now) + Duration::hours(1);
+    Some(
+        u64::try_from((freed - now).num_seconds())
+            .unwrap_or(0)
+            .max(1),
+    )
 }
 
 /// Stores a graded attempt with every question it showed (in authored indices) and its seed;

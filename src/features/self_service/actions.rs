@@ -18,6 +18,7 @@ use crate::server::extract::{Admin, SignedIn};
 use crate::server::forms::Form;
 use crate::server::refusal::{Action, OrBack, Refusal, SeeOther};
 use crate::server::state::AppState;
+use crate::server::throttle;
 use crate::store::PasswordReset;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -36,26 +37,23 @@ pub const RESET_MINUTES: i64 = 60;
 /// session alone must not sign its owner out everywhere): their current password, checked with
 /// the login's throttle (failures counted per account, under their own key).
 async fn reauthenticate(state: &AppState, v: &Viewer, form: &Form) -> Result<(), Refusal> {
-    let key = format!("reauth:{}", v.user.0);
-    let now = Utc::now();
-    let failures = state
-        .store
-        .login_failures_since(&key, now - Duration::minutes(15))
-        .await
-        .or_back(SESSIONS)?;
-    if failures >= state.config.login_failures_allowed {
-        return Err(Refusal::back(SESSIONS, ErrorCode::Throttled));
-    }
     let password = form
         .raw("current_password")
         .ok_or_else(|| Refusal::back(SESSIONS, ErrorCode::Missing))?;
+    let checks = [(
+        format!("reauth:{}", v.user.0),
+        throttle::per_address(state.config.login_failures_allowed),
+    )];
+    let attempt = match throttle::attempt(state.store.as_ref(), Utc::now(), &checks)
+        .await
+        .or_back(SESSIONS)?
+    {
+        Ok(attempt) => attempt,
+        Err(_) => return Err(Refusal::back(SESSIONS, ErrorCode::Throttled)),
+    };
     let stored = state.store.password_hash(v.user).await.or_back(SESSIONS)?;
     if !verify_password(stored, password).await.or_back(SESSIONS)? {
-        state
-            .store
-            .record_login_failure(&key, now)
-            .await
-            .or_back(SESSIONS)?;
+        attempt.failed();
         audit_hook::record(
             state,
             v.org,
@@ -66,6 +64,10 @@ async fn reauthenticate(state: &AppState, v: &Viewer, form: &Form) -> Result<(),
         .await;
         return Err(Refusal::back(SESSIONS, ErrorCode::WrongPassword));
     }
+    attempt
+        .succeeded(state.store.as_ref())
+        .await
+        .or_back(SESSIONS)?;
     Ok(())
 }
 

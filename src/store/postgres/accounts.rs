@@ -2,12 +2,12 @@
 
 use super::PostgresStore;
 use crate::domain::people::{Member, OrgId, UserId};
-use crate::store::rows::{CredentialsRow, SessionRow};
+use crate::store::rows::{AttemptCountRow, CredentialsRow, SessionRow};
 use crate::store::sql::{accounts as sql, MembersOf};
 use crate::store::time::DbTime;
 use crate::store::{changed_one, map_write_error, normalise_email};
 use crate::store::{shared, Result};
-use crate::store::{Accounts, Credentials, SessionRecord, StoreError};
+use crate::store::{Accounts, AttemptCount, Credentials, SessionRecord, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -110,21 +110,40 @@ impl Accounts for PostgresStore {
         Ok(done.rows_affected())
     }
 
-    async fn record_login_failure(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query(sql::INSERT_LOGIN_FAILURE)
+    async fn record_try(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, AttemptCount)> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(sql::LOCK_TRY_KEY)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(sql::INSERT_ATTEMPT)
             .bind(key)
             .bind(DbTime::from(now))
-            .execute(&self.pool)
+            .fetch_one(&mut *tx)
             .await?;
-        Ok(())
-    }
-
-    async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
-        Ok(sqlx::query_scalar(sql::LOGIN_FAILURES_SINCE)
+        let row = sqlx::query_as::<_, AttemptCountRow>(sql::ATTEMPTS_SINCE)
             .bind(key)
             .bind(DbTime::from(since))
-            .fetch_one(&self.pool)
-            .await?)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((id, row.into()))
+    }
+
+    async fn forget_tries(&self, ids: &[i64]) -> Result<()> {
+        for id in ids {
+            sqlx::query(sql::FORGET_ATTEMPT)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     async fn purge_login_failures(&self, before: DateTime<Utc>) -> Result<u64> {

@@ -25,9 +25,20 @@ pub const DELETE_OTHER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1
 
 pub const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2";
 
-pub const INSERT_LOGIN_FAILURE: &str = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
-
-pub const LOGIN_FAILURES_SINCE: &str =
-    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";
+/// A throttled try (kept as a failure unless forgotten); the table's name is historical.
+pub const INSERT_ATTEMPT: &str =
+    "INSERT INTO login_failures (key, at) VALUES ($1, $2) RETURNING id";
 
 pub const PURGE_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE at < $1";
+
+/// Tries under `$1` since `$2`, and the newest time among those other than row `$3`. Run in
+/// the transaction that inserted row `$3`, after taking the key's lock (PostgreSQL) or the
+/// write lock (SQLite), so that tries under one key are counted one after the other.
+pub const ATTEMPTS_SINCE: &str =
+    "SELECT COUNT(*) AS count, MAX(CASE WHEN id <> $3 THEN at END) AS latest_other
+     FROM login_failures WHERE key = $1 AND at >= $2";
+
+pub const FORGET_ATTEMPT: &str = "DELETE FROM login_failures WHERE id = $1";
+
+/// PostgreSQL only: serializes tries under one key (`$1`) until the transaction ends.
+pub const LOCK_TRY_KEY: &str = "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))";

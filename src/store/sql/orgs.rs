@@ -14,6 +14,9 @@ pub const INSERT_SETUP_TOKEN: &str =
 
 /// Every setup token goes: before a new one is stored, and once one is used.
 pub const DELETE_SETUP_TOKENS: &str = "DELETE FROM setup_tokens";
+/// 1 if setup token `$1` is unused and unexpired at `$2`, else 0 (read only).
+pub const SETUP_TOKEN_USABLE: &str = "SELECT COUNT(*) FROM setup_tokens
+    WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
 
 /// Uses a setup token (`$1`) if it is unused and unexpired at `$2`.
 pub const USE_SETUP_TOKEN: &str = "UPDATE setup_tokens SET used_at = $2

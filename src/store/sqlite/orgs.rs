@@ -51,6 +51,15 @@ impl Orgs for SqliteStore {
         Ok(())
     }
 
+    async fn setup_token_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool> {
+        let found: i64 = sqlx::query_scalar(sql::SETUP_TOKEN_USABLE)
+            .bind(token_hash)
+            .bind(DbTime::from(now))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(found > 0)
+    }
+
     async fn setup_organisation(
         &self,
         token_hash: &str,

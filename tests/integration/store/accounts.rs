@@ -1,12 +1,14 @@
 //! Store parity: accounts, sessions, login throttling and the time type at the edge.
 
 use super::*;
+use levelfield::store::AttemptCount;
 
 parity!(
     credentials_and_passwords,
     sessions,
-    login_failures,
     login_failures_are_purged,
+    throttled_tries,
+    setup_tokens_are_checked_without_being_used,
     times_are_normalised_and_checked,
 );
 
@@ -179,37 +181,69 @@ async fn sessions(store: &dyn Store) {
     assert!(matches!(orphan, Err(StoreError::NotFound)), "{orphan:?}");
 }
 
-async fn login_failures(store: &dyn Store) {
-    for m in [0, 5, 10] {
-        store.record_login_failure("10.0.0.1", at(m)).await.unwrap();
+async fn throttled_tries(store: &dyn Store) {
+    let a = "login:10.0.0.1";
+    let mut ids = Vec::new();
+    // Each try is counted with those before it, since `since` (inclusive); the newest other
+    // one's time comes with the count.
+    let expected = [
+        (0, 1, None),
+        (5, 2, Some(stored(0))),
+        (10, 3, Some(stored(5))),
+    ];
+    for (m, count, latest_other) in expected {
+        let (id, seen) = store.record_try(a, at(m), at(-1)).await.unwrap();
+        assert_eq!(
+            seen,
+            AttemptCount {
+                count,
+                latest_other
+            }
+        );
+        ids.push(id);
     }
-    store.record_login_failure("10.0.0.2", at(7)).await.unwrap();
-    assert_eq!(
-        store
-            .login_failures_since("10.0.0.1", at(-1))
-            .await
-            .unwrap(),
-        3
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    // Another key counts apart; a later `since` leaves older tries out.
+    let (other, seen) = store
+        .record_try("login:10.0.0.2", at(7), at(0))
+        .await
+        .unwrap();
+    assert_eq!((seen.count, seen.latest_other), (1, None));
+    assert!(!ids.contains(&other));
+    let (late, seen) = store.record_try(a, at(12), at(5)).await.unwrap();
+    assert_eq!((seen.count, seen.latest_other), (3, Some(stored(10))));
+    // Forgotten tries no longer count; other keys keep theirs.
+    store.forget_tries(&ids[1..]).await.unwrap();
+    store.forget_tries(&[late]).await.unwrap();
+    store.forget_tries(&[]).await.unwrap();
+    let (_, seen) = store.record_try(a, at(13), at(-1)).await.unwrap();
+    assert_eq!((seen.count, seen.latest_other), (2, Some(stored(0))));
+    let (_, seen) = store
+        .record_try("login:10.0.0.2", at(13), at(-1))
+        .await
+        .unwrap();
+    assert_eq!(seen.count, 2);
+}
+
+async fn setup_tokens_are_checked_without_being_used(store: &dyn Store) {
+    store.create_setup_token("usable", at(60)).await.unwrap();
+    store.create_setup_token("expired", at(10)).await.unwrap();
+    assert!(store.setup_token_usable("usable", at(0)).await.unwrap());
+    assert!(
+        store.setup_token_usable("usable", at(0)).await.unwrap(),
+        "checking does not use it"
     );
-    assert_eq!(
-        store.login_failures_since("10.0.0.1", at(5)).await.unwrap(),
-        2
-    );
-    assert_eq!(
-        store
-            .login_failures_since("10.0.0.1", at(11))
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        store.login_failures_since("10.0.0.2", at(0)).await.unwrap(),
-        1
-    );
-    assert_eq!(
-        store.login_failures_since("10.0.0.3", at(0)).await.unwrap(),
-        0
-    );
+    for (token, now) in [("expired", at(10)), ("expired", at(11)), ("nope", at(0))] {
+        assert!(
+            !store.setup_token_usable(token, now).await.unwrap(),
+            "{token} at {now}"
+        );
+    }
+    store
+        .setup_organisation("usable", at(1), "Acme", &person("ada@acme.test", "Ada"))
+        .await
+        .unwrap();
+    assert!(!store.setup_token_usable("usable", at(2)).await.unwrap());
 }
 
 /// An RFC 3339 text as a UTC time (offset and precision as written).
@@ -264,7 +298,7 @@ async fn times_are_normalised_and_checked(store: &dyn Store) {
     }
 }
 
-/// Failed logins before the cut-off go (they hold client addresses); later ones stay.
+/// Throttled tries before the cut-off go (they hold client addresses); later ones stay.
 async fn login_failures_are_purged(store: &dyn Store) {
     for (key, m) in [
         ("10.0.0.1", 0),
@@ -272,23 +306,12 @@ async fn login_failures_are_purged(store: &dyn Store) {
         ("10.0.0.2", 4),
         ("10.0.0.2", 5),
     ] {
-        store.record_login_failure(key, at(m)).await.unwrap();
+        store.record_try(key, at(m), at(-60)).await.unwrap();
     }
     assert_eq!(store.purge_login_failures(at(5)).await.unwrap(), 2);
-    assert_eq!(
-        store
-            .login_failures_since("10.0.0.1", at(-60))
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .login_failures_since("10.0.0.2", at(-60))
-            .await
-            .unwrap(),
-        1,
-        "one exactly at the cut-off stays"
-    );
+    let (_, one) = store.record_try("10.0.0.1", at(11), at(-60)).await.unwrap();
+    assert_eq!(one.count, 2, "the try at 10 stays, with this one");
+    let (_, two) = store.record_try("10.0.0.2", at(11), at(-60)).await.unwrap();
+    assert_eq!(two.count, 2, "one exactly at the cut-off stays");
     assert_eq!(store.purge_login_failures(at(5)).await.unwrap(), 0);
 }
