@@ -122,6 +122,7 @@ pub enum ErrorCode {
     TaskScore,
     NoAnswer,
     QuizStale,
+    OwnAccount,
     PersonName,
     TeamName,
     OrgName,
@@ -131,7 +132,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::InvalidLogin,
         ErrorCode::Throttled,
         ErrorCode::Missing,
@@ -154,6 +155,7 @@ impl ErrorCode {
         ErrorCode::TaskScore,
         ErrorCode::NoAnswer,
         ErrorCode::QuizStale,
+        ErrorCode::OwnAccount,
         ErrorCode::PersonName,
         ErrorCode::TeamName,
         ErrorCode::OrgName,
@@ -187,6 +189,7 @@ impl ErrorCode {
             ErrorCode::TaskScore => "task-score",
             ErrorCode::NoAnswer => "no-answer",
             ErrorCode::QuizStale => "quiz-stale",
+            ErrorCode::OwnAccount => "own-account",
             ErrorCode::PersonName => "name",
             ErrorCode::TeamName => "team-name",
             ErrorCode::OrgName => "org-name",
@@ -241,6 +244,9 @@ impl ErrorCode {
             ErrorCode::NoAnswer => "Choose an answer before going on.",
             ErrorCode::QuizStale => {
                 "Those answers were for a quiz page that is out of date: that attempt was already submitted (perhaps in another tab) or the quiz has changed. Here is a fresh set of questions."
+            }
+            ErrorCode::OwnAccount => {
+                "Not for your own account: change your password on your account page, and another admin confirms your own erasure."
             }
             ErrorCode::PersonName => {
                 "Your name: use at most 120 characters, with no control or text-direction characters."

@@ -4,7 +4,7 @@
 
 use crate::app::{shell, App};
 use crate::courseware;
-use crate::features::{account, admin, check, literacy, me, module, quiz, teams};
+use crate::features::{account, admin, check, literacy, me, module, quiz, self_service, teams};
 use crate::server::config::Config;
 use crate::server::security::{no_store_for_viewers, same_origin_only, FALLBACK_POLICY, HSTS};
 use crate::server::state::{AppState, LibraryHandle};
@@ -134,6 +134,30 @@ pub fn router(state: AppState) -> Router {
         .route("/join", post(account::actions::join))
         .route("/account/password", post(account::actions::change_password))
         .route("/me/ratings", post(me::actions::save_ratings))
+        .route("/me/export", get(self_service::export::my_data_json))
+        .route(
+            "/me/sessions/end-others",
+            post(self_service::actions::end_other_sessions),
+        )
+        .route("/me/sessions/end", post(self_service::actions::end_session))
+        .route("/me/erasure", post(self_service::actions::request_erasure))
+        .route(
+            "/me/erasure/withdraw",
+            post(self_service::actions::withdraw_erasure),
+        )
+        .route("/reset", post(self_service::actions::use_reset))
+        .route(
+            "/admin/accounts/{user}/erase",
+            post(self_service::actions::confirm_erasure),
+        )
+        .route(
+            "/admin/accounts/{user}/reset",
+            post(self_service::actions::issue_reset),
+        )
+        .route(
+            "/admin/accounts/{user}/sessions/end",
+            post(self_service::actions::end_member_sessions),
+        )
         .route("/skills/{id}/check", post(check::actions::answer))
         .route("/admin/teams", post(admin::actions::create_team))
         .route(

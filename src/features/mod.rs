@@ -16,6 +16,7 @@
 //! | `admin` | `/admin`, `/admin/*`, `/org/skills`, `/org/scarcity` |
 //! | `author` | `/author/items` (item statistics, for admins and authors) |
 //! | `literacy` | `/org/literacy`, `/org/literacy.csv` (the AI-literacy record, for admins and managers) |
+//! | `self_service` | `/me/sessions`, `/me/data`, `/me/export`, `/me/erasure`, `/admin/accounts`, `/reset` |
 //!
 //! Pages are server-rendered components (compiled for the server only); the interactive parts are
 //! Leptos islands, the only code that ships to the browser as wasm.
@@ -41,6 +42,8 @@ pub mod me;
 #[cfg(feature = "ssr")]
 pub mod module;
 pub mod quiz;
+#[cfg(feature = "ssr")]
+pub mod self_service;
 #[cfg(feature = "ssr")]
 pub mod skills;
 #[cfg(feature = "ssr")]

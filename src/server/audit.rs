@@ -40,10 +40,20 @@ pub enum Action {
     TeamTargetRoleSet,
     ScarcitySet,
     ScarcityCleared,
+    SessionEnded,
+    OtherSessionsEnded,
+    SessionsEndedByAdmin,
+    ReauthFailed,
+    DataExported,
+    ErasureRequested,
+    ErasureWithdrawn,
+    ErasureConfirmed,
+    ResetIssued,
+    ResetUsed,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 25] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::LoginThrottled,
@@ -59,6 +69,16 @@ impl Action {
         Action::TeamTargetRoleSet,
         Action::ScarcitySet,
         Action::ScarcityCleared,
+        Action::SessionEnded,
+        Action::OtherSessionsEnded,
+        Action::SessionsEndedByAdmin,
+        Action::ReauthFailed,
+        Action::DataExported,
+        Action::ErasureRequested,
+        Action::ErasureWithdrawn,
+        Action::ErasureConfirmed,
+        Action::ResetIssued,
+        Action::ResetUsed,
     ];
 
     /// As stored (stable: the log outlives versions).
@@ -79,6 +99,16 @@ impl Action {
             Action::TeamTargetRoleSet => "team.target_role",
             Action::ScarcitySet => "scarcity.set",
             Action::ScarcityCleared => "scarcity.cleared",
+            Action::SessionEnded => "session.ended",
+            Action::OtherSessionsEnded => "session.ended_others",
+            Action::SessionsEndedByAdmin => "session.ended_by_admin",
+            Action::ReauthFailed => "session.reauth_failed",
+            Action::DataExported => "data.exported",
+            Action::ErasureRequested => "erasure.requested",
+            Action::ErasureWithdrawn => "erasure.withdrawn",
+            Action::ErasureConfirmed => "erasure.confirmed",
+            Action::ResetIssued => "password.reset_issued",
+            Action::ResetUsed => "password.reset_used",
         }
     }
 
@@ -100,6 +130,16 @@ impl Action {
             Action::TeamTargetRoleSet => "Set a team's target role",
             Action::ScarcitySet => "Set a scarcity weight",
             Action::ScarcityCleared => "Cleared a scarcity weight",
+            Action::SessionEnded => "Ended one of their sessions",
+            Action::OtherSessionsEnded => "Signed out everywhere else",
+            Action::SessionsEndedByAdmin => "Signed a member out everywhere",
+            Action::ReauthFailed => "Re-authentication refused",
+            Action::DataExported => "Downloaded their data",
+            Action::ErasureRequested => "Asked for erasure",
+            Action::ErasureWithdrawn => "Withdrew an erasure request",
+            Action::ErasureConfirmed => "Confirmed an erasure",
+            Action::ResetIssued => "Issued a password-reset link",
+            Action::ResetUsed => "Set a password with a reset link",
         }
     }
 

@@ -374,6 +374,28 @@ pub async fn start_session(state: &AppState, user: UserId) -> Result<String, Aut
     Ok(token)
 }
 
+/// The most a session row keeps of a User-Agent.
+const USER_AGENT_MAX: usize = 256;
+
+/// The request's User-Agent as a session row keeps it: printable characters only, capped.
+pub fn user_agent(headers: &HeaderMap) -> Option<String> {
+    let ua = headers.get(header::USER_AGENT)?.to_str().ok()?;
+    let ua: String = ua
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(USER_AGENT_MAX)
+        .collect();
+    (!ua.trim().is_empty()).then(|| ua.trim().to_string())
+}
+
+/// The client address of a request, as the session list shows it: the socket peer.
+// HOOK(sec-a): when the trusted-proxy setting lands, take the address it derives instead.
+fn client_addr(req: &Request) -> Option<String> {
+    req.extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
 /// Middleware: finds the request's live session, if any, and puts its [`Viewer`] into the
 /// request's extensions (where pages and server functions find it). Refreshes the idle timer
 /// at most once a minute.
@@ -397,9 +419,19 @@ pub async fn load_viewer(State(state): State<AppState>, mut req: Request, next: 
         let idle_cutoff = now - Duration::minutes(state.config.session_idle_minutes);
         match state.store.session(&id_hash, now, idle_cutoff).await {
             Ok(Some(session)) => {
+                // A session's first request, then at most once a minute: the idle timer, and
+                // the browser and address its owner's session list shows.
+                let first = session.last_seen_at == session.created_at;
                 let stale = now.signed_duration_since(session.last_seen_at) > Duration::seconds(60);
-                if stale {
-                    if let Err(e) = state.store.touch_session(&id_hash, now).await {
+                if first || stale {
+                    let (agent, addr) = (user_agent(req.headers()), client_addr(&req));
+                    let seen = state.store.record_session_client(
+                        &id_hash,
+                        now,
+                        agent.as_deref(),
+                        addr.as_deref(),
+                    );
+                    if let Err(e) = seen.await {
                         tracing::warn!(error = %e, "could not refresh a session");
                     }
                 }

@@ -117,8 +117,6 @@ pub fn check_name(name: Option<String>, max: usize) -> Result<String, NameProble
     Ok(name)
 }
 
-/// A same-site path to return to after login (never another host).
-
 /// Where a login goes when `next` is missing or refused.
 pub const DEFAULT_NEXT: &str = "/me";
 

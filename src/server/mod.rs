@@ -8,6 +8,7 @@
 //! May use: domain, error, store, courseware. Never `features`, `ui`, `app` or `cli`.
 
 pub mod audit;
+pub mod audit_hook;
 pub mod auth;
 pub mod config;
 pub mod ctx;

@@ -18,8 +18,9 @@ mod time;
 
 pub use postgres::PostgresStore;
 pub use records::{
-    Assignment, AttemptCount, AuditEvent, ComputedEstimates, Credentials, Invitation,
-    ModuleRecord, NewAuditEvent, NewUser, OrgOrigin, SessionRecord, StaleEstimates,
+    AccountRecord, Assignment, AttemptCount, AuditEvent, ComputedEstimates, Credentials,
+    ErasureRequest, Invitation, ModuleRecord, NewAuditEvent, NewUser, OrgOrigin, PasswordReset,
+    SessionInfo, SessionRecord, StaleEstimates,
 };
 pub use sqlite::SqliteStore;
 
@@ -40,7 +41,9 @@ use std::sync::Arc;
 /// The store traits, for code that calls the store through a generic `S: Store` rather than
 /// `dyn Store` (trait objects need no import).
 pub mod prelude {
-    pub use super::{Accounts, Audit, Estimates, Orgs, Progress, Skills, Store, Tasks};
+    pub use super::{
+        Accounts, Audit, Estimates, Orgs, Progress, SelfService, Skills, Store, Tasks,
+    };
 }
 
 /// A store call's result.
@@ -88,7 +91,17 @@ pub enum ConnectError {
 /// nothing (`NotFound`), never another organisation's row.
 #[async_trait]
 pub trait Store:
-    Accounts + Orgs + Progress + Skills + Estimates + Tasks + Audit + Send + Sync + 'static
+    Accounts
+    + Orgs
+    + Progress
+    + Skills
+    + Estimates
+    + Tasks
+    + Audit
+    + SelfService
+    + Send
+    + Sync
+    + 'static
 {
     /// Cheap liveness check.
     async fn ping(&self) -> Result<()>;
@@ -153,6 +166,71 @@ pub trait Accounts {
     /// Removes throttled tries recorded before `before` (they hold client addresses and account
     /// keys, and count for nothing once outside the throttle windows).
     async fn purge_login_failures(&self, before: DateTime<Utc>) -> Result<u64>;
+}
+
+/// Account self-service: a person's own session list, their data (export), erasure requests
+/// that an admin confirms, and single-use password-reset links an admin issues.
+#[async_trait]
+pub trait SelfService {
+    /// Marks a session seen at `now` from `user_agent` at `client_addr` (the caller writes at
+    /// most once a minute per session).
+    async fn record_session_client(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+        user_agent: Option<&str>,
+        client_addr: Option<&str>,
+    ) -> Result<()>;
+
+    /// `user`'s live sessions (not expired at `now`, seen since `idle_cutoff`), most recently
+    /// seen first.
+    async fn user_sessions(
+        &self,
+        user: UserId,
+        now: DateTime<Utc>,
+        idle_cutoff: DateTime<Utc>,
+    ) -> Result<Vec<SessionInfo>>;
+
+    /// Ends one of `user`'s sessions; `NotFound` if it is not theirs (or already ended).
+    async fn end_user_session(&self, user: UserId, id_hash: &str) -> Result<()>;
+
+    /// The account of `user` in `org` (`NotFound` outside it).
+    async fn account(&self, org: OrgId, user: UserId) -> Result<AccountRecord>;
+
+    /// Records `user`'s request for erasure (keeping the first one's time if asked again).
+    async fn request_erasure(&self, org: OrgId, user: UserId, now: DateTime<Utc>) -> Result<()>;
+
+    /// Withdraws `user`'s erasure request, if any.
+    async fn withdraw_erasure(&self, org: OrgId, user: UserId) -> Result<()>;
+
+    /// Pending erasure requests in `org`, oldest first.
+    async fn erasure_requests(&self, org: OrgId) -> Result<Vec<ErasureRequest>>;
+
+    /// Atomically, if `user` of `org` has a pending erasure request (else `NotFound`): deletes
+    /// their progress, attempts (with answers), self-ratings, task submissions, cached estimates,
+    /// sessions and reset links, then the account itself (membership, roles, teams and the
+    /// request go with it).
+    async fn erase_member(&self, org: OrgId, user: UserId) -> Result<()>;
+
+    /// Stores a password-reset link (its hash) for a member of `reset.org` (`NotFound`
+    /// otherwise); the member's earlier unused links stop working.
+    async fn create_password_reset(&self, reset: &PasswordReset) -> Result<()>;
+
+    /// The member a reset link is for, if it is unused and unexpired at `now`.
+    async fn password_reset_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserId>>;
+
+    /// Atomically: uses the link (unused and unexpired at `now`, else `TokenInvalid`), sets the
+    /// member's password hash and ends every session of theirs. Returns the member.
+    async fn use_password_reset(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        password_hash: &str,
+    ) -> Result<UserId>;
 }
 
 /// Organisations: first run, teams, members and invitations.

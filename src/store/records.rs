@@ -103,6 +103,49 @@ pub struct Assignment {
     pub manages: Vec<TeamId>,
 }
 
+/// A live session as its owner's session list shows it: when it started, when and from where
+/// it was last seen. `id_hash` identifies it to the store; never shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub id_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// The browser's User-Agent, as sent (capped), if a request has been seen.
+    pub user_agent: Option<String>,
+    /// The client address of the latest recorded request.
+    pub client_addr: Option<String>,
+}
+
+/// An account's own details (for the data export). Never the password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    pub user: UserId,
+    pub email: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub password_changed_at: DateTime<Utc>,
+}
+
+/// A member's pending request that their records be erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErasureRequest {
+    pub user: UserId,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// A single-use password-reset link an admin issued for a member. `token_hash` is the SHA-256
+/// of the link's token; the token is never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordReset {
+    pub token_hash: String,
+    pub user: UserId,
+    pub org: OrgId,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Where an organisation came from. `demo` and `seed` refuse to run against a database that
 /// holds a [`OrgOrigin::Real`] one unless forced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 //! applied here, in Rust, so both backends return the same order.
 
 use super::records::{
-    AttemptCount, AuditEvent, Credentials, Invitation, ModuleRecord, SessionRecord,
-    StaleEstimates,
+    AccountRecord, AttemptCount, AuditEvent, Credentials, ErasureRequest, Invitation, ModuleRecord,
+    SessionInfo, SessionRecord, StaleEstimates,
 };
 use super::time::DbTime;
 use super::{canonical_roles, canonical_teams, StoreError};
@@ -120,6 +120,65 @@ impl From<SessionRow> for SessionRecord {
             created_at: r.created_at.utc(),
             last_seen_at: r.last_seen_at.utc(),
             expires_at: r.expires_at.utc(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SessionInfoRow {
+    id_hash: String,
+    created_at: DbTime,
+    last_seen_at: DbTime,
+    expires_at: DbTime,
+    user_agent: Option<String>,
+    client_addr: Option<String>,
+}
+
+impl From<SessionInfoRow> for SessionInfo {
+    fn from(r: SessionInfoRow) -> SessionInfo {
+        SessionInfo {
+            id_hash: r.id_hash,
+            created_at: r.created_at.utc(),
+            last_seen_at: r.last_seen_at.utc(),
+            expires_at: r.expires_at.utc(),
+            user_agent: r.user_agent,
+            client_addr: r.client_addr,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AccountRow {
+    id: i64,
+    email: String,
+    name: String,
+    created_at: DbTime,
+    password_changed_at: DbTime,
+}
+
+impl From<AccountRow> for AccountRecord {
+    fn from(r: AccountRow) -> AccountRecord {
+        AccountRecord {
+            user: UserId(r.id),
+            email: r.email,
+            name: r.name,
+            created_at: r.created_at.utc(),
+            password_changed_at: r.password_changed_at.utc(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ErasureRow {
+    user_id: i64,
+    requested_at: DbTime,
+}
+
+impl From<ErasureRow> for ErasureRequest {
+    fn from(r: ErasureRow) -> ErasureRequest {
+        ErasureRequest {
+            user: UserId(r.user_id),
+            requested_at: r.requested_at.utc(),
         }
     }
 }

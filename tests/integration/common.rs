@@ -525,6 +525,8 @@ pub struct Client {
     router: Router,
     pub cookie: Option<String>,
     pub ip: [u8; 4],
+    /// The `User-Agent` it sends, if any.
+    pub user_agent: Option<String>,
     /// An IPv6 socket peer instead of `ip`.
     pub ip6: Option<std::net::Ipv6Addr>,
     /// An `X-Forwarded-For` header to send (as a proxy in front would).
@@ -538,6 +540,7 @@ impl Client {
             router: app.router.clone(),
             cookie: None,
             ip: [10, 0, 0, 1],
+            user_agent: None,
             ip6: None,
             forwarded_for: None,
         }
@@ -550,6 +553,9 @@ impl Client {
             .header("host", "localhost");
         if let Some(c) = &self.cookie {
             b = b.header("cookie", format!("levelfield_session={c}"));
+        }
+        if let Some(ua) = &self.user_agent {
+            b = b.header("user-agent", ua.as_str());
         }
         if let Some(f) = &self.forwarded_for {
             b = b.header("x-forwarded-for", f);

@@ -139,6 +139,7 @@ fn account() -> Result<impl IntoView, Refusal> {
         <h1>"Your account"</h1>
         <p>{format!("{} · {}", v.name, v.email)}</p>
         <p>"Roles: " {v.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")}</p>
+        <p><a href="/me/sessions">"Where you are signed in"</a> " · " <a href="/me/data">"Your data: download or erase"</a></p>
         <h2>"Change your password"</h2>
         {done.then(|| view! { <p class="notice" role="status">"Your password was changed. Your other sessions were signed out."</p> })}
         <FormError />

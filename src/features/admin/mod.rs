@@ -49,7 +49,7 @@ fn admin_page() -> Result<impl IntoView, Refusal> {
                 view! {
                     <h1>{org.name.clone()}</h1>
                     <FormError />
-                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a> " · " <a href="/org/scarcity">"Scarcity weights"</a> " · " <a href="/org/literacy">"AI-literacy record"</a> " · " <a href="/admin/activity">"Activity (security log)"</a></p>
+                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a> " · " <a href="/org/scarcity">"Scarcity weights"</a> " · " <a href="/org/literacy">"AI-literacy record"</a> " · " <a href="/admin/activity">"Activity (security log)"</a> " · " <a href="/admin/accounts">"Accounts: erasure requests and password resets"</a></p>
                     <section id="teams" aria-labelledby="teams-title">
                         <h2 id="teams-title">"Teams"</h2>
                         <ul class="team-list">
