@@ -1,7 +1,7 @@
 //! How account self-service records its audit events: through sec-c's audit log
 //! (`server::audit::record`, the `audit_events` table, the admin's Activity page), naming people
-//! by user id (`user 12`) rather than email. HOOK(sec-c): `pseudonymise` does not yet rewrite
-//! stored entries (see there).
+//! by user id (`user:12`) rather than email; on erasure, `pseudonymise` rewrites the person's
+//! stored entries to a pseudonym.
 //!
 //! Events name people by user id, or, once erased, by a pseudonym only (`erased-<random>`),
 //! never by name or email.
@@ -56,12 +56,14 @@ pub async fn record(
 }
 
 /// Replaces every reference to `user` in `org`'s audit entries by `pseudonym` (on erasure).
-pub async fn pseudonymise(_state: &AppState, org: OrgId, user: UserId, pseudonym: &str) {
-    // HOOK(sec-c): `UPDATE audit_events SET actor = <pseudonym> WHERE actor = <user>` (and the
-    // same for `target`), scoped by `org`, once the table exists. Until then there are no
-    // stored entries to rewrite; the tracing line below carries no id, only the pseudonym.
-    let _ = user;
-    tracing::info!(target: "audit", org = org.0, pseudonym, "audit entries pseudonymised");
+/// A failure is logged, never shown: the erasure itself has happened.
+pub async fn pseudonymise(state: &AppState, org: OrgId, user: UserId, pseudonym: &str) {
+    match state.store.pseudonymise_audit(org, user, pseudonym).await {
+        Ok(n) => {
+            tracing::info!(target: "audit", org = org.0, pseudonym, entries = n, "audit entries pseudonymised")
+        }
+        Err(e) => crate::error::log_internal(&e),
+    }
 }
 
 /// A fresh pseudonym for an erased person: random, so it cannot be traced back to them.

@@ -479,6 +479,10 @@ pub trait Audit {
 
     /// `org`'s events, newest first: `limit` of them after skipping `offset`.
     async fn audit_events(&self, org: OrgId, offset: i64, limit: i64) -> Result<Vec<AuditEvent>>;
+
+    /// On erasure: `org`'s entries by or about `user` name `pseudonym` instead (the email and
+    /// the id go). Returns how many entries changed.
+    async fn pseudonymise_audit(&self, org: OrgId, user: UserId, pseudonym: &str) -> Result<u64>;
 }
 
 /// Connects to the database named by `url`, creating and migrating it as needed.

@@ -1,7 +1,7 @@
 //! The security audit log on PostgreSQL.
 
 use super::PostgresStore;
-use crate::domain::people::OrgId;
+use crate::domain::people::{OrgId, UserId};
 use crate::store::rows::AuditRow;
 use crate::store::sql::audit as sql;
 use crate::store::time::DbTime;
@@ -23,6 +23,17 @@ impl Audit for PostgresStore {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn pseudonymise_audit(&self, org: OrgId, user: UserId, pseudonym: &str) -> Result<u64> {
+        let done = sqlx::query(sql::PSEUDONYMISE_AUDIT)
+            .bind(org.0)
+            .bind(user.0)
+            .bind(pseudonym)
+            .bind(format!("user:{}", user.0))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     async fn audit_events(&self, org: OrgId, offset: i64, limit: i64) -> Result<Vec<AuditEvent>> {

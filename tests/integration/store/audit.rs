@@ -2,7 +2,10 @@
 
 use super::*;
 
-parity!(audit_events_are_kept_per_organisation_newest_first);
+parity!(
+    audit_events_are_kept_per_organisation_newest_first,
+    erasure_leaves_only_a_pseudonym_in_the_audit_log,
+);
 
 fn event(org: Option<OrgId>, actor: Option<UserId>, action: &str, minute: i64) -> NewAuditEvent {
     NewAuditEvent {
@@ -102,4 +105,59 @@ async fn new_member(store: &dyn Store, org: OrgId, admin: UserId) -> UserId {
         .await
         .unwrap();
     user
+}
+
+/// On erasure, the person's entries (as actor, or as `user:<id>` target) name a pseudonym only;
+/// other people's entries and other organisations' stay as they were.
+async fn erasure_leaves_only_a_pseudonym_in_the_audit_log(store: &dyn Store) {
+    let (org, admin) = new_org(store, "Acme", "admin@acme.test").await;
+    let (other, other_admin) = new_org(store, "Other", "admin@other.test").await;
+    let ann = UserId(admin.0 + 1000);
+    store
+        .record_audit(&event(Some(org), Some(ann), "login.succeeded", 1))
+        .await
+        .unwrap();
+    let mut about_ann = event(Some(org), Some(admin), "erasure.confirmed", 2);
+    about_ann.target = Some(format!("user:{}", ann.0));
+    store.record_audit(&about_ann).await.unwrap();
+    store
+        .record_audit(&event(Some(org), Some(admin), "logout", 3))
+        .await
+        .unwrap();
+    store
+        .record_audit(&event(Some(other), Some(other_admin), "logout", 4))
+        .await
+        .unwrap();
+    let changed = store
+        .pseudonymise_audit(org, ann, "erased-abc")
+        .await
+        .unwrap();
+    assert_eq!(changed, 2);
+    let all = store.audit_events(org, 0, 10).await.unwrap();
+    let ann_text = format!("user{ann}@acme.test");
+    for e in &all {
+        assert_ne!(e.actor_id, Some(ann));
+        assert_ne!(e.actor, ann_text);
+        assert_ne!(
+            e.target.as_deref(),
+            Some(format!("user:{}", ann.0).as_str())
+        );
+    }
+    assert_eq!(all.iter().filter(|e| e.actor == "erased-abc").count(), 1);
+    let confirmed = all
+        .iter()
+        .find(|e| e.action == "erasure.confirmed")
+        .unwrap();
+    assert_eq!(confirmed.target.as_deref(), Some("erased-abc"));
+    assert_eq!(
+        (confirmed.actor_id, confirmed.actor.as_str()),
+        (Some(admin), format!("user{admin}@acme.test").as_str()),
+        "the admin who confirmed stays named"
+    );
+    assert_eq!(
+        all[0].actor,
+        format!("user{admin}@acme.test"),
+        "the admin's own stay"
+    );
+    assert_eq!(store.audit_events(other, 0, 10).await.unwrap().len(), 1);
 }
