@@ -5,7 +5,7 @@ import { startServer, tempDatabase } from "./support/server";
 // Account self-service (issue 12, point 2), on a server of its own: a learner signed in from two
 // browsers sees two sessions, ends the other one (which is signed out at once) and downloads
 // their data; an admin issues a password-reset link for a member, who sets a new password with
-// it and signs in with that.
+// it and signs in with that; the admin revokes a pending invitation, whose link then fails.
 
 const PASSWORD = "a long enough passphrase";
 const NEW_PASSWORD = "a completely new passphrase";
@@ -103,6 +103,19 @@ test("sessions, export and an admin's password reset", async ({ browser }) => {
     await member.goto(link);
     await expect(member.getByRole("alert")).toContainText("already been used");
     await signIn(browser, base, "lee@acme.test", NEW_PASSWORD);
+
+    // The admin revokes a pending invitation: its link no longer works.
+    await admin.goto("/admin");
+    await admin.getByLabel("Role", { exact: true }).selectOption("learner");
+    await admin.getByRole("button", { name: "Create invitation link" }).click();
+    const spare = (await admin.getByTestId("invite-link").textContent())!.trim();
+    await admin.goto("/admin");
+    await admin.getByRole("button", { name: /^Revoke the learner invitation/ }).first().click();
+    await expect(admin).toHaveURL(/\/admin/);
+    await expect(admin.getByRole("button", { name: /^Revoke the learner invitation/ })).toHaveCount(0);
+    const stranger = await browser.newPage({ baseURL: base });
+    await stranger.goto(spare);
+    await expect(stranger.getByRole("alert")).toContainText("expired or has already been used");
   } finally {
     await server.stop();
     db.remove();
