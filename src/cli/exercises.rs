@@ -35,11 +35,19 @@ pub enum ExerciseError {
     Io(#[from] std::io::Error),
 }
 
-/// The interpreter to run exercises with.
+/// The interpreter to run exercises with. A relative path (the default venv) is made absolute
+/// here: the exercises run with the content root as their working directory, where a relative
+/// program path would no longer resolve. A bare name (`python3`) is looked up on `PATH`.
 pub fn python() -> PathBuf {
-    std::env::var_os("LEVELFIELD_PYTHON")
+    let chosen = std::env::var_os("LEVELFIELD_PYTHON")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(DEFAULT_VENV).join("bin").join("python"))
+        .unwrap_or_else(|| Path::new(DEFAULT_VENV).join("bin").join("python"));
+    if chosen.is_relative() && chosen.components().count() > 1 {
+        if let Ok(cwd) = std::env::current_dir() {
+            return cwd.join(chosen);
+        }
+    }
+    chosen
 }
 
 /// Runs one exercise in `root` with `python` (blocking: each exercise is its own process).
@@ -138,6 +146,16 @@ pub fn run_all(root: &Path, exercises: &[(String, Exercise)]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_interpreter_path_is_made_absolute() {
+        // The default (no LEVELFIELD_PYTHON in the test environment) is the venv, relative.
+        if std::env::var_os("LEVELFIELD_PYTHON").is_none() {
+            let p = python();
+            assert!(p.is_absolute(), "{}", p.display());
+            assert!(p.ends_with("target/content-venv/bin/python"));
+        }
+    }
 
     #[test]
     fn difference_names_the_line() {
