@@ -19,7 +19,7 @@ test("catalogue → module → quiz", async ({ page }, testInfo) => {
   const title = (await first.textContent())?.trim() ?? "";
   await first.click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
-  await expect(page.locator(".prose")).not.toBeEmpty();
+  await expect(page.locator(".module-layout .prose")).not.toBeEmpty();
   await expect(page.getByRole("navigation", { name: "On this page" })).toBeVisible();
 
   // Answer every question with the first choice shown (the order is shuffled per attempt).

@@ -1,7 +1,8 @@
 import { test, expect } from "@playwright/test";
 
-// A learning path from an awareness module for everyone to a practitioner module, walked through
-// the prerequisite links ("Where this leads" forward, "Before you start" back).
+// A learning path from an awareness module for everyone to one whose practical task shows
+// practitioner level, walked through the prerequisite links ("Where this leads" forward,
+// "Before you start" back). Reading teaches to level 2 ("working") at most; level 3 is a task.
 const path = [
   "ai-foundations",
   "ml-fundamentals-hands-on",
@@ -20,5 +21,6 @@ test("walk a learning path from awareness to practitioner", async ({ page }) => 
     // The module we came from is listed as a prerequisite of this one.
     await expect(page.locator(`.prerequisites a[href="/modules/${path[i - 1]}"]`)).toBeVisible();
   }
-  await expect(page.locator(".teaches")).toContainText("practitioner");
+  await expect(page.locator(".teaches")).toContainText("working");
+  await expect(page.locator(".task-level")).toContainText("at level 3");
 });
