@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Levelfield needs to build, run and test, skipping whatever is already there.
 #   scripts/setup.sh          toolchain for building and running
-#   scripts/setup.sh --test   plus Chromium and the end-to-end test packages (and starts PostgreSQL)
+#   scripts/setup.sh --test   plus Chromium, the end-to-end test packages, the SCIM conformance
+#                             checker (target/scim-venv) and starts PostgreSQL
 #   scripts/setup.sh --toolchain   only the Rust target and components `make check` and
 #                                  `make lint` need (seconds; no cargo-leptos)
 #   scripts/setup.sh --lint        the same, plus cargo-deny (`make lint`; minutes, once)
@@ -53,6 +54,21 @@ content_venv() {
   fi
 }
 
+# The SCIM conformance checker (scim2-cli with scim2-tester) the integration tests run against
+# the live server: a virtual environment from PyPI with every package pinned, remade whenever
+# tests/scim/requirements.txt changes.
+scim_venv() {
+  local venv=target/scim-venv stamp
+  stamp=$(sha256sum tests/scim/requirements.txt | cut -c1-16)
+  if [ "$(cat "$venv/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    step "making the SCIM conformance checker's Python environment (target/scim-venv, once)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/scim/requirements.txt
+    echo "$stamp" > "$venv/.stamp"
+  fi
+}
+
 if [ "${1:-}" = "--content" ]; then
   content_venv
   exit 0
@@ -78,6 +94,7 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   content_venv
+  scim_venv
   if ! command -v chromium >/dev/null 2>&1; then
     step "installing Chromium from Debian"
     apt-get update -qq

@@ -9,6 +9,7 @@ use crate::features::check::SkillCheckPage;
 use crate::features::literacy::LiteracyPage;
 use crate::features::me::{MyLearningPage, MySkillsPage, PrivacyPage, ProficiencyDocPage};
 use crate::features::module::ModulePage;
+use crate::features::scim::ScimAdminPage;
 use crate::features::self_service::{AccountsAdminPage, MyDataPage, ResetPage, SessionsPage};
 use crate::features::skills::{SkillPage, SkillsPage};
 use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamTasksPage, TeamsPage};
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/activity") view=ActivityPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/accounts") view=AccountsAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/scim") view=ScimAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/org/skills") view=OrgSkillsPage ssr=SsrMode::Async />
                     <Route path=path!("/org/scarcity") view=ScarcityPage ssr=SsrMode::Async />
                     <Route path=path!("/org/literacy") view=LiteracyPage ssr=SsrMode::Async />

@@ -128,11 +128,12 @@ pub enum ErrorCode {
     OrgName,
     JoinRefused,
     QuizLimit,
+    Suspended,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::InvalidLogin,
         ErrorCode::Throttled,
         ErrorCode::Missing,
@@ -161,6 +162,7 @@ impl ErrorCode {
         ErrorCode::OrgName,
         ErrorCode::JoinRefused,
         ErrorCode::QuizLimit,
+        ErrorCode::Suspended,
         ErrorCode::Internal,
     ];
 
@@ -195,6 +197,7 @@ impl ErrorCode {
             ErrorCode::OrgName => "org-name",
             ErrorCode::JoinRefused => "join-refused",
             ErrorCode::QuizLimit => "quiz-limit",
+            ErrorCode::Suspended => "suspended",
             ErrorCode::Internal => "internal",
         }
     }
@@ -262,6 +265,9 @@ impl ErrorCode {
             }
             ErrorCode::QuizLimit => {
                 "You have sent a lot of quiz attempts in the last hour. Take a break, re-read the module, and try again later: the limit counts the last hour only."
+            }
+            ErrorCode::Suspended => {
+                "Your account is suspended, so you cannot sign in. Ask your organisation's admin if you think this is a mistake."
             }
             ErrorCode::Internal => "Something went wrong. Please try again.",
         }

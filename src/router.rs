@@ -4,7 +4,9 @@
 
 use crate::app::{shell, App};
 use crate::courseware;
-use crate::features::{account, admin, check, literacy, me, module, quiz, self_service, teams};
+use crate::features::{
+    account, admin, check, literacy, me, module, quiz, scim, self_service, teams,
+};
 use crate::server::config::Config;
 use crate::server::security::{no_store_for_viewers, same_origin_only, FALLBACK_POLICY, HSTS};
 use crate::server::state::{AppState, LibraryHandle};
@@ -12,7 +14,7 @@ use crate::store::{self, ConnectError, ModuleRecord, Store, StoreError};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -171,6 +173,14 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/members/{user}", post(admin::actions::assign))
         .route("/admin/members/{user}/remove", post(admin::actions::remove))
         .route(
+            "/admin/members/{user}/suspend",
+            post(admin::actions::suspend),
+        )
+        .route(
+            "/admin/members/{user}/reactivate",
+            post(admin::actions::reactivate),
+        )
+        .route(
             "/admin/members/{user}/target-role",
             post(admin::actions::set_member_role),
         )
@@ -179,6 +189,16 @@ pub fn router(state: AppState) -> Router {
             post(admin::actions::set_team_role),
         )
         .route("/org/scarcity", post(admin::actions::set_scarcity))
+        .route("/admin/scim/tokens", post(scim::actions::create_token))
+        .route(
+            "/admin/scim/tokens/{id}/rotate",
+            post(scim::actions::rotate_token),
+        )
+        .route(
+            "/admin/scim/tokens/{id}/revoke",
+            post(scim::actions::revoke_token),
+        )
+        .merge(scim_api())
         .route(
             "/teams/{team}/skills.csv",
             get(teams::export::team_skills_csv),
@@ -223,6 +243,41 @@ pub fn router(state: AppState) -> Router {
         })))
         .with_state(state);
     crate::server::trace::wrap(app)
+}
+
+/// The SCIM 2.0 API (`features/scim/handlers.rs`) under `/scim/v2`: bearer tokens only (the
+/// session middleware skips it; the same-origin check does not apply). A method a route does not
+/// serve is 405; a path it does not know is a SCIM 404.
+fn scim_api() -> Router<AppState> {
+    use scim::handlers as h;
+    let api = Router::new()
+        .route("/ServiceProviderConfig", get(h::service_provider_config))
+        .route("/ResourceTypes", get(h::list_resource_types))
+        .route("/ResourceTypes/{id}", get(h::resource_type))
+        .route("/Schemas", get(h::list_schemas))
+        .route("/Schemas/{id}", get(h::schema))
+        .route("/Users", get(h::list_users).post(h::create_user))
+        .route("/Users/.search", post(h::search_users))
+        .route(
+            "/Users/{id}",
+            get(h::get_user)
+                .put(h::replace_user)
+                .patch(h::patch_user)
+                .delete(h::delete_user),
+        )
+        .route("/Groups", get(h::list_groups).post(h::create_group))
+        .route("/Groups/.search", post(h::search_groups))
+        .route(
+            "/Groups/{id}",
+            get(h::get_group)
+                .put(h::replace_group)
+                .patch(h::patch_group)
+                .delete(h::delete_group),
+        )
+        .route("/.search", post(h::search_all))
+        .route("/", any(h::not_found))
+        .route("/{*rest}", any(h::not_found));
+    Router::new().nest(crate::server::security::SCIM_BASE, api)
 }
 
 /// `GET /healthz`: 200 when the database answers.

@@ -43,6 +43,8 @@ pub mod me;
 pub mod module;
 pub mod quiz;
 #[cfg(feature = "ssr")]
+pub mod scim;
+#[cfg(feature = "ssr")]
 pub mod self_service;
 #[cfg(feature = "ssr")]
 pub mod skills;

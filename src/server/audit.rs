@@ -50,10 +50,22 @@ pub enum Action {
     ErasureConfirmed,
     ResetIssued,
     ResetUsed,
+    LoginSuspended,
+    MemberSuspended,
+    MemberReactivated,
+    ScimTokenCreated,
+    ScimTokenRotated,
+    ScimTokenRevoked,
+    ScimUserCreated,
+    ScimUserUpdated,
+    ScimUserDeleted,
+    ScimGroupCreated,
+    ScimGroupUpdated,
+    ScimGroupDeleted,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 37] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::LoginThrottled,
@@ -79,6 +91,18 @@ impl Action {
         Action::ErasureConfirmed,
         Action::ResetIssued,
         Action::ResetUsed,
+        Action::LoginSuspended,
+        Action::MemberSuspended,
+        Action::MemberReactivated,
+        Action::ScimTokenCreated,
+        Action::ScimTokenRotated,
+        Action::ScimTokenRevoked,
+        Action::ScimUserCreated,
+        Action::ScimUserUpdated,
+        Action::ScimUserDeleted,
+        Action::ScimGroupCreated,
+        Action::ScimGroupUpdated,
+        Action::ScimGroupDeleted,
     ];
 
     /// As stored (stable: the log outlives versions).
@@ -109,6 +133,18 @@ impl Action {
             Action::ErasureConfirmed => "erasure.confirmed",
             Action::ResetIssued => "password.reset_issued",
             Action::ResetUsed => "password.reset_used",
+            Action::LoginSuspended => "login.suspended",
+            Action::MemberSuspended => "member.suspended",
+            Action::MemberReactivated => "member.reactivated",
+            Action::ScimTokenCreated => "scim.token_created",
+            Action::ScimTokenRotated => "scim.token_rotated",
+            Action::ScimTokenRevoked => "scim.token_revoked",
+            Action::ScimUserCreated => "scim.user_created",
+            Action::ScimUserUpdated => "scim.user_updated",
+            Action::ScimUserDeleted => "scim.user_deleted",
+            Action::ScimGroupCreated => "scim.group_created",
+            Action::ScimGroupUpdated => "scim.group_updated",
+            Action::ScimGroupDeleted => "scim.group_deleted",
         }
     }
 
@@ -140,6 +176,18 @@ impl Action {
             Action::ErasureConfirmed => "Confirmed an erasure",
             Action::ResetIssued => "Issued a password-reset link",
             Action::ResetUsed => "Set a password with a reset link",
+            Action::LoginSuspended => "Sign-in refused: account suspended",
+            Action::MemberSuspended => "Suspended a member",
+            Action::MemberReactivated => "Reactivated a member",
+            Action::ScimTokenCreated => "Created a SCIM token",
+            Action::ScimTokenRotated => "Rotated a SCIM token",
+            Action::ScimTokenRevoked => "Revoked a SCIM token",
+            Action::ScimUserCreated => "Provisioned a member (SCIM)",
+            Action::ScimUserUpdated => "Updated a member (SCIM)",
+            Action::ScimUserDeleted => "Deprovisioned a member (SCIM)",
+            Action::ScimGroupCreated => "Created a team (SCIM)",
+            Action::ScimGroupUpdated => "Updated a team (SCIM)",
+            Action::ScimGroupDeleted => "Deleted a team (SCIM)",
         }
     }
 

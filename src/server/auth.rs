@@ -205,6 +205,20 @@ pub fn dummy_hash() -> &'static str {
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8WkW7YVm8l2HPW4kWQ4Ff1qZbqvJxK9hVw1a2zwLh1I"
 }
 
+/// The password hash of an account that has no password (one provisioned by SCIM signs in by
+/// single sign-on): no PHC string, so nothing verifies against it.
+pub const UNUSABLE_PASSWORD: &str = "!no-password";
+
+/// The hash a login verifies against: the account's, or for an account with no usable password
+/// the dummy one, so that the refusal takes the same time as a wrong password's.
+pub fn verifiable_hash(hash: &str) -> String {
+    if hash.starts_with('$') {
+        hash.to_string()
+    } else {
+        dummy_hash().to_string()
+    }
+}
+
 /// A fresh random token (256 bits, hex).
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -396,10 +410,15 @@ fn client_addr(req: &Request) -> Option<String> {
         .map(|c| c.0.ip().to_string())
 }
 
-/// Middleware: finds the request's live session, if any, and puts its [`Viewer`] into the
+/// Middleware (everywhere but the SCIM API): finds the request's live session, if any, and puts its [`Viewer`] into the
 /// request's extensions (where pages and server functions find it). Refreshes the idle timer
 /// at most once a minute.
 pub async fn load_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    // The SCIM API authenticates by bearer token alone: a session cookie there counts for
+    // nothing (a browser cannot be made to call it with the admin's rights).
+    if super::security::is_scim_path(req.uri().path()) {
+        return next.run(req).await;
+    }
     let token = match session_cookie(req.headers(), session_cookie_name(&state.config)) {
         Ok(token) => token,
         Err(e) => {

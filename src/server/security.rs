@@ -64,6 +64,12 @@ pub async fn same_origin_only(
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
+    // The SCIM API is called by identity providers with a bearer token, never by a browser with
+    // a cookie (`auth::load_viewer` does not even read the cookie there), so there is nothing
+    // for a cross-site page to ride on.
+    if is_scim_path(req.uri().path()) {
+        return next.run(req).await;
+    }
     let public = config.public_url.as_ref().map(|u| u.origin());
     if !is_same_origin(req.headers(), public) {
         return (
@@ -73,6 +79,15 @@ pub async fn same_origin_only(
             .into_response();
     }
     next.run(req).await
+}
+
+/// Where the SCIM 2.0 API is served.
+pub const SCIM_BASE: &str = "/scim/v2";
+
+/// Whether `path` is under the SCIM API, which authenticates by bearer token only.
+pub fn is_scim_path(path: &str) -> bool {
+    path.strip_prefix(SCIM_BASE)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 fn is_same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {

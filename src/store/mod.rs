@@ -20,7 +20,7 @@ pub use postgres::PostgresStore;
 pub use records::{
     AccountRecord, Assignment, AttemptCount, AuditEvent, ComputedEstimates, Credentials,
     ErasureRequest, Invitation, ModuleRecord, NewAuditEvent, NewUser, OrgOrigin, PasswordReset,
-    SessionInfo, SessionRecord, StaleEstimates,
+    ScimGroup, ScimToken, ScimUser, ScimUserFields, SessionInfo, SessionRecord, StaleEstimates,
 };
 pub use sqlite::SqliteStore;
 
@@ -42,7 +42,7 @@ use std::sync::Arc;
 /// `dyn Store` (trait objects need no import).
 pub mod prelude {
     pub use super::{
-        Accounts, Audit, Estimates, Orgs, Progress, SelfService, Skills, Store, Tasks,
+        Accounts, Audit, Estimates, Orgs, Progress, Scim, SelfService, Skills, Store, Tasks,
     };
 }
 
@@ -99,6 +99,7 @@ pub trait Store:
     + Tasks
     + Audit
     + SelfService
+    + Scim
     + Send
     + Sync
     + 'static
@@ -483,6 +484,112 @@ pub trait Audit {
     /// On erasure: `org`'s entries by or about `user` name `pseudonym` instead (the email and
     /// the id go). Returns how many entries changed.
     async fn pseudonymise_audit(&self, org: OrgId, user: UserId, pseudonym: &str) -> Result<u64>;
+}
+
+/// SCIM 2.0 provisioning (`features/scim`) and suspension: bearer tokens, members and teams as
+/// the identity provider writes them. A suspended member keeps their records (they stay in the
+/// organisation's reports) but has no sessions and cannot sign in.
+#[async_trait]
+pub trait Scim {
+    /// The organisation of a live (unrevoked) token by its hash, marking it used at `now`:
+    /// (token id, organisation).
+    async fn use_scim_token(&self, token_hash: &str, now: DateTime<Utc>)
+        -> Result<Option<(i64, OrgId)>>;
+
+    /// Stores a new token (its hash) for `org`, made by `by`.
+    async fn create_scim_token(
+        &self,
+        org: OrgId,
+        token_hash: &str,
+        label: &str,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<i64>;
+
+    /// Atomically: revokes live token `id` of `org` (`NotFound` otherwise) and stores a new one
+    /// (its hash) with the same label. Returns the new token's id.
+    async fn rotate_scim_token(
+        &self,
+        org: OrgId,
+        id: i64,
+        token_hash: &str,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<i64>;
+
+    /// Revokes live token `id` of `org` (`NotFound` otherwise); returns its label.
+    async fn revoke_scim_token(&self, org: OrgId, id: i64, now: DateTime<Utc>) -> Result<String>;
+
+    /// Every token of `org`, revoked ones too, newest first.
+    async fn scim_tokens(&self, org: OrgId) -> Result<Vec<ScimToken>>;
+
+    /// Every member of `org` as SCIM reads them, by id (two queries).
+    async fn scim_users(&self, org: OrgId) -> Result<Vec<ScimUser>>;
+
+    /// Member `user` of `org` (`NotFound` outside it).
+    async fn scim_user(&self, org: OrgId, user: UserId) -> Result<ScimUser>;
+
+    /// Atomically creates an account and its membership of `org` with `roles`, its SCIM
+    /// attributes and, unless active, its suspension. `EmailTaken` if the email is anyone's (in
+    /// any organisation), `NameTaken` if the userName or externalId is taken in `org`.
+    async fn create_scim_user(
+        &self,
+        org: OrgId,
+        fields: &ScimUserFields,
+        password_hash: &str,
+        roles: &[MemberRole],
+        now: DateTime<Utc>,
+    ) -> Result<UserId>;
+
+    /// Atomically replaces member `user`'s email, name and SCIM attributes, and suspends them
+    /// (ending every session) or reactivates them as `fields.active` says. Errors as
+    /// [`Scim::create_scim_user`]; `NotFound` outside `org`.
+    async fn update_scim_user(
+        &self,
+        org: OrgId,
+        user: UserId,
+        fields: &ScimUserFields,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Atomically suspends member `user` of `org` (an earlier suspension keeps its time) and
+    /// ends every session of theirs; returns how many sessions ended.
+    async fn suspend_member(&self, org: OrgId, user: UserId, now: DateTime<Utc>) -> Result<u64>;
+
+    /// Lifts member `user`'s suspension (`NotFound` outside `org`).
+    async fn reactivate_member(&self, org: OrgId, user: UserId) -> Result<()>;
+
+    /// The suspended members of `org`.
+    async fn suspended_members(&self, org: OrgId) -> Result<Vec<UserId>>;
+
+    /// Every team of `org` as a SCIM group, by id (two queries).
+    async fn scim_groups(&self, org: OrgId) -> Result<Vec<ScimGroup>>;
+
+    /// Team `team` of `org` (`NotFound` outside it).
+    async fn scim_group(&self, org: OrgId, team: TeamId) -> Result<ScimGroup>;
+
+    /// Atomically creates a team with `members` (each of `org`, else `NotFound`); `NameTaken`
+    /// if the name or externalId is taken in `org`.
+    async fn create_scim_group(
+        &self,
+        org: OrgId,
+        name: &str,
+        external_id: Option<&str>,
+        members: &[UserId],
+    ) -> Result<TeamId>;
+
+    /// Atomically replaces a team's name, externalId and members (its managers stay).
+    async fn update_scim_group(
+        &self,
+        org: OrgId,
+        team: TeamId,
+        name: &str,
+        external_id: Option<&str>,
+        members: &[UserId],
+    ) -> Result<()>;
+
+    /// Deletes team `team` of `org` (`NotFound` outside it); its people stay.
+    async fn delete_scim_group(&self, org: OrgId, team: TeamId) -> Result<()>;
 }
 
 /// Connects to the database named by `url`, creating and migrating it as needed.

@@ -40,6 +40,8 @@ pub struct Credentials {
     pub user: UserId,
     pub org: OrgId,
     pub password_hash: String,
+    /// The member is suspended (SCIM `active=false`): sign-in is refused.
+    pub suspended: bool,
 }
 
 /// Throttled tries under one key in a window (`store::Accounts::record_try`).
@@ -201,4 +203,57 @@ pub struct AuditEvent {
     pub detail: Option<String>,
     pub address: Option<String>,
     pub at: DateTime<Utc>,
+}
+
+/// A SCIM bearer token as the admin page lists it (never the token or its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScimToken {
+    pub id: i64,
+    pub label: String,
+    /// The email of the admin who created it, while their account exists.
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A member as SCIM reads them: the account, the SCIM attributes kept as the identity provider
+/// sent them (`None` for a member who was not provisioned), suspension and teams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScimUser {
+    pub user: UserId,
+    pub email: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub user_name: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub display_name: Option<String>,
+    pub external_id: Option<String>,
+    pub suspended_at: Option<DateTime<Utc>>,
+    /// The teams the member belongs to: (id, name), by id.
+    pub groups: Vec<(TeamId, String)>,
+}
+
+/// What a SCIM create or replace writes of a member: the account's email and name, the SCIM
+/// attributes, and whether the member is active (`false` suspends them and ends their sessions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScimUserFields {
+    pub email: String,
+    pub name: String,
+    pub user_name: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub display_name: Option<String>,
+    pub external_id: Option<String>,
+    pub active: bool,
+}
+
+/// A team as SCIM reads it (a Group): its members (id, name), by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScimGroup {
+    pub team: TeamId,
+    pub name: String,
+    pub external_id: Option<String>,
+    pub members: Vec<(UserId, String)>,
 }

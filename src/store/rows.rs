@@ -5,7 +5,7 @@
 
 use super::records::{
     AccountRecord, AttemptCount, AuditEvent, Credentials, ErasureRequest, Invitation, ModuleRecord,
-    SessionInfo, SessionRecord, StaleEstimates,
+    ScimGroup, ScimToken, ScimUser, SessionInfo, SessionRecord, StaleEstimates,
 };
 use super::time::DbTime;
 use super::{canonical_roles, canonical_teams, StoreError};
@@ -61,6 +61,7 @@ pub(super) struct CredentialsRow {
     user_id: i64,
     org_id: i64,
     password_hash: String,
+    suspended: bool,
 }
 
 impl From<CredentialsRow> for Credentials {
@@ -69,6 +70,7 @@ impl From<CredentialsRow> for Credentials {
             user: UserId(r.user_id),
             org: OrgId(r.org_id),
             password_hash: r.password_hash,
+            suspended: r.suspended,
         }
     }
 }
@@ -683,6 +685,106 @@ pub(super) fn submissions(rows: Vec<SubmissionRow>) -> Result<Vec<Submission>, S
                 scores,
                 passed: r.passed,
             })
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ScimTokenRow {
+    id: i64,
+    label: String,
+    created_by: Option<String>,
+    created_at: DbTime,
+    last_used_at: Option<DbTime>,
+    revoked_at: Option<DbTime>,
+}
+
+impl From<ScimTokenRow> for ScimToken {
+    fn from(r: ScimTokenRow) -> ScimToken {
+        ScimToken {
+            id: r.id,
+            label: r.label,
+            created_by: r.created_by,
+            created_at: r.created_at.utc(),
+            last_used_at: r.last_used_at.map(DbTime::utc),
+            revoked_at: r.revoked_at.map(DbTime::utc),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ScimUserRow {
+    user_id: i64,
+    email: String,
+    name: String,
+    created_at: DbTime,
+    user_name: Option<String>,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    display_name: Option<String>,
+    external_id: Option<String>,
+    suspended_at: Option<DbTime>,
+}
+
+/// A member's team as SCIM lists it (`sql::scim::USER_GROUPS`).
+#[derive(sqlx::FromRow)]
+pub(super) struct ScimUserGroupRow {
+    user_id: i64,
+    team_id: i64,
+    name: String,
+}
+
+/// SCIM users with their teams (`groups` ordered by user).
+pub(super) fn scim_users(users: Vec<ScimUserRow>, groups: Vec<ScimUserGroupRow>) -> Vec<ScimUser> {
+    users
+        .into_iter()
+        .map(|r| ScimUser {
+            user: UserId(r.user_id),
+            email: r.email,
+            name: r.name,
+            created_at: r.created_at.utc(),
+            user_name: r.user_name,
+            given_name: r.given_name,
+            family_name: r.family_name,
+            display_name: r.display_name,
+            external_id: r.external_id,
+            suspended_at: r.suspended_at.map(DbTime::utc),
+            groups: groups
+                .iter()
+                .filter(|g| g.user_id == r.user_id)
+                .map(|g| (TeamId(g.team_id), g.name.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ScimGroupRow {
+    id: i64,
+    name: String,
+    external_id: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ScimMemberRow {
+    team_id: i64,
+    user_id: i64,
+    name: String,
+}
+
+/// SCIM groups with their members.
+pub(super) fn scim_groups(groups: Vec<ScimGroupRow>, members: Vec<ScimMemberRow>) -> Vec<ScimGroup> {
+    groups
+        .into_iter()
+        .map(|g| ScimGroup {
+            team: TeamId(g.id),
+            name: g.name,
+            external_id: g.external_id,
+            members: members
+                .iter()
+                .filter(|m| m.team_id == g.id)
+                .map(|m| (UserId(m.user_id), m.name.clone()))
+                .collect(),
         })
         .collect()
 }

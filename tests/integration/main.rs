@@ -20,6 +20,7 @@ mod literacy;
 mod pipeline;
 mod quiz;
 mod security;
+mod scim;
 mod self_service;
 mod server;
 mod skills;

@@ -8,6 +8,7 @@ use crate::error::{log_internal, ErrorCode};
 use crate::server::audit::{self, Action as Audited, Event};
 use crate::server::auth::{
     check_password, dummy_hash, hash_token, new_token, session_set_cookie, start_session,
+    verifiable_hash,
 };
 use crate::server::extract::SignedIn;
 use crate::server::forms::{check_name, safe_next, valid_email, Form, NameProblem};
@@ -261,10 +262,13 @@ pub async fn login(
     // Verify against a dummy hash for unknown emails: the same work, the same answer.
     let hash = creds
         .as_ref()
-        .map(|c| c.password_hash.clone())
+        .map(|c| verifiable_hash(&c.password_hash))
         .unwrap_or_else(|| dummy_hash().to_string());
+    let usable = creds
+        .as_ref()
+        .is_some_and(|c| c.password_hash.starts_with('$'));
     let ok = match state.hashing.verify(hash, password).await {
-        Ok(ok) => ok && creds.is_some(),
+        Ok(ok) => ok && usable,
         Err(e) => {
             forget(&state, attempt, false).await;
             return Err(e).or_back(&back);
@@ -280,6 +284,15 @@ pub async fn login(
         return Err(Refusal::back(&back, ErrorCode::InvalidLogin));
     };
     forget(&state, attempt, true).await;
+    // Said only to whoever knows the password: no more than a successful sign-in reveals.
+    if creds.suspended {
+        audit::record(
+            &state,
+            login_event(account, &email, Audited::LoginSuspended, &client),
+        )
+        .await;
+        return Err(Refusal::back(&back, ErrorCode::Suspended));
+    }
     audit::record(
         &state,
         login_event(account, &email, Audited::LoginSucceeded, &client),

@@ -233,6 +233,50 @@ pub async fn remove(
     Ok(SeeOther::to("/admin#members"))
 }
 
+/// `POST /admin/members/{user}/suspend`: suspends a member at once (every session of theirs
+/// ends, sign-in is refused); their records stay in the reports. Not oneself.
+#[tracing::instrument(skip_all, fields(member = user))]
+pub async fn suspend(
+    State(state): State<AppState>,
+    Admin(v): Admin,
+    client: ClientAddr,
+    Path(user): Path<i64>,
+) -> Action {
+    if UserId(user) == v.user {
+        return Err(Refusal::back(ADMIN, ErrorCode::OwnAdmin));
+    }
+    let member = member_of(&state, v.org, user).await?;
+    let ended = state
+        .store
+        .suspend_member(v.org, UserId(user), Utc::now())
+        .await
+        .or_back(ADMIN)?;
+    let event = Event::by(&v, Audited::MemberSuspended)
+        .target(who(&member))
+        .detail(format!("{ended} session(s) ended"));
+    audit::record(&state, event.from(&client)).await;
+    Ok(SeeOther::to(format!("/admin#member-{user}")))
+}
+
+/// `POST /admin/members/{user}/reactivate`: lifts a member's suspension.
+#[tracing::instrument(skip_all, fields(member = user))]
+pub async fn reactivate(
+    State(state): State<AppState>,
+    Admin(v): Admin,
+    client: ClientAddr,
+    Path(user): Path<i64>,
+) -> Action {
+    let member = member_of(&state, v.org, user).await?;
+    state
+        .store
+        .reactivate_member(v.org, UserId(user))
+        .await
+        .or_back(ADMIN)?;
+    let event = Event::by(&v, Audited::MemberReactivated).target(who(&member));
+    audit::record(&state, event.from(&client)).await;
+    Ok(SeeOther::to(format!("/admin#member-{user}")))
+}
+
 /// The role profile of a form (`None` for "none"), if the content defines it.
 fn role_profile(state: &AppState, form: &Form) -> Result<Option<String>, Refusal> {
     match form.get("role") {

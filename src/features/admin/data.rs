@@ -3,7 +3,7 @@
 use crate::domain::gaps::Weights;
 use crate::domain::matrix::Estimates;
 use crate::domain::matrix::Snapshot;
-use crate::domain::people::{Member, OrgId, Organisation, Team};
+use crate::domain::people::{Member, OrgId, Organisation, Team, UserId};
 use crate::server::estimates::{current, weights};
 use crate::server::state::AppState;
 use crate::store::{AuditEvent, Invitation, StoreError};
@@ -15,6 +15,8 @@ pub struct Overview {
     pub teams: Vec<Team>,
     pub members: Vec<Member>,
     pub invitations: Vec<Invitation>,
+    /// The suspended members (SCIM `active=false`, or an admin's suspension).
+    pub suspended: Vec<UserId>,
 }
 
 pub async fn overview(state: &AppState, org: OrgId) -> Result<Overview, StoreError> {
@@ -24,6 +26,7 @@ pub async fn overview(state: &AppState, org: OrgId) -> Result<Overview, StoreErr
         teams: state.store.teams(org).await?,
         members: state.store.members(org).await?,
         invitations: state.store.invitations(org, now).await?,
+        suspended: state.store.suspended_members(org).await?,
     })
 }
 

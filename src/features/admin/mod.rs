@@ -37,7 +37,7 @@ fn admin_page() -> Result<impl IntoView, Refusal> {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {Suspend::new(async move {
                 let loaded = ctx::load(data::overview(&state, v.org), "The organisation could not be loaded.").await;
-                let data::Overview { organisation: org, teams, members, invitations } = match loaded {
+                let data::Overview { organisation: org, teams, members, invitations, suspended } = match loaded {
                     Ok(x) => x,
                     Err(refusal) => return refusal.view(),
                 };
@@ -49,7 +49,7 @@ fn admin_page() -> Result<impl IntoView, Refusal> {
                 view! {
                     <h1>{org.name.clone()}</h1>
                     <FormError />
-                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a> " · " <a href="/org/scarcity">"Scarcity weights"</a> " · " <a href="/org/literacy">"AI-literacy record"</a> " · " <a href="/admin/activity">"Activity (security log)"</a> " · " <a href="/admin/accounts">"Accounts: erasure requests and password resets"</a></p>
+                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a> " · " <a href="/org/scarcity">"Scarcity weights"</a> " · " <a href="/org/literacy">"AI-literacy record"</a> " · " <a href="/admin/activity">"Activity (security log)"</a> " · " <a href="/admin/accounts">"Accounts: erasure requests and password resets"</a> " · " <a href="/admin/scim">"Provisioning (SCIM)"</a></p>
                     <section id="teams" aria-labelledby="teams-title">
                         <h2 id="teams-title">"Teams"</h2>
                         <ul class="team-list">
@@ -119,7 +119,7 @@ fn admin_page() -> Result<impl IntoView, Refusal> {
                     </section>
                     <section id="members" aria-labelledby="members-title">
                         <h2 id="members-title">"People"</h2>
-                        {members.into_iter().map(|m| member_row(&lib, m, &teams, v.user)).collect_view()}
+                        {members.into_iter().map(|m| { let off = suspended.contains(&m.user); member_row(&lib, m, &teams, v.user, off) }).collect_view()}
                     </section>
                 }
                     .into_any()
@@ -133,6 +133,7 @@ fn member_row(
     m: Member,
     teams: &[Team],
     me: crate::domain::people::UserId,
+    suspended: bool,
 ) -> impl IntoView {
     let id = m.user.0;
     let checks = |key: &'static str, selected: &[crate::domain::people::TeamId]| {
@@ -152,7 +153,8 @@ fn member_row(
     };
     view! {
         <article class="member" id=format!("member-{id}")>
-            <h3>{m.name.clone()} " " <small>{m.email.clone()}</small></h3>
+            <h3>{m.name.clone()} " " <small>{m.email.clone()}</small> {suspended.then(|| view! { " " <span class="badge" data-testid="suspended">"suspended"</span> })}</h3>
+            {suspended.then(|| view! { <p>"Suspended: cannot sign in. Their records stay in the reports."</p> })}
             <form method="post" action=format!("/admin/members/{id}")>
                 <fieldset class="checks">
                     <legend>"Roles"</legend>
@@ -176,6 +178,16 @@ fn member_row(
                 <select id=format!("m{id}-target") name="role">{role_options(lib, m.target_role.as_deref(), "The team's target role")}</select>
                 <button type="submit" class="button">"Set role profile"</button>
             </form>
+            {(m.user != me && !suspended).then(|| view! {
+                <form method="post" action=format!("/admin/members/{id}/suspend") class="inline">
+                    <button type="submit" class="link-button">{format!("Suspend {}", m.name)}</button>
+                </form>
+            })}
+            {suspended.then(|| view! {
+                <form method="post" action=format!("/admin/members/{id}/reactivate") class="inline">
+                    <button type="submit" class="link-button">{format!("Reactivate {}", m.name)}</button>
+                </form>
+            })}
             {(m.user != me).then(|| view! {
                 <form method="post" action=format!("/admin/members/{id}/remove") class="inline">
                     <button type="submit" class="link-button">{format!("Remove {}", m.name)}</button>

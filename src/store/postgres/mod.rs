@@ -10,6 +10,7 @@ mod audit;
 mod estimates;
 mod orgs;
 mod progress;
+mod scim;
 mod self_service;
 mod skills;
 mod tasks;

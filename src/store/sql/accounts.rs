@@ -1,7 +1,8 @@
 //! Accounts, sessions and login throttling.
 
-pub const CREDENTIALS: &str = "SELECT u.id AS user_id, m.org_id, u.password_hash FROM users u
-    JOIN memberships m ON m.user_id = u.id WHERE u.email = $1";
+pub const CREDENTIALS: &str = "SELECT u.id AS user_id, m.org_id, u.password_hash,
+    m.suspended_at IS NOT NULL AS suspended
+    FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.email = $1";
 
 pub const PASSWORD_HASH: &str = "SELECT password_hash FROM users WHERE id = $1";
 
@@ -12,9 +13,13 @@ pub const INSERT_SESSION: &str =
     "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at)
      VALUES ($1, $2, $3, $4, $5)";
 
+/// A live session; a suspended member's sessions count as gone (suspension deletes them too,
+/// and this keeps any made since, say by a sign-in racing the suspension, from being used).
 pub const SESSION: &str =
-    "SELECT id_hash, user_id, created_at, last_seen_at, expires_at FROM sessions
-     WHERE id_hash = $1 AND expires_at > $2 AND last_seen_at >= $3";
+    "SELECT s.id_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at FROM sessions s
+     JOIN memberships m ON m.user_id = s.user_id
+     WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at >= $3
+     AND m.suspended_at IS NULL";
 
 pub const TOUCH_SESSION: &str =
     "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1 AND last_seen_at < $2";

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod estimates;
 pub mod orgs;
 pub mod progress;
+pub mod scim;
 pub mod self_service;
 pub mod skills;
 pub mod tasks;
