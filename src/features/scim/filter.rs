@@ -257,8 +257,13 @@ impl Parser {
 /// `emails.value` → `Attr { name: "emails", sub: Some("value") }` (lowercased, URN dropped).
 fn attr(word: &str) -> Result<Attr, SyntaxError> {
     let name = attribute_name(word);
-    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || "._-$".contains(c)) {
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || "._-$:".contains(c)) {
         return bad(format!("`{word}` is not an attribute name"));
+    }
+    // An extension's attribute (`urn:…:enterprise:2.0:User:employeeNumber`): one name, whose
+    // dots are the schema's version, not sub-attributes.
+    if name.starts_with("urn:") {
+        return Ok(Attr { name, sub: None });
     }
     Ok(match name.split_once('.') {
         Some((a, s)) => Attr {
@@ -468,7 +473,7 @@ mod tests {
         assert!(check(r#"emails[type eq "work" and value co "example.org"]"#));
         assert!(!check(r#"emails[type eq "other"]"#));
         assert!(check(r#"userName ne "bob""#));
-        assert!(check(r#"userName eq "with \"quote\"""#) == false);
+        assert!(!check(r#"userName eq "with \"quote\"""#));
     }
 
     #[test]
