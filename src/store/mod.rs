@@ -493,8 +493,11 @@ pub trait Audit {
 pub trait Scim {
     /// The organisation of a live (unrevoked) token by its hash, marking it used at `now`:
     /// (token id, organisation).
-    async fn use_scim_token(&self, token_hash: &str, now: DateTime<Utc>)
-        -> Result<Option<(i64, OrgId)>>;
+    async fn use_scim_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(i64, OrgId)>>;
 
     /// Stores a new token (its hash) for `org`, made by `by`.
     async fn create_scim_token(

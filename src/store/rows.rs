@@ -773,7 +773,10 @@ pub(super) struct ScimMemberRow {
 }
 
 /// SCIM groups with their members.
-pub(super) fn scim_groups(groups: Vec<ScimGroupRow>, members: Vec<ScimMemberRow>) -> Vec<ScimGroup> {
+pub(super) fn scim_groups(
+    groups: Vec<ScimGroupRow>,
+    members: Vec<ScimMemberRow>,
+) -> Vec<ScimGroup> {
     groups
         .into_iter()
         .map(|g| ScimGroup {

@@ -47,9 +47,7 @@ pub async fn create_token(
 ) -> Result<Response, Refusal> {
     let label = match form.get("label") {
         None => String::new(),
-        Some(l) => {
-            check_name(Some(l), 80).map_err(|_| Refusal::back(BACK, ErrorCode::TeamName))?
-        }
+        Some(l) => check_name(Some(l), 80).map_err(|_| Refusal::back(BACK, ErrorCode::TeamName))?,
     };
     let token = new_token();
     let id = state

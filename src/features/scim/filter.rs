@@ -206,7 +206,9 @@ impl Parser {
                 Ok(inner)
             }
             Some(Token::Word(w)) => self.comparison(&w),
-            Some(other) => bad(format!("unexpected {other:?} where an attribute was expected")),
+            Some(other) => bad(format!(
+                "unexpected {other:?} where an attribute was expected"
+            )),
             None => bad("the filter ends where an attribute was expected"),
         }
     }
@@ -257,7 +259,11 @@ impl Parser {
 /// `emails.value` → `Attr { name: "emails", sub: Some("value") }` (lowercased, URN dropped).
 fn attr(word: &str) -> Result<Attr, SyntaxError> {
     let name = attribute_name(word);
-    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || "._-$:".contains(c)) {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._-$:".contains(c))
+    {
         return bad(format!("`{word}` is not an attribute name"));
     }
     // An extension's attribute (`urn:…:enterprise:2.0:User:employeeNumber`): one name, whose
@@ -426,7 +432,9 @@ mod tests {
         fn values(&self, attr: &Attr) -> Option<Vec<String>> {
             match (attr.name.as_str(), attr.sub.as_deref()) {
                 ("username", None) => Some(vec![self.user_name.to_string()]),
-                ("externalid", None) => Some(self.external_id.iter().map(|s| s.to_string()).collect()),
+                ("externalid", None) => {
+                    Some(self.external_id.iter().map(|s| s.to_string()).collect())
+                }
                 ("emails", None | Some("value")) => {
                     Some(self.emails.iter().map(|e| e.0.to_string()).collect())
                 }
@@ -460,17 +468,33 @@ mod tests {
 
     #[test]
     fn comparisons() {
-        assert!(check(r#"userName eq "ada@example.org""#), "case-insensitive");
-        assert!(check(r#"USERNAME Eq "ADA@example.org""#), "names and ops too");
-        assert!(check(r#"urn:ietf:params:scim:schemas:core:2.0:User:userName sw "ada""#));
+        assert!(
+            check(r#"userName eq "ada@example.org""#),
+            "case-insensitive"
+        );
+        assert!(
+            check(r#"USERNAME Eq "ADA@example.org""#),
+            "names and ops too"
+        );
+        assert!(check(
+            r#"urn:ietf:params:scim:schemas:core:2.0:User:userName sw "ada""#
+        ));
         assert!(check(r#"emails co "home""#));
         assert!(check(r#"emails.value ew "example.org""#));
         assert!(check(r#"externalId eq "A-1""#));
         assert!(!check(r#"externalId eq "a-1""#), "externalId is case-exact");
-        assert!(check(r#"userName eq "ada@example.org" and externalId eq "A-1""#));
-        assert!(!check(r#"userName eq "ada@example.org" and externalId eq "B""#));
-        assert!(check(r#"userName eq "x" or (externalId pr and not (userName eq "y"))"#));
-        assert!(check(r#"emails[type eq "work" and value co "example.org"]"#));
+        assert!(check(
+            r#"userName eq "ada@example.org" and externalId eq "A-1""#
+        ));
+        assert!(!check(
+            r#"userName eq "ada@example.org" and externalId eq "B""#
+        ));
+        assert!(check(
+            r#"userName eq "x" or (externalId pr and not (userName eq "y"))"#
+        ));
+        assert!(check(
+            r#"emails[type eq "work" and value co "example.org"]"#
+        ));
         assert!(!check(r#"emails[type eq "other"]"#));
         assert!(check(r#"userName ne "bob""#));
         assert!(!check(r#"userName eq "with \"quote\"""#));

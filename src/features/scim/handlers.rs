@@ -82,7 +82,10 @@ pub fn base_url(state: &AppState, parts: &Parts) -> String {
                 .headers
                 .get(header::HOST)
                 .and_then(|h| h.to_str().ok())
-                .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+                .filter(|h| {
+                    h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+                })
                 .unwrap_or("localhost");
             format!("http://{host}{SCIM_BASE}")
         }
@@ -387,7 +390,11 @@ pub async fn list_users(
     users_page(&state, &client, query(q)?.into()).await
 }
 
-pub async fn search_users(State(state): State<AppState>, client: ScimClient, body: Bytes) -> Answer {
+pub async fn search_users(
+    State(state): State<AppState>,
+    client: ScimClient,
+    body: Bytes,
+) -> Answer {
     users_page(&state, &client, SearchRequest::parse(&body)?).await
 }
 
@@ -460,13 +467,19 @@ async fn write_user(
     if was_active != fields.active {
         let (action, detail) = match fields.active {
             true => (Audited::MemberReactivated, "active=true (SCIM)"),
-            false => (Audited::MemberSuspended, "active=false (SCIM): sessions ended"),
+            false => (
+                Audited::MemberSuspended,
+                "active=false (SCIM): sessions ended",
+            ),
         };
         let e = event(client, action, addr).target(target).detail(detail);
         audit::record(state, e).await;
     }
     let stored = load_user(state, client, &before.user.0.to_string()).await?;
-    Ok(answer(StatusCode::OK, user_json(&Base(&client.base), &stored)))
+    Ok(answer(
+        StatusCode::OK,
+        user_json(&Base(&client.base), &stored),
+    ))
 }
 
 pub async fn replace_user(
@@ -515,7 +528,11 @@ pub async fn delete_user(
 
 // --- Groups --------------------------------------------------------------------------------
 
-async fn load_group(state: &AppState, client: &ScimClient, id: &str) -> Result<ScimGroup, ScimError> {
+async fn load_group(
+    state: &AppState,
+    client: &ScimClient,
+    id: &str,
+) -> Result<ScimGroup, ScimError> {
     let team = TeamId(parse_id(id, "Group")?);
     state
         .store
@@ -650,7 +667,10 @@ async fn write_group(
         ));
     audit::record(state, e).await;
     let stored = load_group(state, client, &before.team.0.to_string()).await?;
-    Ok(answer(StatusCode::OK, group_json(&Base(&client.base), &stored)))
+    Ok(answer(
+        StatusCode::OK,
+        group_json(&Base(&client.base), &stored),
+    ))
 }
 
 pub async fn replace_group(

@@ -52,7 +52,9 @@ fn boolean(value: &Value, what: &str) -> Result<bool, ScimError> {
         Value::Bool(b) => Ok(*b),
         Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(true),
         Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(false),
-        _ => Err(ScimError::invalid_value(format!("{what} must be true or false"))),
+        _ => Err(ScimError::invalid_value(format!(
+            "{what} must be true or false"
+        ))),
     }
 }
 
@@ -142,7 +144,12 @@ impl UserState {
     }
 
     /// One PATCH operation (or one attribute of a POST/PUT body, as a replace).
-    fn apply(&mut self, kind: PatchKind, path: &Path, value: Option<&Value>) -> Result<(), ScimError> {
+    fn apply(
+        &mut self,
+        kind: PatchKind,
+        path: &Path,
+        value: Option<&Value>,
+    ) -> Result<(), ScimError> {
         let remove = kind == PatchKind::Remove;
         let sub = path.sub.as_deref();
         match (path.attr.as_str(), sub) {
@@ -153,10 +160,18 @@ impl UserState {
                 self.user_name = text(value, "userName")?;
             }
             ("displayname", None) => {
-                self.display_name = if remove { None } else { text(value, "displayName")? };
+                self.display_name = if remove {
+                    None
+                } else {
+                    text(value, "displayName")?
+                };
             }
             ("externalid", None) => {
-                self.external_id = if remove { None } else { text(value, "externalId")? };
+                self.external_id = if remove {
+                    None
+                } else {
+                    text(value, "externalId")?
+                };
             }
             ("active", None) => {
                 if remove {
@@ -164,7 +179,8 @@ impl UserState {
                         "active cannot be removed: set it to true or false",
                     ));
                 }
-                let value = value.ok_or_else(|| ScimError::invalid_value("active needs a value"))?;
+                let value =
+                    value.ok_or_else(|| ScimError::invalid_value("active needs a value"))?;
                 self.active = boolean(value, "active")?;
             }
             ("name", None) => match (remove, value) {
@@ -185,10 +201,18 @@ impl UserState {
                 (false, Some(_)) => return Err(ScimError::invalid_value("name must be an object")),
             },
             ("name", Some("givenname")) => {
-                self.given_name = if remove { None } else { text(value, "name.givenName")? };
+                self.given_name = if remove {
+                    None
+                } else {
+                    text(value, "name.givenName")?
+                };
             }
             ("name", Some("familyname")) => {
-                self.family_name = if remove { None } else { text(value, "name.familyName")? };
+                self.family_name = if remove {
+                    None
+                } else {
+                    text(value, "name.familyName")?
+                };
             }
             ("name", Some(_)) => {} // formatted, middleName, …: not kept
             ("emails", None | Some("value")) => {
@@ -242,7 +266,9 @@ impl UserState {
                         .value
                         .as_ref()
                         .and_then(Value::as_object)
-                        .ok_or_else(|| ScimError::invalid_value("a PATCH without a path needs an object value"))?;
+                        .ok_or_else(|| {
+                            ScimError::invalid_value("a PATCH without a path needs an object value")
+                        })?;
                     for (key, value) in o {
                         let path = filter::parse_path(key)
                             .map_err(|e| ScimError::invalid_path(e.to_string()))?;
@@ -339,7 +365,8 @@ impl Subject for ScimUser {
     }
 
     fn within(&self, attr: &str) -> Option<Vec<Box<dyn Subject + '_>>> {
-        (attr == "emails").then(|| vec![Box::new(EmailValue(self.email.clone())) as Box<dyn Subject>])
+        (attr == "emails")
+            .then(|| vec![Box::new(EmailValue(self.email.clone())) as Box<dyn Subject>])
     }
 }
 
@@ -419,7 +446,12 @@ impl GroupState {
         }
     }
 
-    fn apply(&mut self, kind: PatchKind, path: &Path, value: Option<&Value>) -> Result<(), ScimError> {
+    fn apply(
+        &mut self,
+        kind: PatchKind,
+        path: &Path,
+        value: Option<&Value>,
+    ) -> Result<(), ScimError> {
         let remove = kind == PatchKind::Remove;
         match (path.attr.as_str(), path.sub.as_deref()) {
             ("displayname", None) => {
@@ -429,13 +461,20 @@ impl GroupState {
                 self.display_name = text(value, "displayName")?;
             }
             ("externalid", None) => {
-                self.external_id = if remove { None } else { text(value, "externalId")? };
+                self.external_id = if remove {
+                    None
+                } else {
+                    text(value, "externalId")?
+                };
             }
             ("members", None | Some("value")) => {
                 let given: Vec<UserId> = match value {
                     None | Some(Value::Null) => Vec::new(),
                     Some(v) if path.sub.is_some() && !v.is_array() => vec![member_id(v)?],
-                    Some(v) => list(v).into_iter().map(member_id).collect::<Result<_, _>>()?,
+                    Some(v) => list(v)
+                        .into_iter()
+                        .map(member_id)
+                        .collect::<Result<_, _>>()?,
                 };
                 match (kind, &path.filter) {
                     // `members[value eq "12"]`: only the members the filter names.
@@ -486,7 +525,9 @@ impl GroupState {
                         .value
                         .as_ref()
                         .and_then(Value::as_object)
-                        .ok_or_else(|| ScimError::invalid_value("a PATCH without a path needs an object value"))?;
+                        .ok_or_else(|| {
+                            ScimError::invalid_value("a PATCH without a path needs an object value")
+                        })?;
                     for (key, value) in o {
                         let path = filter::parse_path(key)
                             .map_err(|e| ScimError::invalid_path(e.to_string()))?;
@@ -527,7 +568,9 @@ pub fn group_json(base: &Base, group: &ScimGroup) -> Value {
         let members: Vec<Value> = group
             .members
             .iter()
-            .map(|(u, _)| json!({ "value": u.0.to_string(), "$ref": base.user(*u), "type": "User" }))
+            .map(
+                |(u, _)| json!({ "value": u.0.to_string(), "$ref": base.user(*u), "type": "User" }),
+            )
             .collect();
         o.insert("members".into(), Value::Array(members));
     }
@@ -614,7 +657,9 @@ impl PatchRequest {
         let req: PatchRequest = serde_json::from_slice(body)
             .map_err(|e| ScimError::invalid_syntax(format!("not a PATCH request: {e}")))?;
         if !req.schemas.is_empty() && !req.schemas.iter().any(|s| s == PATCH_SCHEMA) {
-            return Err(ScimError::invalid_syntax(format!("a PATCH request's schemas must include {PATCH_SCHEMA}")));
+            return Err(ScimError::invalid_syntax(format!(
+                "a PATCH request's schemas must include {PATCH_SCHEMA}"
+            )));
         }
         Ok(req)
     }
@@ -672,7 +717,9 @@ pub fn select<'a, T: Subject>(items: &'a [T], f: Option<&Filter>) -> Result<Vec<
     for item in items {
         let keep = match f {
             None => true,
-            Some(f) => filter::matches(f, item).map_err(|e| ScimError::invalid_filter(e.to_string()))?,
+            Some(f) => {
+                filter::matches(f, item).map_err(|e| ScimError::invalid_filter(e.to_string()))?
+            }
         };
         if keep {
             out.push(item);
@@ -732,7 +779,9 @@ mod tests {
     }
 
     fn ops(body: Value) -> Vec<PatchOperation> {
-        PatchRequest::parse(body.to_string().as_bytes()).unwrap().operations
+        PatchRequest::parse(body.to_string().as_bytes())
+            .unwrap()
+            .operations
     }
 
     #[test]
@@ -788,14 +837,22 @@ mod tests {
             team: TeamId(3),
             name: "Alpha".into(),
             external_id: None,
-            members: vec![(UserId(1), "A".into()), (UserId(2), "B".into()), (UserId(3), "C".into())],
+            members: vec![
+                (UserId(1), "A".into()),
+                (UserId(2), "B".into()),
+                (UserId(3), "C".into()),
+            ],
         };
         let mut g = GroupState::of(&group);
         g.patch(&ops(json!({"Operations": [
             {"op": "Remove", "path": "members", "value": [{"value": "2"}]},
         ]})))
         .unwrap();
-        assert_eq!(g.members, vec![UserId(1), UserId(3)], "only the listed member goes");
+        assert_eq!(
+            g.members,
+            vec![UserId(1), UserId(3)],
+            "only the listed member goes"
+        );
         g.patch(&ops(json!({"Operations": [
             {"op": "remove", "path": "members[value eq \"3\"]"},
             {"op": "add", "path": "members", "value": [{"value": "9"}, {"value": "1"}]},
@@ -803,20 +860,35 @@ mod tests {
         .unwrap();
         assert_eq!(g.members, vec![UserId(1), UserId(9)]);
         assert!(g
-            .patch(&ops(json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": "x"}]}]})))
+            .patch(&ops(
+                json!({"Operations": [{"op": "add", "path": "members", "value": [{"value": "x"}]}]})
+            ))
             .is_err());
-        g.patch(&ops(json!({"Operations": [{"op": "remove", "path": "members"}]})))
-            .unwrap();
+        g.patch(&ops(
+            json!({"Operations": [{"op": "remove", "path": "members"}]}),
+        ))
+        .unwrap();
         assert!(g.members.is_empty());
     }
 
     #[test]
     fn projection_and_pages() {
-        let v = json!({"schemas": [USER_SCHEMA], "id": "1", "userName": "a", "emails": [], "meta": {}});
-        let p = project(v.clone(), &["urn:ietf:params:scim:schemas:core:2.0:User:userName".into()], &[]);
-        assert_eq!(p, json!({"schemas": [USER_SCHEMA], "id": "1", "userName": "a"}));
+        let v =
+            json!({"schemas": [USER_SCHEMA], "id": "1", "userName": "a", "emails": [], "meta": {}});
+        let p = project(
+            v.clone(),
+            &["urn:ietf:params:scim:schemas:core:2.0:User:userName".into()],
+            &[],
+        );
+        assert_eq!(
+            p,
+            json!({"schemas": [USER_SCHEMA], "id": "1", "userName": "a"})
+        );
         let p = project(v, &[], &["emails".into(), "id".into()]);
-        assert_eq!(p, json!({"schemas": [USER_SCHEMA], "id": "1", "userName": "a", "meta": {}}));
+        assert_eq!(
+            p,
+            json!({"schemas": [USER_SCHEMA], "id": "1", "userName": "a", "meta": {}})
+        );
         assert_eq!(Page::new(Some(0), Some(-3)), Page { start: 1, count: 0 });
         assert_eq!(Page::new(None, Some(10_000)).count, Page::MAX);
     }

@@ -126,6 +126,7 @@ mod audit;
 mod estimates;
 mod orgs;
 mod progress;
+mod scim;
 mod skills;
 mod tasks;
 
