@@ -104,5 +104,5 @@ pub async fn revoke_token(
         .or_back(BACK)?;
     let e = Event::by(&v, Audited::ScimTokenRevoked).target(format!("SCIM token {id} {label}"));
     audit::record(&state, e.from(&client)).await;
-    Ok(SeeOther::to(&format!("{BACK}#tokens")))
+    Ok(SeeOther::to(format!("{BACK}#tokens")))
 }

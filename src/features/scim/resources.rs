@@ -235,12 +235,10 @@ impl UserState {
                 }
             }
             ("emails", Some(_)) => {} // type, display: not kept
-            ("groups", _) => {
-                if kind != PatchKind::Replace || value.is_some_and(|v| !v.is_null()) {
-                    return Err(ScimError::mutability(
-                        "groups is read-only: change a team's members through Groups",
-                    ));
-                }
+            ("groups", _) if kind != PatchKind::Replace || value.is_some_and(|v| !v.is_null()) => {
+                return Err(ScimError::mutability(
+                    "groups is read-only: change a team's members through Groups",
+                ));
             }
             _ => {} // an attribute Levelfield does not keep
         }
