@@ -610,8 +610,9 @@ crate::common::parity_app!(
 );
 
 /// SQLite on a full disk (no file the server writes may grow past a limit just above the
-/// database's size): submissions get a 503 page saying the storage is full, the log says so,
-/// reads go on, nothing acknowledged is lost and the database is intact.
+/// database's size): submissions get a 503 page saying the storage is full (never a 500), the
+/// log says so, reads go on, nothing acknowledged is lost, the database is intact, and with
+/// space again writes succeed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_full_disk_answers_503_and_keeps_the_database_intact() {
     let (app, cookies, module) = learners(TestApp::init().sqlite(), 4).await;
@@ -643,6 +644,11 @@ async fn sqlite_full_disk_answers_503_and_keeps_the_database_intact() {
     eprintln!("full disk: limit {limit} bytes, {acked} acknowledged first; answers {statuses:?}");
     assert_eq!(refusal.status, 503, "{refusal:?}");
     assert!(refusal.body.contains("storage is full"), "{refusal:?}");
+    assert!(
+        !statuses.contains_key(&500),
+        "a full disk is a 503, never a 500: {statuses:?}\n{}",
+        server.log()
+    );
     assert!(refusal.header("retry-after").is_some(), "{refusal:?}");
     assert_eq!(page.status, 200);
     let log = server.log();
@@ -654,6 +660,13 @@ async fn sqlite_full_disk_answers_503_and_keeps_the_database_intact() {
         "{stored} stored < {acked} acknowledged"
     );
     assert_eq!(integrity(&url).await, ("ok".to_string(), 0));
+    // Space again: writes succeed again.
+    let server = Server::start(&url, None).await;
+    let burst = Burst::start(server.port, &module, cookies);
+    burst.until(5, Duration::from_secs(30)).await;
+    let (acked, statuses, _) = burst.finish().await;
+    assert!(acked >= 5, "{statuses:?}");
+    server.stop().await;
 }
 
 /// `levelfield backup FILE` while the server answers a burst of reads and writes: the copy is

@@ -20,7 +20,7 @@ use super::{ConnectError, MigrationState, PoolSettings};
 use super::{Result, Store};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 
 /// The SQLite migrations this binary embeds.
@@ -58,6 +58,10 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(if in_memory { 1 } else { 8 })
             .acquire_timeout(settings.acquire_timeout)
+            // A COMMIT that fails for want of space (SQLITE_FULL, an I/O error) is rolled back
+            // by SQLite itself, but sqlx still counts the transaction open and the connection
+            // refuses every later BEGIN: such a connection is closed, never handed out again.
+            .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(opts)
             .await?;
         MIGRATOR.run(&pool).await?;
