@@ -13,7 +13,7 @@ use crate::server::ctx::query;
 use crate::server::refusal::Refusal;
 use crate::ui::FormError;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 #[component]
 fn PasswordFields() -> impl IntoView {
@@ -30,6 +30,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = query("next").unwrap_or_else(|| "/me".into());
     view! {
         <Title text="Sign in" />
+        <Meta name="description" content="Sign in to Levelfield to track your learning, your skills and your team's." />
         <h1>"Sign in"</h1>
         <FormError />
         <form method="post" action="/login" class="stack">
