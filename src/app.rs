@@ -11,6 +11,7 @@ use crate::features::me::{MyLearningPage, MySkillsPage, PrivacyPage, Proficiency
 use crate::features::module::ModulePage;
 use crate::features::self_service::{AccountsAdminPage, MyDataPage, ResetPage, SessionsPage};
 use crate::features::skills::{SkillPage, SkillsPage};
+use crate::features::sso::{AdminSsoPage, SsoLinkPage};
 use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamTasksPage, TeamsPage};
 use crate::server::ctx;
 use crate::server::security::page_policy;
@@ -78,7 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/glossary") view=GlossaryPage />
                     <Route path=path!("/skills/:id") view=SkillPage />
                     <Route path=path!("/skills/:id/check") view=SkillCheckPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage />
@@ -93,6 +94,8 @@ pub fn App() -> impl IntoView {
 
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/activity") view=ActivityPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/sso") view=AdminSsoPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/sso/link") view=SsoLinkPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/accounts") view=AccountsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/org/skills") view=OrgSkillsPage ssr=SsrMode::Async />
                     <Route path=path!("/org/scarcity") view=ScarcityPage ssr=SsrMode::Async />

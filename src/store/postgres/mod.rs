@@ -12,6 +12,7 @@ mod orgs;
 mod progress;
 mod self_service;
 mod skills;
+mod sso;
 mod tasks;
 
 use super::ConnectError;

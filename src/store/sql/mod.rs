@@ -12,6 +12,7 @@ pub mod orgs;
 pub mod progress;
 pub mod self_service;
 pub mod skills;
+pub mod sso;
 pub mod tasks;
 
 use crate::domain::people::{OrgId, TeamId, UserId};

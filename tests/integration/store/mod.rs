@@ -127,6 +127,7 @@ mod estimates;
 mod orgs;
 mod progress;
 mod skills;
+mod sso;
 mod tasks;
 
 // --- Fixtures --------------------------------------------------------------------------------
