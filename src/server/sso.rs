@@ -26,7 +26,7 @@ use openidconnect::{
     EndpointSet, IdToken, IdTokenFields, IssuerUrl, LogoutRequest, Nonce, OAuth2TokenResponse,
     PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout,
     RedirectUrl, Scope, SignatureVerificationError, StandardErrorResponse, StandardTokenResponse,
-    SubjectIdentifier, TokenResponse, UserInfoClaims,
+    TokenResponse, UserInfoClaims,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -109,7 +109,10 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 /// Claims beyond the standard ones, kept whole (groups, Entra's `oid`, whatever the organisation
 /// matches on).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ExtraClaims(#[serde(flatten)] pub serde_json::Map<String, serde_json::Value>);
+pub struct ExtraClaims {
+    #[serde(flatten)]
+    pub claims: serde_json::Map<String, serde_json::Value>,
+}
 impl AdditionalClaims for ExtraClaims {}
 
 type Metadata = ProviderMetadataWithLogout;
@@ -455,7 +458,7 @@ impl Providers {
                 .name()
                 .and_then(|n| n.get(None))
                 .map(|n| n.to_string()),
-            extra: claims.additional_claims().0.clone(),
+            extra: claims.additional_claims().claims.clone(),
             id_token: id_token.to_string(),
         };
         if let Ok(request) = client.user_info(
@@ -475,7 +478,7 @@ impl Providers {
             if let Some(name) = info.name().and_then(|n| n.get(None)) {
                 verified.name = Some(name.to_string());
             }
-            for (k, v) in &info.additional_claims().0 {
+            for (k, v) in &info.additional_claims().claims {
                 verified.extra.insert(k.clone(), v.clone());
             }
         }

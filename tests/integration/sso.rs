@@ -102,7 +102,7 @@ impl Provider {
     }
 
     async fn jwks_requests(&self) -> u64 {
-        self.control("stats", json!({}))["jwks_requests"]
+        self.control("stats", json!({})).await["jwks_requests"]
             .as_u64()
             .unwrap()
     }
