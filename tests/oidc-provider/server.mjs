@@ -18,8 +18,8 @@
 // Test controls, JSON POSTs under /__admin (this process is for tests only, bound to 127.0.0.1):
 //   /__admin/accounts  {"<sub>": {claims}}   add or replace accounts
 //   /__admin/rotate    {}                    a new signing key; the old one stays published
-//   /__admin/hide-keys {"hide": true}        /jwks publishes only an unrelated key (so ID tokens
-//                                            are signed by a key the relying party cannot find)
+//   /__admin/rogue-key {"on": true}         sign the next ID tokens with a key /jwks never
+//                                            publishes (as a forger would)
 //   /__admin/tamper    {"claims": {...}}     re-sign the next ID tokens with these claims changed
 //                                            (with the real signing key): wrong aud, iss, nonce,
 //                                            an exp in the past. {"claims": null} stops.
@@ -55,8 +55,8 @@ async function newKey() {
 }
 
 const stats = { jwks_requests: 0, token_requests: 0 };
-let hideKeys = false;
-let decoy = null;
+let rogue = false;
+let rogueKey = null;
 let tamper = null;
 let provider = null;
 let handler = null;
@@ -105,25 +105,15 @@ function build() {
   p.proxy = false;
   // Counts, key hiding and ID-token tampering for the tests.
   p.use(async (ctx, next) => {
-    if (ctx.path === '/jwks') {
-      stats.jwks_requests += 1;
-      if (hideKeys) {
-        if (!decoy) {
-          const { kty, n, e, kid, alg, use } = await newKey();
-          decoy = { kty, n, e, kid: `decoy-${kid}`, alg, use };
-        }
-        ctx.type = 'application/jwk-set+json';
-        ctx.body = { keys: [decoy] };
-        return;
-      }
-    }
+    if (ctx.path === '/jwks') stats.jwks_requests += 1;
     if (ctx.path === '/token') stats.token_requests += 1;
     await next();
-    if (ctx.path === '/token' && tamper && ctx.body && typeof ctx.body === 'object' && ctx.body.id_token) {
-      const claims = { ...decodeJwt(ctx.body.id_token), ...tamper };
+    if (ctx.path === '/token' && (tamper || rogue) && ctx.body && typeof ctx.body === 'object' && ctx.body.id_token) {
+      const claims = { ...decodeJwt(ctx.body.id_token), ...(tamper ?? {}) };
       for (const [k, v] of Object.entries(claims)) if (v === null) delete claims[k];
       const header = decodeProtectedHeader(ctx.body.id_token);
-      const key = keys.find((k) => k.kid === header.kid) ?? keys[0];
+      if (rogue && !rogueKey) rogueKey = { ...(await newKey()), kid: 'rogue-key' };
+      const key = rogue ? rogueKey : (keys.find((k) => k.kid === header.kid) ?? keys[0]);
       ctx.body = {
         ...ctx.body,
         id_token: await new SignJWT(claims)
@@ -188,8 +178,8 @@ async function admin(req, res, what) {
       provider = build();
       handler = provider.callback();
       break;
-    case 'hide-keys':
-      hideKeys = Boolean(input.hide);
+    case 'rogue-key':
+      rogue = Boolean(input.on);
       break;
     case 'tamper':
       tamper = input.claims ?? null;
