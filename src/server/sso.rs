@@ -79,7 +79,7 @@ pub async fn config_for_email(
     let configs = state.store.enabled_sso_configs().await?;
     Ok(configs
         .into_iter()
-        .find(|c| c.email_domains.iter().any(|d| *d == domain)))
+        .find(|c| c.email_domains.contains(&domain)))
 }
 
 /// Whether a local password sign-in is refused for member `user` of `org`: the organisation's

@@ -260,7 +260,7 @@ impl Browser {
     /// Starts a sign-in for organisation `org` at the app and follows the provider until it
     /// sends the browser back; signs in to the provider as `account`. Returns the callback
     /// address (not yet visited).
-    pub async fn to_callback(&mut self, org: i64, account: &str) -> String {
+    pub async fn through_provider(&mut self, org: i64, account: &str) -> String {
         let (status, location, body) = self
             .app(
                 "GET",
@@ -301,7 +301,7 @@ impl Browser {
 
     /// A whole sign-in: to the provider and back to the callback.
     pub async fn sign_in(&mut self, org: i64, account: &str) -> Landed {
-        let callback = self.to_callback(org, account).await;
+        let callback = self.through_provider(org, account).await;
         let (status, location, body) = self.app("GET", &callback, None).await;
         Landed {
             status,
@@ -486,7 +486,7 @@ async fn a_bad_or_replayed_state_is_refused(init: TestAppBuilder) {
     );
     // A callback delivered to another browser than the one that started it.
     let mut starter = Browser::new(&app);
-    let callback = starter.to_callback(w.org.0, "sub-newbie").await;
+    let callback = starter.through_provider(w.org.0, "sub-newbie").await;
     let mut other = Browser::new(&app);
     let (status, location, body) = other.app("GET", &callback, None).await;
     refused(
