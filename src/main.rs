@@ -1,5 +1,5 @@
-//! The `levelfield` binary: `serve` (the default), `content check|stats|items`, `demo` and
-//! `seed` (see `USAGE`).
+//! The `levelfield` binary: `serve` (the default), `content check|stats|items`, `demo`,
+//! `seed` and `backup` (see `USAGE`).
 
 use levelfield::router::{build_state, router, watch_content};
 use levelfield::server::config::Config;
@@ -24,7 +24,10 @@ const USAGE: &str = "usage:
   levelfield seed --size S|M|L|XL [--force]
                                    add a synthetic organisation of 100/1,000/10,000/50,000 learners
                                    (demo and seed accounts share a known password: both refuse a
-                                   database that holds a real organisation unless --force)";
+                                   database that holds a real organisation unless --force)
+  levelfield backup FILE           copy the SQLite database of DATABASE_URL into the new FILE,
+                                   consistent while the app serves (PostgreSQL: use pg_dump, see
+                                   docs/operations.md)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -53,6 +56,7 @@ async fn main() -> ExitCode {
         ["content", "stats", dir] => content_stats(PathBuf::from(dir), None),
         ["content", "run"] => content_run(PathBuf::from("content")),
         ["content", "run", dir] => content_run(PathBuf::from(dir)),
+        ["backup", file] => backup(file).await,
         ["content", "items"] => content_items(None).await,
         ["content", "items", "--org", org] => match org.parse() {
             Ok(id) => content_items(Some(levelfield::domain::people::OrgId(id))).await,
@@ -87,11 +91,38 @@ async fn cli_state() -> Option<levelfield::server::state::AppState> {
             return None;
         }
     };
-    match build_state(Config::from_env(), conf.leptos_options).await {
+    // A command-line task may run long statements (seeding in bulk): no statement timeout.
+    let config = Config {
+        db_statement_timeout: None,
+        ..Config::from_env()
+    };
+    match build_state(config, conf.leptos_options).await {
         Ok(s) => Some(s),
         Err(e) => {
             eprintln!("cannot start: {e}");
             None
+        }
+    }
+}
+
+/// `levelfield backup FILE`: an online copy of the SQLite database into a new file.
+async fn backup(file: &str) -> ExitCode {
+    let config = Config::from_env();
+    let into = PathBuf::from(file);
+    match levelfield::store::backup_sqlite(&config.database_url, &into).await {
+        Ok(report) => {
+            println!(
+                "backed up {} into {}: {} bytes in {:.2}s",
+                levelfield::store::redact_url(&config.database_url),
+                report.file.display(),
+                report.bytes,
+                report.took.as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("backup: {}", levelfield::error::chain(&e));
+            ExitCode::FAILURE
         }
     }
 }
@@ -310,12 +341,27 @@ async fn serve() -> ExitCode {
         }
     };
     let _watcher = if watch { watch_content(&state) } else { None };
+    // Set once SIGTERM or Ctrl-C arrives: the server stops accepting, the background task stops.
+    let (stopping, mut stop) = tokio::sync::watch::channel(false);
     // Skill estimates age with their evidence: refresh them and record the day's roll-up
-    // snapshot at start-up and every hour (each run recomputes only what is stale).
-    tokio::spawn(levelfield::server::estimates::maintain(
-        state.clone(),
-        std::time::Duration::from_secs(3600),
-    ));
+    // snapshot at start-up and every hour (each run recomputes only what is stale). On shutdown
+    // the task is dropped where it waits; a write it was making rolls back.
+    let maintenance = {
+        let (state, mut stop) = (state.clone(), stop.clone());
+        tokio::spawn(async move {
+            tokio::select! {
+                () = levelfield::server::estimates::maintain(
+                    state,
+                    std::time::Duration::from_secs(3600),
+                ) => {}
+                () = async { let _ = stop.wait_for(|s| *s).await; } => {}
+            }
+        })
+    };
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        stopping.send_replace(true);
+    });
 
     match levelfield::features::account::prepare_setup(&state).await {
         Ok(Some(token)) => {
@@ -336,7 +382,7 @@ async fn serve() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let app = router(state);
+    let app = router(state.clone());
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -345,16 +391,75 @@ async fn serve() -> ExitCode {
         }
     };
     tracing::info!("listening on http://{addr}");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
     let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    if let Err(e) = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
+    let shutdown = {
+        let mut stop = stop.clone();
+        async move {
+            let _ = stop.wait_for(|s| *s).await;
+            tracing::info!("shutting down: no new connections; draining requests in flight");
+        }
+    };
+    let server = std::future::IntoFuture::into_future(
+        axum::serve(listener, service).with_graceful_shutdown(shutdown),
+    );
+    let grace = state.config.shutdown_grace;
+    // The server drains requests in flight (and closes idle keep-alive connections); past the
+    // grace period after the signal it is dropped with whatever is still open.
+    let drained = tokio::select! {
+        served = server => served.map(|()| true),
+        () = async {
+            let _ = stop.wait_for(|s| *s).await;
+            tokio::time::sleep(grace).await;
+        } => Ok(false),
+    };
+    let code = match drained {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            tracing::warn!("requests still in flight after {grace:?}: stopping anyway");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "server error");
+            ExitCode::FAILURE
+        }
+    };
+    if tokio::time::timeout(std::time::Duration::from_secs(2), maintenance)
         .await
+        .is_err()
     {
-        tracing::error!(error = %e, "server error");
-        return ExitCode::FAILURE;
+        tracing::warn!("the background task did not stop within 2 s");
     }
-    ExitCode::SUCCESS
+    state.store.close().await;
+    tracing::info!("stopped");
+    code
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `docker stop`, systemd and
+/// Kubernetes send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C received"),
+        () = term => tracing::info!("SIGTERM received"),
+    }
 }

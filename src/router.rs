@@ -75,7 +75,7 @@ pub async fn build_state(
     config: Config,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, StartError> {
-    let store = store::connect(&config.database_url).await?;
+    let store = store::connect_with(&config.database_url, &config.pool_settings()).await?;
     let outcome = load_content(&config);
     register_modules(store.as_ref(), &outcome.library).await?;
     let hashing = crate::server::auth::Hashing::new(config.hash_concurrency, config.hash_wait);
@@ -122,6 +122,8 @@ pub fn router(state: AppState) -> Router {
     let https = state.config.https();
     let app = Router::new()
         .route("/healthz", get(health))
+        .route("/readyz", get(ready))
+        .route("/favicon.svg", get(favicon))
         .route("/content/{*path}", get(module::assets::content_asset))
         .route("/modules/{slug}/quiz", post(quiz::form::quiz_form))
         .route(
@@ -239,13 +241,63 @@ pub fn router(state: AppState) -> Router {
     crate::server::trace::wrap(app)
 }
 
-/// `GET /healthz`: 200 when the database answers.
-async fn health(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ok").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+/// `GET /favicon.svg`: the site's icon (`public/favicon.svg`, also copied into the site root by
+/// cargo-leptos), served from the binary so that it never 404s.
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../public/favicon.svg"),
+    )
+        .into_response()
+}
+
+/// `GET /healthz`: liveness. 200 while the process serves requests; never touches the
+/// database, so an orchestrator does not restart a healthy server during a database outage.
+async fn health() -> Response {
+    (StatusCode::OK, "ok").into_response()
+}
+
+/// `GET /readyz`: readiness. 200 when the database answers within its acquire timeout (plus
+/// half a second) and its applied migrations are exactly the ones this binary embeds; else 503
+/// with a JSON reason. A load balancer sends traffic only to ready servers.
+async fn ready(State(state): State<AppState>) -> Response {
+    let limit = state.config.db_acquire_timeout + std::time::Duration::from_millis(500);
+    let checked = tokio::time::timeout(limit, async {
+        state.store.ping().await?;
+        state.store.migration_state().await
+    })
+    .await;
+    let not_ready = |reason: String| {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, HeaderValue::from_static("5"))],
+            axum::Json(serde_json::json!({ "status": "unavailable", "reason": reason })),
+        )
+            .into_response()
+    };
+    match checked {
+        Err(_) => {
+            tracing::warn!("readiness: the database did not answer within {limit:?}");
+            not_ready(format!(
+                "database did not answer within {} ms",
+                limit.as_millis()
+            ))
         }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %crate::error::chain(&e), "readiness: database unavailable");
+            not_ready("database unreachable".into())
+        }
+        Ok(Ok(m)) if !m.current() => not_ready(format!(
+            "migrations not current: pending {:?}, unknown {:?}",
+            m.pending, m.unknown
+        )),
+        Ok(Ok(_)) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({ "status": "ready" })),
+        )
+            .into_response(),
     }
 }

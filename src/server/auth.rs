@@ -396,6 +396,18 @@ fn client_addr(req: &Request) -> Option<String> {
         .map(|c| c.0.ip().to_string())
 }
 
+/// The 503 for a request whose session could not be looked up because of an outage.
+/// Requests that never need to know who asks (probes, the site's static files) go on as
+/// anonymous during an outage, so that the 503 page still gets its stylesheet.
+fn outage_response(e: &StoreError, req: &Request) -> Option<Response> {
+    let path = req.uri().path();
+    if path.starts_with("/pkg/") || matches!(path, "/healthz" | "/readyz" | "/favicon.svg") {
+        return None;
+    }
+    let outage = e.outage().unwrap_or(crate::store::Outage::Unreachable);
+    Some(super::refusal::Refusal::unavailable(outage, e, path).into_response())
+}
+
 /// Middleware: finds the request's live session, if any, and puts its [`Viewer`] into the
 /// request's extensions (where pages and server functions find it). Refreshes the idle timer
 /// at most once a minute.
@@ -436,6 +448,11 @@ pub async fn load_viewer(State(state): State<AppState>, mut req: Request, next: 
                     }
                 }
                 match state.store.member_by_user(session.user).await {
+                    Err(e) if e.outage().is_some() => {
+                        if let Some(res) = outage_response(&e, &req) {
+                            return res;
+                        }
+                    }
                     Ok(member) => {
                         // The request's span (see `server::trace`) names who asked.
                         let span = tracing::Span::current();
@@ -448,6 +465,12 @@ pub async fn load_viewer(State(state): State<AppState>, mut req: Request, next: 
                 }
             }
             Ok(None) => {}
+            // Who is asking cannot be known: answer 503 rather than treat them as signed out.
+            Err(e) if e.outage().is_some() => {
+                if let Some(res) = outage_response(&e, &req) {
+                    return res;
+                }
+            }
             Err(e) => tracing::error!(error = %e, "session lookup failed"),
         }
     }

@@ -55,6 +55,20 @@ pub struct Config {
     pub hash_wait: Duration,
     /// `LEVELFIELD_QUIZ_ATTEMPTS_PER_HOUR`: recorded quiz attempts per person per hour; default 30.
     pub quiz_attempts_per_hour: i64,
+    /// `LEVELFIELD_DB_ACQUIRE_TIMEOUT_MS`: how long a request waits for a database connection
+    /// before it answers 503 (the database is out of reach, or every connection is busy);
+    /// default 1000.
+    pub db_acquire_timeout: Duration,
+    /// `LEVELFIELD_DB_STATEMENT_TIMEOUT_MS`: PostgreSQL's `statement_timeout` for the app's
+    /// connections; `0` for none; default 10000. Command-line tasks (`seed`, `demo`, …) run
+    /// without one.
+    pub db_statement_timeout: Option<Duration>,
+    /// `LEVELFIELD_DB_BUSY_TIMEOUT_MS`: how long a SQLite write waits for the write lock; default
+    /// 5000.
+    pub db_busy_timeout: Duration,
+    /// `LEVELFIELD_SHUTDOWN_GRACE_SECS`: after SIGTERM or Ctrl-C, how long requests in flight
+    /// may take to finish before the server exits anyway; default 10.
+    pub shutdown_grace: Duration,
 }
 
 impl Config {
@@ -111,6 +125,29 @@ impl Config {
                 .unwrap_or_else(default_hash_concurrency),
             hash_wait: Duration::from_secs(2),
             quiz_attempts_per_hour: num("LEVELFIELD_QUIZ_ATTEMPTS_PER_HOUR", 30),
+            db_acquire_timeout: Duration::from_millis(
+                num("LEVELFIELD_DB_ACQUIRE_TIMEOUT_MS", 1000) as u64,
+            ),
+            db_statement_timeout: match var("LEVELFIELD_DB_STATEMENT_TIMEOUT_MS")
+                .and_then(|v| v.trim().parse::<u64>().ok())
+            {
+                Some(0) => None,
+                Some(ms) => Some(Duration::from_millis(ms)),
+                None => Some(Duration::from_secs(10)),
+            },
+            db_busy_timeout: Duration::from_millis(
+                num("LEVELFIELD_DB_BUSY_TIMEOUT_MS", 5000) as u64
+            ),
+            shutdown_grace: Duration::from_secs(num("LEVELFIELD_SHUTDOWN_GRACE_SECS", 10) as u64),
+        }
+    }
+
+    /// The store's connection-pool settings.
+    pub fn pool_settings(&self) -> crate::store::PoolSettings {
+        crate::store::PoolSettings {
+            acquire_timeout: self.db_acquire_timeout,
+            statement_timeout: self.db_statement_timeout,
+            busy_timeout: self.db_busy_timeout,
         }
     }
 }
@@ -142,6 +179,11 @@ impl Config {
             hash_concurrency: default_hash_concurrency(),
             hash_wait: Duration::from_secs(2),
             quiz_attempts_per_hour: 30,
+            // Longer than in production: tests run side by side on a busy machine.
+            db_acquire_timeout: Duration::from_secs(5),
+            db_statement_timeout: Some(Duration::from_secs(30)),
+            db_busy_timeout: Duration::from_secs(5),
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 }
@@ -163,6 +205,9 @@ impl std::fmt::Debug for Config {
             .field("session_absolute_minutes", &self.session_absolute_minutes)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("hash_concurrency", &self.hash_concurrency)
+            .field("db_acquire_timeout", &self.db_acquire_timeout)
+            .field("db_statement_timeout", &self.db_statement_timeout)
+            .field("shutdown_grace", &self.shutdown_grace)
             .finish_non_exhaustive()
     }
 }

@@ -14,7 +14,7 @@
 
 use super::auth::AuthError;
 use crate::error::{log_internal, AppError, ErrorCode};
-use crate::store::StoreError;
+use crate::store::{Outage, StoreError};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::*;
@@ -104,6 +104,9 @@ pub enum Refusal {
     },
     /// Every password-hashing slot is taken: 503 with `Retry-After`, and a link `back`.
     Busy { back: String },
+    /// The database is out of reach or its storage is full (already logged): 503 with
+    /// `Retry-After`, a page saying so, and a link `back`.
+    Unavailable { outage: Outage, back: String },
 }
 
 impl Refusal {
@@ -147,7 +150,7 @@ impl Refusal {
     pub fn status(&self) -> StatusCode {
         match self {
             Refusal::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Refusal::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Refusal::Busy { .. } | Refusal::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Refusal::Back { .. } | Refusal::SignIn { .. } => StatusCode::SEE_OTHER,
             Refusal::Forbidden => StatusCode::FORBIDDEN,
             Refusal::NotFound(_) => StatusCode::NOT_FOUND,
@@ -197,6 +200,9 @@ impl Refusal {
         };
         if let Some(opts) = &opts {
             opts.set_status(status);
+            if let Some(wait) = self.retry_after() {
+                opts.insert_header(header::RETRY_AFTER, wait);
+            }
         }
         use leptos_meta::Title;
         match self {
@@ -222,9 +228,73 @@ impl Refusal {
                 view! { <p class="error" role="alert">{code.message()}</p> }.into_any()
             }
             Refusal::Busy { .. } => view! { <p class="error" role="alert">{BUSY}</p> }.into_any(),
+            Refusal::Unavailable { outage, .. } => {
+                let (heading, message) = unavailable_text(outage);
+                view! {
+                    <Title text=heading />
+                    <h1>{heading}</h1>
+                    <p class="error" role="alert">{message}</p>
+                }
+                .into_any()
+            }
+        }
+    }
+
+    /// The `Retry-After` of a 429 or 503.
+    fn retry_after(&self) -> Option<HeaderValue> {
+        match self {
+            Refusal::TooMany { retry_after, .. } => Some(HeaderValue::from(*retry_after)),
+            Refusal::Busy { .. } => Some(HeaderValue::from_static(BUSY_RETRY_AFTER)),
+            Refusal::Unavailable {
+                outage: Outage::Unreachable,
+                ..
+            } => Some(HeaderValue::from_static(UNREACHABLE_RETRY_AFTER)),
+            Refusal::Unavailable {
+                outage: Outage::StorageFull,
+                ..
+            } => Some(HeaderValue::from_static(STORAGE_FULL_RETRY_AFTER)),
+            _ => None,
+        }
+    }
+
+    /// The 503 for a store failure that is an outage, logged once with its cause.
+    pub fn unavailable(outage: Outage, error: &dyn std::error::Error, back: &str) -> Self {
+        match outage {
+            Outage::Unreachable => tracing::error!(
+                error = %crate::error::chain(error),
+                "database unavailable: answering 503"
+            ),
+            Outage::StorageFull => tracing::error!(
+                error = %crate::error::chain(error),
+                "storage full: the database could not write; answering 503"
+            ),
+        }
+        Refusal::Unavailable {
+            outage,
+            back: back.to_string(),
         }
     }
 }
+
+/// The heading and sentence of a 503 for an outage.
+fn unavailable_text(outage: Outage) -> (&'static str, &'static str) {
+    match outage {
+        Outage::Unreachable => (
+            "Temporarily unavailable",
+            "Levelfield cannot reach its database right now. Nothing was changed. Please try again in a few seconds.",
+        ),
+        Outage::StorageFull => (
+            "Storage full",
+            "Levelfield could not save this because its storage is full. Nothing was changed. Please tell your administrator.",
+        ),
+    }
+}
+
+/// How long a 503 for an unreachable database asks the browser to wait (seconds).
+const UNREACHABLE_RETRY_AFTER: &str = "5";
+
+/// How long a 503 for full storage asks the browser to wait (seconds).
+const STORAGE_FULL_RETRY_AFTER: &str = "60";
 
 /// What a 503 for a full hashing pool says.
 const BUSY: &str = "The server is busy. Please try again in a few seconds.";
@@ -249,16 +319,16 @@ impl IntoResponse for Refusal {
         if let Some(to) = self.location() {
             return (status, [(header::LOCATION, to)]).into_response();
         }
-        let retry_after = match &self {
-            Refusal::TooMany { retry_after, .. } => Some(HeaderValue::from(*retry_after)),
-            Refusal::Busy { .. } => Some(HeaderValue::from_static(BUSY_RETRY_AFTER)),
-            _ => None,
-        };
+        let retry_after = self.retry_after();
         let (heading, message, back) = match self {
             Refusal::TooMany { back, code, .. } => {
                 ("Too many attempts", code.message().to_string(), back)
             }
             Refusal::Busy { back } => ("Busy", BUSY.to_string(), back),
+            Refusal::Unavailable { outage, back } => {
+                let (heading, message) = unavailable_text(outage);
+                (heading, message.to_string(), back)
+            }
             Refusal::Forbidden => (
                 "No access",
                 "Your account does not have access to this page.".to_string(),
@@ -297,7 +367,7 @@ impl From<Refusal> for AppError {
             Refusal::BadRequest { message, .. } => AppError::BadRequest(message),
             Refusal::Failed(_) => AppError::Internal,
             Refusal::TooMany { code, .. } => AppError::TooMany(code.message().to_string()),
-            Refusal::Busy { .. } => AppError::Busy,
+            Refusal::Busy { .. } | Refusal::Unavailable { .. } => AppError::Busy,
         }
     }
 }
@@ -321,6 +391,10 @@ pub trait Coded: std::error::Error {
     fn busy(&self) -> bool {
         false
     }
+    /// Whether it is an outage of the database (503), not a failure of ours.
+    fn outage(&self) -> Option<Outage> {
+        None
+    }
 }
 
 impl Coded for StoreError {
@@ -334,6 +408,10 @@ impl Coded for StoreError {
             _ => None,
         }
     }
+
+    fn outage(&self) -> Option<Outage> {
+        StoreError::outage(self)
+    }
 }
 
 impl Coded for AuthError {
@@ -346,6 +424,13 @@ impl Coded for AuthError {
 
     fn busy(&self) -> bool {
         matches!(self, AuthError::Busy)
+    }
+
+    fn outage(&self) -> Option<Outage> {
+        match self {
+            AuthError::Store(e) => e.outage(),
+            _ => None,
+        }
     }
 }
 
@@ -366,6 +451,9 @@ impl<T, E: Coded> OrBack<T> for Result<T, E> {
                     back: back.to_string(),
                 };
             }
+            if let Some(outage) = e.outage() {
+                return Refusal::unavailable(outage, &e, back);
+            }
             let code = e.code().unwrap_or_else(|| {
                 log_internal(&e);
                 ErrorCode::Internal
@@ -378,6 +466,9 @@ impl<T, E: Coded> OrBack<T> for Result<T, E> {
         self.map_err(|e| {
             if e.busy() {
                 return Refusal::Busy { back: "/".into() };
+            }
+            if let Some(outage) = e.outage() {
+                return Refusal::unavailable(outage, &e, "/");
             }
             log_internal(&e);
             Refusal::Failed(message)
@@ -421,11 +512,26 @@ mod tests {
             r.or_back("/admin").unwrap_err(),
             Refusal::back("/admin", ErrorCode::NameTaken)
         );
-        let r: Result<(), _> = Err(StoreError::Database(sqlx::Error::PoolTimedOut));
+        let r: Result<(), _> = Err(StoreError::Database(sqlx::Error::ColumnNotFound(
+            "x".into(),
+        )));
         assert_eq!(
             r.or_back("/admin").unwrap_err(),
             Refusal::back("/admin", ErrorCode::Internal)
         );
+        // The database out of reach: 503 with Retry-After and a page saying so, not "internal".
+        let r: Result<(), _> = Err(StoreError::Database(sqlx::Error::PoolTimedOut));
+        let refusal = r.or_back("/admin").unwrap_err();
+        assert_eq!(
+            refusal,
+            Refusal::Unavailable {
+                outage: Outage::Unreachable,
+                back: "/admin".into()
+            }
+        );
+        let res = refusal.into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "5");
         let r: Result<(), _> = Err(StoreError::NotFound);
         assert_eq!(
             r.or_fail("Nothing saved.").unwrap_err(),

@@ -8,6 +8,7 @@
 //! Migrations live in `migrations/<backend>/` with the same file names for every backend.
 //! Server only: uses sqlx and the domain types, never `server`, `features` or `ui`.
 
+mod ops;
 mod postgres;
 mod records;
 mod rows;
@@ -16,6 +17,9 @@ mod sql;
 mod sqlite;
 mod time;
 
+pub use ops::{
+    backup_sqlite, outage_of, BackupError, BackupReport, MigrationState, Outage, PoolSettings,
+};
 pub use postgres::PostgresStore;
 pub use records::{
     AccountRecord, Assignment, AttemptCount, AuditEvent, ComputedEstimates, Credentials,
@@ -106,6 +110,13 @@ pub trait Store:
 {
     /// Cheap liveness check.
     async fn ping(&self) -> Result<()>;
+
+    /// The applied migrations against the ones this binary embeds (for `/readyz`).
+    async fn migration_state(&self) -> Result<MigrationState>;
+
+    /// Closes the pool: waits for connections in use to come back, then closes them all
+    /// (SQLite checkpoints its write-ahead log). Calls after it fail.
+    async fn close(&self);
 }
 
 /// Accounts, sessions and login throttling.
@@ -596,10 +607,18 @@ pub trait Sso {
 ///
 /// `sqlite:` URLs open the embedded store; `postgres://` and `postgresql://` URLs PostgreSQL.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>, ConnectError> {
+    connect_with(url, &PoolSettings::default()).await
+}
+
+/// [`connect`] with the pool's timeouts as given.
+pub async fn connect_with(
+    url: &str,
+    settings: &PoolSettings,
+) -> Result<Arc<dyn Store>, ConnectError> {
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await?))
+        Ok(Arc::new(SqliteStore::connect_with(url, settings).await?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PostgresStore::connect(url).await?))
+        Ok(Arc::new(PostgresStore::connect_with(url, settings).await?))
     } else {
         Err(ConnectError::UnsupportedUrl(redact_url(url)))
     }

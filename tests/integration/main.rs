@@ -11,6 +11,7 @@ mod check;
 mod common;
 mod courseware;
 mod curriculum;
+mod faults;
 mod hygiene;
 mod invitations;
 mod items;

@@ -13,7 +13,7 @@ use crate::server::ctx::query;
 use crate::server::refusal::Refusal;
 use crate::ui::FormError;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 #[component]
@@ -39,6 +39,7 @@ fn login_page() -> Result<impl IntoView, Refusal> {
     let sso_email = email.clone();
     Ok(view! {
         <Title text="Sign in" />
+        <Meta name="description" content="Sign in to Levelfield to track your learning, your skills and your team's." />
         <h1>"Sign in"</h1>
         <FormError />
         <section aria-labelledby="sso-title">

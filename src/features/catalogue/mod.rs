@@ -9,7 +9,7 @@ use crate::domain::ids::SkillId;
 use crate::server::ctx;
 use crate::server::refusal::Refusal;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn CataloguePage() -> impl IntoView {
@@ -52,6 +52,7 @@ fn catalogue() -> Result<impl IntoView, Refusal> {
 
     Ok(view! {
         <Title text="Modules" />
+        <Meta name="description" content="Short modules on the AI skills organisations lack (data, compute, talent and research): read, check your understanding with a quiz, and see what to learn next." />
         <section class="intro">
             <h1>"Learn the AI skills your organisation is missing"</h1>
             <p>

@@ -9,7 +9,7 @@ use crate::server::refusal::Refusal;
 use crate::ui::skills_view::{skills_view, SkillsView};
 use crate::ui::FormError;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use std::sync::OnceLock;
 
 #[component]
@@ -58,6 +58,7 @@ pub fn ProficiencyDocPage() -> impl IntoView {
     });
     view! {
         <Title text="How proficiency is estimated" />
+        <Meta name="description" content="How Levelfield estimates a person's proficiency in a skill from their reading, quiz answers, practical tasks and self-ratings." />
         <div class="prose" inner_html=html.as_str()></div>
     }
 }

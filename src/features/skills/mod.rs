@@ -7,7 +7,7 @@ use crate::server::ctx;
 use crate::server::refusal::Refusal;
 use crate::ui::{set_not_found, LevelBadge};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn SkillsPage() -> impl IntoView {
@@ -47,6 +47,7 @@ fn skills() -> Result<impl IntoView, Refusal> {
         .collect_view();
     Ok(view! {
         <Title text="Skills" />
+        <Meta name="description" content="The AI skills Levelfield teaches, grouped by the factor of the AI divide they address, each with the modules that teach it." />
         <h1>"Skills"</h1>
         <p>"The skills Levelfield teaches, grouped by the factor of the AI divide they address."</p>
         {groups}
@@ -116,6 +117,7 @@ fn skill_page() -> Result<impl IntoView, Refusal> {
     let has_refs = !skill.references.is_empty();
     Ok(view! {
         <Title text=skill.name.clone() />
+        <Meta name="description" content=skill.description.clone() />
         <nav class="breadcrumb" aria-label="Breadcrumb">
             <a href="/skills">"Skills"</a>
             " / "

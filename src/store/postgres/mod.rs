@@ -15,12 +15,15 @@ mod skills;
 mod sso;
 mod tasks;
 
-use super::ConnectError;
+use super::{ConnectError, MigrationState, PoolSettings};
 use super::{Result, Store};
 use async_trait::async_trait;
 use sqlx::migrate::MigrateDatabase;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
+
+/// The PostgreSQL migrations this binary embeds.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 pub struct PostgresStore {
     pool: PgPool,
@@ -32,16 +35,29 @@ const NO_SUCH_DATABASE: &str = "3D000";
 impl PostgresStore {
     /// Connects to (creating if missing) and migrates the database at `url`.
     pub async fn connect(url: &str) -> Result<Self, ConnectError> {
-        let options = PgPoolOptions::new().max_connections(16);
-        let pool = match options.clone().connect(url).await {
+        Self::connect_with(url, &PoolSettings::default()).await
+    }
+
+    /// [`PostgresStore::connect`] with the pool's timeouts as given: `statement_timeout` is set
+    /// on every connection as it opens (the startup packet's options).
+    pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Self, ConnectError> {
+        let mut connect: PgConnectOptions = url.parse()?;
+        if let Some(limit) = settings.statement_timeout {
+            let ms = limit.as_millis().max(1).to_string();
+            connect = connect.options([("statement_timeout", ms.as_str())]);
+        }
+        let options = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(settings.acquire_timeout);
+        let pool = match options.clone().connect_with(connect.clone()).await {
             Ok(pool) => pool,
             Err(err) if database_missing(&err) => {
                 Postgres::create_database(url).await?;
-                options.connect(url).await?
+                options.connect_with(connect).await?
             }
             Err(err) => return Err(err.into()),
         };
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        MIGRATOR.run(&pool).await?;
         Ok(PostgresStore { pool })
     }
 }
@@ -51,6 +67,17 @@ impl Store for PostgresStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn migration_state(&self) -> Result<MigrationState> {
+        let applied: Vec<i64> = sqlx::query_scalar(crate::store::sql::MIGRATIONS_APPLIED)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(MigrationState::compare(&MIGRATOR, &applied))
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
     }
 }
 

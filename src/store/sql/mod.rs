@@ -17,6 +17,10 @@ pub mod tasks;
 
 use crate::domain::people::{OrgId, TeamId, UserId};
 
+/// The versions of the migrations applied (sqlx's own bookkeeping table, the same on both).
+pub const MIGRATIONS_APPLIED: &str =
+    "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version";
+
 /// Whose members a member query loads (filtering `memberships m`).
 #[derive(Clone, Copy)]
 pub enum MembersOf {

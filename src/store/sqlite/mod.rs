@@ -17,13 +17,15 @@ mod skills;
 mod sso;
 mod tasks;
 
-use super::ConnectError;
+use super::{ConnectError, MigrationState, PoolSettings};
 use super::{Result, Store};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
-use std::time::Duration;
+
+/// The SQLite migrations this binary embeds.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -32,12 +34,18 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if missing) and migrates the database at `url`.
     pub async fn connect(url: &str) -> Result<Self, ConnectError> {
+        Self::connect_with(url, &PoolSettings::default()).await
+    }
+
+    /// [`SqliteStore::connect`] with the pool's timeouts as given (SQLite has no statement
+    /// timeout: a write waits at most `busy_timeout` for the write lock).
+    pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Self, ConnectError> {
         let opts = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(settings.busy_timeout);
         let filename = opts.get_filename().to_path_buf();
         let in_memory = url.contains(":memory:") || filename.as_os_str().is_empty();
         if !in_memory {
@@ -50,9 +58,14 @@ impl SqliteStore {
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(if in_memory { 1 } else { 8 })
+            .acquire_timeout(settings.acquire_timeout)
+            // A COMMIT that fails for want of space (SQLITE_FULL, an I/O error) is rolled back
+            // by SQLite itself, but sqlx still counts the transaction open and the connection
+            // refuses every later BEGIN: such a connection is closed, never handed out again.
+            .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(opts)
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        MIGRATOR.run(&pool).await?;
         Ok(SqliteStore { pool })
     }
 
@@ -67,5 +80,16 @@ impl Store for SqliteStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn migration_state(&self) -> Result<MigrationState> {
+        let applied: Vec<i64> = sqlx::query_scalar(crate::store::sql::MIGRATIONS_APPLIED)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(MigrationState::compare(&MIGRATOR, &applied))
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
     }
 }
