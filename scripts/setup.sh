@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Levelfield needs to build, run and test, skipping whatever is already there.
 #   scripts/setup.sh          toolchain for building and running
-#   scripts/setup.sh --test   plus Chromium, the end-to-end test packages, the SCIM conformance
-#                             checker (target/scim-venv) and starts PostgreSQL
+#   scripts/setup.sh --test   plus Chromium, the end-to-end test packages, the test OpenID
+#                             provider, the SCIM conformance checker (target/scim-venv)
+#                             and starts PostgreSQL
 #   scripts/setup.sh --toolchain   only the Rust target and components `make check` and
 #                                  `make lint` need (seconds; no cargo-leptos)
 #   scripts/setup.sh --lint        the same, plus cargo-deny (`make lint`; minutes, once)
@@ -103,6 +104,13 @@ if [ "${1:-}" = "--test" ]; then
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     step "installing end-to-end test packages"
     (cd end2end && npm ci --no-audit --no-fund)
+  fi
+  # The OpenID provider the single sign-on tests start (npm oidc-provider, pinned by its lock).
+  idp_stamp=$(sha256sum tests/oidc-provider/package-lock.json | cut -c1-16)
+  if [ "$(cat tests/oidc-provider/node_modules/.stamp 2>/dev/null)" != "$idp_stamp" ]; then
+    step "installing the test OpenID provider (tests/oidc-provider)"
+    (cd tests/oidc-provider && npm ci --no-audit --no-fund)
+    echo "$idp_stamp" > tests/oidc-provider/node_modules/.stamp
   fi
   # The Rust tests run on SQLite and on PostgreSQL (TEST_DATABASE_URL, default the local server).
   if [ -z "${TEST_DATABASE_URL:-}" ] && [ "${LEVELFIELD_TEST_POSTGRES:-1}" != "0" ]; then

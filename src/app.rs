@@ -12,6 +12,7 @@ use crate::features::module::ModulePage;
 use crate::features::scim::ScimAdminPage;
 use crate::features::self_service::{AccountsAdminPage, MyDataPage, ResetPage, SessionsPage};
 use crate::features::skills::{SkillPage, SkillsPage};
+use crate::features::sso::{AdminSsoPage, SsoLinkPage};
 use crate::features::teams::{TeamPage, TeamPersonPage, TeamSkillsPage, TeamTasksPage, TeamsPage};
 use crate::server::ctx;
 use crate::server::security::page_policy;
@@ -80,7 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/glossary") view=GlossaryPage />
                     <Route path=path!("/skills/:id") view=SkillPage />
                     <Route path=path!("/skills/:id/check") view=SkillCheckPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
                     <Route path=path!("/join") view=JoinPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage />
@@ -95,6 +96,8 @@ pub fn App() -> impl IntoView {
 
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/activity") view=ActivityPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/sso") view=AdminSsoPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/sso/link") view=SsoLinkPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/accounts") view=AccountsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/scim") view=ScimAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/org/skills") view=OrgSkillsPage ssr=SsrMode::Async />

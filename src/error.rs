@@ -129,11 +129,19 @@ pub enum ErrorCode {
     JoinRefused,
     QuizLimit,
     Suspended,
+    SsoRequired,
+    SsoIssuer,
+    SsoClientId,
+    SsoSecret,
+    SsoDomains,
+    SsoClaim,
+    SsoGroups,
+    SsoLink,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 38] = [
         ErrorCode::InvalidLogin,
         ErrorCode::Throttled,
         ErrorCode::Missing,
@@ -163,6 +171,14 @@ impl ErrorCode {
         ErrorCode::JoinRefused,
         ErrorCode::QuizLimit,
         ErrorCode::Suspended,
+        ErrorCode::SsoRequired,
+        ErrorCode::SsoIssuer,
+        ErrorCode::SsoClientId,
+        ErrorCode::SsoSecret,
+        ErrorCode::SsoDomains,
+        ErrorCode::SsoClaim,
+        ErrorCode::SsoGroups,
+        ErrorCode::SsoLink,
         ErrorCode::Internal,
     ];
 
@@ -198,6 +214,14 @@ impl ErrorCode {
             ErrorCode::JoinRefused => "join-refused",
             ErrorCode::QuizLimit => "quiz-limit",
             ErrorCode::Suspended => "suspended",
+            ErrorCode::SsoRequired => "sso-required",
+            ErrorCode::SsoIssuer => "sso-issuer",
+            ErrorCode::SsoClientId => "sso-client-id",
+            ErrorCode::SsoSecret => "sso-secret",
+            ErrorCode::SsoDomains => "sso-domains",
+            ErrorCode::SsoClaim => "sso-claim",
+            ErrorCode::SsoGroups => "sso-groups",
+            ErrorCode::SsoLink => "sso-link",
             ErrorCode::Internal => "internal",
         }
     }
@@ -268,6 +292,30 @@ impl ErrorCode {
             }
             ErrorCode::Suspended => {
                 "Your account is suspended, so you cannot sign in. Ask your organisation's admin if you think this is a mistake."
+            }
+            ErrorCode::SsoRequired => {
+                "Your organisation signs in with single sign-on: type your email under \"Single sign-on\" and continue with your organisation's sign-in. (Admins keep their password for emergencies.)"
+            }
+            ErrorCode::SsoIssuer => {
+                "Issuer: the provider's discovery document could not be fetched from this address, or it names a different issuer. Use the exact issuer URL (https; for Entra ID the tenant-specific one, https://login.microsoftonline.com/<tenant id>/v2.0)."
+            }
+            ErrorCode::SsoClientId => {
+                "Client ID: fill it in, as your identity provider shows it (at most 200 characters)."
+            }
+            ErrorCode::SsoSecret => {
+                "Client secret: fill it in the first time (afterwards leave it blank to keep the saved one)."
+            }
+            ErrorCode::SsoDomains => {
+                "Allowed email domains: list domains such as example.org, separated by commas or spaces."
+            }
+            ErrorCode::SsoClaim => {
+                "Match claim and groups claim: use a claim name such as sub, oid or groups (letters, digits, _ . : -)."
+            }
+            ErrorCode::SsoGroups => {
+                "Group to team mapping: one group=team name per line, naming a team of this organisation."
+            }
+            ErrorCode::SsoLink => {
+                "That sign-in link has expired or was already used. Sign in with your organisation again."
             }
             ErrorCode::Internal => "Something went wrong. Please try again.",
         }

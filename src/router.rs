@@ -5,7 +5,7 @@
 use crate::app::{shell, App};
 use crate::courseware;
 use crate::features::{
-    account, admin, check, literacy, me, module, quiz, scim, self_service, teams,
+    account, admin, check, literacy, me, module, quiz, scim, self_service, sso, teams,
 };
 use crate::server::config::Config;
 use crate::server::security::{no_store_for_viewers, same_origin_only, FALLBACK_POLICY, HSTS};
@@ -30,6 +30,8 @@ pub enum StartError {
     Connect(#[from] ConnectError),
     #[error("cannot register the content's modules")]
     Store(#[from] StoreError),
+    #[error("cannot prepare single sign-on")]
+    Sso(#[from] crate::server::sso::SsoError),
 }
 
 /// Loads the content tree, logging every problem; the valid modules are served.
@@ -83,6 +85,7 @@ pub async fn build_state(
         store,
         config: Arc::new(config),
         hashing: Arc::new(hashing),
+        sso: Arc::new(crate::server::sso::Providers::new()?),
     })
 }
 
@@ -135,6 +138,15 @@ pub fn router(state: AppState) -> Router {
         .route("/setup", post(account::actions::setup))
         .route("/login", post(account::actions::login))
         .route("/logout", post(account::actions::logout))
+        .route("/login/sso/start", get(sso::actions::start))
+        .route("/login/sso/callback", get(sso::actions::callback))
+        .route("/login/sso/link", post(sso::actions::link))
+        .route("/admin/sso", post(sso::actions::save_config))
+        .route("/admin/members/{user}/sso", post(sso::actions::admin_link))
+        .route(
+            "/admin/members/{user}/sso/unlink",
+            post(sso::actions::admin_unlink),
+        )
         .route("/join", post(account::actions::join))
         .route("/account/password", post(account::actions::change_password))
         .route("/me/ratings", post(me::actions::save_ratings))

@@ -49,4 +49,6 @@ pub mod self_service;
 #[cfg(feature = "ssr")]
 pub mod skills;
 #[cfg(feature = "ssr")]
+pub mod sso;
+#[cfg(feature = "ssr")]
 pub mod teams;

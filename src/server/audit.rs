@@ -1,6 +1,7 @@
 //! The security audit log: who signed in (or was refused, or throttled), signed out, changed a
 //! password, set up the organisation, invited, joined, revoked, gave or took roles, removed
-//! someone, set a target role or a scarcity weight; to what, from which client address, when.
+//! someone, set a target role or a scarcity weight, signed in with single sign-on (or was
+//! refused), linked an identity, joined at a first sign-on, changed the sign-on settings; to what, from which client address, when.
 //!
 //! Everything goes through one call, [`record`], with an [`Event`] built from an [`Action`]:
 //!
@@ -62,10 +63,17 @@ pub enum Action {
     ScimGroupCreated,
     ScimGroupUpdated,
     ScimGroupDeleted,
+    SsoLogin,
+    SsoRefused,
+    SsoLinked,
+    SsoLinkedByAdmin,
+    SsoUnlinked,
+    SsoMemberCreated,
+    SsoConfigChanged,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 44] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::LoginThrottled,
@@ -103,6 +111,13 @@ impl Action {
         Action::ScimGroupCreated,
         Action::ScimGroupUpdated,
         Action::ScimGroupDeleted,
+        Action::SsoLogin,
+        Action::SsoRefused,
+        Action::SsoLinked,
+        Action::SsoLinkedByAdmin,
+        Action::SsoUnlinked,
+        Action::SsoMemberCreated,
+        Action::SsoConfigChanged,
     ];
 
     /// As stored (stable: the log outlives versions).
@@ -145,6 +160,13 @@ impl Action {
             Action::ScimGroupCreated => "scim.group_created",
             Action::ScimGroupUpdated => "scim.group_updated",
             Action::ScimGroupDeleted => "scim.group_deleted",
+            Action::SsoLogin => "sso.login",
+            Action::SsoRefused => "sso.refused",
+            Action::SsoLinked => "sso.linked",
+            Action::SsoLinkedByAdmin => "sso.linked_by_admin",
+            Action::SsoUnlinked => "sso.unlinked",
+            Action::SsoMemberCreated => "sso.member_created",
+            Action::SsoConfigChanged => "sso.config_changed",
         }
     }
 
@@ -188,6 +210,13 @@ impl Action {
             Action::ScimGroupCreated => "Created a team (SCIM)",
             Action::ScimGroupUpdated => "Updated a team (SCIM)",
             Action::ScimGroupDeleted => "Deleted a team (SCIM)",
+            Action::SsoLogin => "Signed in with single sign-on",
+            Action::SsoRefused => "Single sign-on refused",
+            Action::SsoLinked => "Linked their account to single sign-on",
+            Action::SsoLinkedByAdmin => "Linked a member to single sign-on",
+            Action::SsoUnlinked => "Unlinked a member from single sign-on",
+            Action::SsoMemberCreated => "Joined at their first single sign-on",
+            Action::SsoConfigChanged => "Changed the single sign-on settings",
         }
     }
 

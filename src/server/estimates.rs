@@ -191,6 +191,10 @@ pub async fn maintain(state: AppState, every: Duration) {
             ),
             Err(e) => tracing::error!(error = %e, "purge failed"),
         }
+        // Single sign-ons started and never finished, and links never proved.
+        if let Err(e) = state.store.purge_sso_flows(Utc::now()).await {
+            tracing::error!(error = %e, "purge of single sign-on flows failed");
+        }
         match state.store.organisation_ids().await {
             Ok(orgs) => {
                 for org in orgs {

@@ -17,6 +17,7 @@ pub mod extract;
 pub mod forms;
 pub mod refusal;
 pub mod security;
+pub mod sso;
 pub mod state;
 pub mod throttle;
 pub mod trace;

@@ -47,4 +47,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Password hashing and verification for requests, bounded (see `auth::Hashing`).
     pub hashing: Arc<super::auth::Hashing>,
+    /// Single sign-on: the organisations' OpenID providers, their metadata and keys cached.
+    pub sso: Arc<super::sso::Providers>,
 }

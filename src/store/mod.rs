@@ -24,7 +24,8 @@ pub use postgres::PostgresStore;
 pub use records::{
     AccountRecord, Assignment, AttemptCount, AuditEvent, ComputedEstimates, Credentials,
     ErasureRequest, Invitation, ModuleRecord, NewAuditEvent, NewUser, OrgOrigin, PasswordReset,
-    ScimGroup, ScimToken, ScimUser, ScimUserFields, SessionInfo, SessionRecord, StaleEstimates,
+    ScimGroup, ScimToken, ScimUser, ScimUserFields, SessionInfo, SessionRecord, SsoConfig,
+    SsoIdentity, SsoLogin, SsoPendingLink, StaleEstimates,
 };
 pub use sqlite::SqliteStore;
 
@@ -46,7 +47,7 @@ use std::sync::Arc;
 /// `dyn Store` (trait objects need no import).
 pub mod prelude {
     pub use super::{
-        Accounts, Audit, Estimates, Orgs, Progress, Scim, SelfService, Skills, Store, Tasks,
+        Accounts, Audit, Estimates, Orgs, Progress, Scim, SelfService, Skills, Sso, Store, Tasks,
     };
 }
 
@@ -104,6 +105,7 @@ pub trait Store:
     + Audit
     + SelfService
     + Scim
+    + Sso
     + Send
     + Sync
     + 'static
@@ -495,6 +497,112 @@ pub trait Audit {
     /// On erasure: `org`'s entries by or about `user` name `pseudonym` instead (the email and
     /// the id go). Returns how many entries changed.
     async fn pseudonymise_audit(&self, org: OrgId, user: UserId, pseudonym: &str) -> Result<u64>;
+}
+
+/// Single sign-on: an organisation's OpenID provider settings, the identities linked to its
+/// members (keyed on issuer and subject, never on email), and the short-lived rows of a sign-in
+/// in progress.
+#[async_trait]
+pub trait Sso {
+    /// `org`'s settings, if it has any.
+    async fn sso_config(&self, org: OrgId) -> Result<Option<SsoConfig>>;
+
+    /// Every organisation's settings that are switched on (to find one by email domain).
+    async fn enabled_sso_configs(&self) -> Result<Vec<SsoConfig>>;
+
+    /// Creates or replaces `config.org`'s settings.
+    async fn save_sso_config(&self, config: &SsoConfig) -> Result<()>;
+
+    /// Records a sign-in started at the provider.
+    async fn create_sso_login(&self, login: &SsoLogin) -> Result<()>;
+
+    /// Takes (deletes and returns) the sign-in whose state hashes to `state_hash`.
+    async fn take_sso_login(&self, state_hash: &str) -> Result<Option<SsoLogin>>;
+
+    /// The identity `(issuer, subject)`, in whichever organisation it is linked.
+    async fn sso_identity(&self, issuer: &str, subject: &str) -> Result<Option<SsoIdentity>>;
+
+    /// The identities linked to `user` in `org`.
+    async fn sso_identities(&self, org: OrgId, user: UserId) -> Result<Vec<SsoIdentity>>;
+
+    /// Links `(issuer, subject)` to member `user` of `org` (`Duplicate` if it is linked
+    /// already, `NotFound` if `user` is not a member of `org`).
+    async fn link_sso_identity(
+        &self,
+        org: OrgId,
+        user: UserId,
+        issuer: &str,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Notes a sign-in with `(issuer, subject)`.
+    async fn touch_sso_identity(
+        &self,
+        issuer: &str,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Unlinks `(issuer, subject)` from member `user` of `org` (`NotFound` if it was not).
+    async fn unlink_sso_identity(
+        &self,
+        org: OrgId,
+        user: UserId,
+        issuer: &str,
+        subject: &str,
+    ) -> Result<()>;
+
+    /// The member of `org` whose external id (set by provisioning) is `external_id`.
+    async fn member_by_external_id(&self, org: OrgId, external_id: &str) -> Result<Option<UserId>>;
+
+    /// Whether member `user` of `org` is suspended (`NotFound` if not a member).
+    async fn member_suspended(&self, org: OrgId, user: UserId) -> Result<bool>;
+
+    /// Sets member `user`'s name and, when given, email, as the provider says them
+    /// (`EmailTaken` if another account has that email; nothing changes then).
+    async fn refresh_profile(
+        &self,
+        org: OrgId,
+        user: UserId,
+        name: &str,
+        email: Option<&str>,
+    ) -> Result<()>;
+
+    /// Creates a member of `org` at their first sign-in (`user.password_hash` is an unusable
+    /// marker), in `teams`, linked to `(issuer, subject)`, in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn create_sso_member(
+        &self,
+        org: OrgId,
+        user: &NewUser,
+        roles: &[MemberRole],
+        teams: &[TeamId],
+        issuer: &str,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<UserId>;
+
+    async fn create_sso_pending_link(&self, link: &SsoPendingLink) -> Result<()>;
+
+    async fn sso_pending_link(&self, token_hash: &str) -> Result<Option<SsoPendingLink>>;
+
+    /// Takes (deletes and returns) a pending link.
+    async fn take_sso_pending_link(&self, token_hash: &str) -> Result<Option<SsoPendingLink>>;
+
+    /// Notes that session `session_hash` began with single sign-on, keeping its ID token.
+    async fn record_sso_session(
+        &self,
+        session_hash: &str,
+        org: OrgId,
+        id_token: &str,
+    ) -> Result<()>;
+
+    /// The ID token a session began with, if it began with single sign-on.
+    async fn sso_session_id_token(&self, session_hash: &str) -> Result<Option<String>>;
+
+    /// Forgets sign-ins and pending links that expired before `now`.
+    async fn purge_sso_flows(&self, now: DateTime<Utc>) -> Result<u64>;
 }
 
 /// SCIM 2.0 provisioning (`features/scim`) and suspension: bearer tokens, members and teams as

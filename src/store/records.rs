@@ -205,6 +205,86 @@ pub struct AuditEvent {
     pub at: DateTime<Utc>,
 }
 
+/// An organisation's single sign-on settings (OpenID Connect, Levelfield as the relying party).
+/// `client_secret` is never shown on a page. Plain data; the server checks it on save.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SsoConfig {
+    pub org: OrgId,
+    /// The provider's issuer URL, exactly as its ID tokens name it.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// Lowercase email domains whose people this organisation's sign-in is offered to.
+    pub email_domains: Vec<String>,
+    /// The claim compared with a provisioned member's external id (`sub`, or `oid` for Entra).
+    pub match_claim: String,
+    /// The role a person created at their first sign-in gets (learner too).
+    pub default_role: MemberRole,
+    /// The claim listing the person's groups, if teams are mapped from it.
+    pub groups_claim: Option<String>,
+    /// Group value → team, for people created at their first sign-in.
+    pub group_teams: Vec<(String, TeamId)>,
+    pub enabled: bool,
+    /// Local passwords are refused for the organisation's members, admins excepted.
+    pub mandatory: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for SsoConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SsoConfig")
+            .field("org", &self.org)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("email_domains", &self.email_domains)
+            .field("enabled", &self.enabled)
+            .field("mandatory", &self.mandatory)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A single sign-on started and not finished yet (see migration 0015). Never shown.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SsoLogin {
+    pub state_hash: String,
+    pub org: OrgId,
+    pub issuer: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub browser_hash: String,
+    pub next: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A provider identity waiting for the owner of an existing local account to prove its
+/// password before the two are linked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SsoPendingLink {
+    pub token_hash: String,
+    pub org: OrgId,
+    pub user: UserId,
+    pub issuer: String,
+    pub subject: String,
+    pub name: String,
+    pub email: String,
+    pub id_token: String,
+    pub next: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A provider identity linked to a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoIdentity {
+    pub issuer: String,
+    pub subject: String,
+    pub user: UserId,
+    pub org: OrgId,
+    pub linked_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
 /// A SCIM bearer token as the admin page lists it (never the token or its hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScimToken {

@@ -5,7 +5,8 @@
 
 use super::records::{
     AccountRecord, AttemptCount, AuditEvent, Credentials, ErasureRequest, Invitation, ModuleRecord,
-    ScimGroup, ScimToken, ScimUser, SessionInfo, SessionRecord, StaleEstimates,
+    ScimGroup, ScimToken, ScimUser, SessionInfo, SessionRecord, SsoConfig, SsoIdentity, SsoLogin,
+    SsoPendingLink, StaleEstimates,
 };
 use super::time::DbTime;
 use super::{canonical_roles, canonical_teams, StoreError};
@@ -687,6 +688,151 @@ pub(super) fn submissions(rows: Vec<SubmissionRow>) -> Result<Vec<Submission>, S
             })
         })
         .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SsoConfigRow {
+    org_id: i64,
+    issuer: String,
+    client_id: String,
+    client_secret: String,
+    email_domains: String,
+    match_claim: String,
+    default_role: String,
+    groups_claim: Option<String>,
+    group_teams: String,
+    enabled: bool,
+    mandatory: bool,
+    updated_at: DbTime,
+}
+
+/// `email_domains` as stored: comma-separated, lowercase.
+pub(super) fn encode_domains(domains: &[String]) -> String {
+    domains.join(",")
+}
+
+/// `group_teams` as stored: one `group=team id` per line.
+pub(super) fn encode_group_teams(map: &[(String, TeamId)]) -> String {
+    map.iter()
+        .map(|(g, t)| format!("{g}={}", t.0))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl TryFrom<SsoConfigRow> for SsoConfig {
+    type Error = StoreError;
+    fn try_from(r: SsoConfigRow) -> Result<SsoConfig, StoreError> {
+        let group_teams = r
+            .group_teams
+            .lines()
+            .filter_map(|l| l.rsplit_once('='))
+            .filter_map(|(g, t)| Some((g.trim().to_string(), TeamId(t.trim().parse().ok()?))))
+            .collect();
+        Ok(SsoConfig {
+            org: OrgId(r.org_id),
+            issuer: r.issuer,
+            client_id: r.client_id,
+            client_secret: r.client_secret,
+            email_domains: r
+                .email_domains
+                .split(',')
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty())
+                .collect(),
+            match_claim: r.match_claim,
+            default_role: parse_role(&r.default_role)?,
+            groups_claim: r.groups_claim.filter(|c| !c.is_empty()),
+            group_teams,
+            enabled: r.enabled,
+            mandatory: r.mandatory,
+            updated_at: r.updated_at.utc(),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SsoLoginRow {
+    state_hash: String,
+    org_id: i64,
+    issuer: String,
+    nonce: String,
+    pkce_verifier: String,
+    browser_hash: String,
+    next: String,
+    created_at: DbTime,
+    expires_at: DbTime,
+}
+
+impl From<SsoLoginRow> for SsoLogin {
+    fn from(r: SsoLoginRow) -> SsoLogin {
+        SsoLogin {
+            state_hash: r.state_hash,
+            org: OrgId(r.org_id),
+            issuer: r.issuer,
+            nonce: r.nonce,
+            pkce_verifier: r.pkce_verifier,
+            browser_hash: r.browser_hash,
+            next: r.next,
+            created_at: r.created_at.utc(),
+            expires_at: r.expires_at.utc(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SsoPendingLinkRow {
+    token_hash: String,
+    org_id: i64,
+    user_id: i64,
+    issuer: String,
+    subject: String,
+    name: String,
+    email: String,
+    id_token: String,
+    next: String,
+    created_at: DbTime,
+    expires_at: DbTime,
+}
+
+impl From<SsoPendingLinkRow> for SsoPendingLink {
+    fn from(r: SsoPendingLinkRow) -> SsoPendingLink {
+        SsoPendingLink {
+            token_hash: r.token_hash,
+            org: OrgId(r.org_id),
+            user: UserId(r.user_id),
+            issuer: r.issuer,
+            subject: r.subject,
+            name: r.name,
+            email: r.email,
+            id_token: r.id_token,
+            next: r.next,
+            created_at: r.created_at.utc(),
+            expires_at: r.expires_at.utc(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SsoIdentityRow {
+    issuer: String,
+    subject: String,
+    user_id: i64,
+    org_id: i64,
+    linked_at: DbTime,
+    last_login_at: Option<DbTime>,
+}
+
+impl From<SsoIdentityRow> for SsoIdentity {
+    fn from(r: SsoIdentityRow) -> SsoIdentity {
+        SsoIdentity {
+            issuer: r.issuer,
+            subject: r.subject,
+            user: UserId(r.user_id),
+            org: OrgId(r.org_id),
+            linked_at: r.linked_at.utc(),
+            last_login_at: r.last_login_at.map(DbTime::utc),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]

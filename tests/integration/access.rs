@@ -427,6 +427,19 @@ async fn access_control_matrix(init: TestAppBuilder) {
             Some("lea@a.test"),
         ),
         (
+            // Single sign-on settings and linked people: admins only, their own organisation's.
+            "/admin/sso".into(),
+            [
+                LOGIN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::FORBIDDEN,
+                S::OK,
+                S::OK,
+            ],
+            Some("lea@a.test"),
+        ),
+        (
             // Item statistics: admins and authors; org A's counts Lea's one answer.
             "/author/items".into(),
             [

@@ -25,6 +25,7 @@ mod security;
 mod self_service;
 mod server;
 mod skills;
+mod sso;
 mod store;
 mod tasks;
 mod throttle;

@@ -20,6 +20,7 @@ use crate::server::throttle::{
 use crate::store::{NewUser, StoreError};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
@@ -293,6 +294,16 @@ pub async fn login(
         .await;
         return Err(Refusal::back(&back, ErrorCode::Suspended));
     }
+    // Mandatory single sign-on: the password was right, but this organisation's members sign
+    // in with its provider (admins keep a break-glass password).
+    if crate::server::sso::password_refused(&state, creds.org, creds.user)
+        .await
+        .or_back(&back)?
+    {
+        let event = login_event(account, &email, Audited::LoginFailed, &client);
+        audit::record(&state, event.detail("single sign-on is mandatory")).await;
+        return Err(Refusal::back(&back, ErrorCode::SsoRequired));
+    }
     audit::record(
         &state,
         login_event(account, &email, Audited::LoginSucceeded, &client),
@@ -334,24 +345,75 @@ async fn throttled_event(state: &AppState, email: &str, client: &ClientAddr) -> 
 }
 
 /// `POST /logout`: ends the session on the server, clears the cookie, and asks the browser to
-/// drop what it cached and stored for this site (`Clear-Site-Data`).
+/// drop what it cached and stored for this site (`Clear-Site-Data`). A session that began with
+/// single sign-on also ends at the provider (RP-initiated logout): the answer is then a short
+/// page that sends the browser on to the provider's end-session endpoint (a redirect would be
+/// stopped by the pages' `form-action 'self'`).
 #[tracing::instrument(skip_all)]
 pub async fn logout(
     State(state): State<AppState>,
     client: ClientAddr,
     viewer: Option<SignedIn>,
     headers: HeaderMap,
-) -> Action {
+) -> Result<Response, Refusal> {
+    let mut provider = None;
     if let Some(SignedIn(v)) = viewer {
+        provider = provider_sign_out(&state, &v, &headers).await;
         state.store.delete_session(&v.session).await.or_back("/")?;
         audit::record(&state, Event::by(&v, Audited::Logout).from(&client)).await;
     }
-    Ok(SeeOther::to("/")
-        .with_cookie(session_set_cookie(&state, &headers, None, 0))
-        .with_header(
-            HeaderName::from_static("clear-site-data"),
-            HeaderValue::from_static("\"cache\", \"cookies\""),
-        ))
+    let cookie = session_set_cookie(&state, &headers, None, 0);
+    let clear = (
+        HeaderName::from_static("clear-site-data"),
+        HeaderValue::from_static("\"cache\", \"cookies\""),
+    );
+    let Some(to) = provider else {
+        return Ok(SeeOther::to("/")
+            .with_cookie(cookie)
+            .with_header(clear.0, clear.1)
+            .into_response());
+    };
+    let to = crate::courseware::escape_html(&to);
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={to}\"><title>Signed out · Levelfield</title></head>\
+         <body><main id=\"main\"><h1>Signed out</h1><p>You are signed out of Levelfield. \
+         <a id=\"provider-sign-out\" href=\"{to}\">Continue to sign out at your organisation's identity provider</a>.</p>\
+         </main></body></html>"
+    );
+    let mut res = axum::response::Html(page).into_response();
+    res.headers_mut()
+        .insert(axum::http::header::SET_COOKIE, cookie);
+    res.headers_mut().insert(clear.0, clear.1);
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}
+
+/// The provider's end-session address for `v`'s session, if it began with single sign-on.
+async fn provider_sign_out(
+    state: &AppState,
+    v: &crate::server::auth::Viewer,
+    headers: &HeaderMap,
+) -> Option<String> {
+    let id_token = match state.store.sso_session_id_token(&v.session).await {
+        Ok(t) => t?,
+        Err(e) => {
+            log_internal(&e);
+            return None;
+        }
+    };
+    let config = match state.store.sso_config(v.org).await {
+        Ok(c) => c?,
+        Err(e) => {
+            log_internal(&e);
+            return None;
+        }
+    };
+    let after = format!("{}/", crate::server::sso::base_url(state, headers));
+    state.sso.logout_url(&config, &id_token, &after).await
 }
 
 /// `POST /join`: creates an account from an invitation and signs it in. The invitation is

@@ -41,3 +41,23 @@ pub async fn invitation_for(
         email: inv.email,
     }))
 }
+
+/// An organisation whose single sign-on covers an email's domain, as the login page offers it.
+pub struct SsoOffer {
+    pub id: crate::domain::people::OrgId,
+    pub name: String,
+    pub mandatory: bool,
+}
+
+/// The organisation whose switched-on single sign-on covers `email`'s domain, if any.
+pub async fn sso_for_email(state: &AppState, email: &str) -> Result<Option<SsoOffer>, StoreError> {
+    let Some(config) = crate::server::sso::config_for_email(state, email).await? else {
+        return Ok(None);
+    };
+    let name = state.store.organisation(config.org).await?.name;
+    Ok(Some(SsoOffer {
+        id: config.org,
+        name,
+        mandatory: config.mandatory,
+    }))
+}

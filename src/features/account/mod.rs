@@ -14,6 +14,7 @@ use crate::server::refusal::Refusal;
 use crate::ui::FormError;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
 #[component]
 fn PasswordFields() -> impl IntoView {
@@ -27,22 +28,72 @@ fn PasswordFields() -> impl IntoView {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    ctx::page(login_page())
+}
+
+fn login_page() -> Result<impl IntoView, Refusal> {
+    let state = ctx::state()?;
     let next = query("next").unwrap_or_else(|| "/me".into());
-    view! {
+    let email = ctx::choice("email").map(|e| e.trim().to_lowercase());
+    let sso_next = next.clone();
+    let sso_email = email.clone();
+    Ok(view! {
         <Title text="Sign in" />
         <Meta name="description" content="Sign in to Levelfield to track your learning, your skills and your team's." />
         <h1>"Sign in"</h1>
         <FormError />
+        <section aria-labelledby="sso-title">
+            <h2 id="sso-title">"Single sign-on"</h2>
+            {match sso_email {
+                None => view! {
+                    <form method="get" action="/login" class="stack">
+                        <input type="hidden" name="next" value=sso_next />
+                        <label for="sso-email">"Work address, if your organisation signs in with its identity provider"</label>
+                        <input id="sso-email" name="email" type="email" autocomplete="username" required />
+                        <button type="submit" class="button">"Continue"</button>
+                    </form>
+                }.into_any(),
+                Some(email) => view! {
+                    <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                        {Suspend::new({
+                            let (state, email, next) = (state.clone(), email.clone(), sso_next.clone());
+                            async move {
+                                let found = ctx::load(data::sso_for_email(&state, &email), "Single sign-on could not be looked up.").await;
+                                ctx::page(found.map(|found| match found {
+                                    Some(org) => view! {
+                                        <p>
+                                            <a class="button" data-testid="sso-start" href=format!(
+                                                "/login/sso/start?org={}&email={}&next={}",
+                                                org.id.0,
+                                                utf8_percent_encode(&email, NON_ALPHANUMERIC),
+                                                utf8_percent_encode(&next, NON_ALPHANUMERIC),
+                                            )>{format!("Sign in with {}", org.name)}</a>
+                                        </p>
+                                        {org.mandatory.then(|| view! {
+                                            <p class="notice" role="status">{format!("{} requires single sign-on: its members cannot sign in with a password here (admins keep theirs for emergencies).", org.name)}</p>
+                                        })}
+                                    }.into_any(),
+                                    None => view! {
+                                        <p role="status">{format!("No organisation here signs in {email} with single sign-on. Use your password below.")}</p>
+                                    }.into_any(),
+                                }))
+                            }
+                        })}
+                    </Suspense>
+                }.into_any(),
+            }}
+        </section>
+        <h2>"Or use your password"</h2>
         <form method="post" action="/login" class="stack">
             <input type="hidden" name="next" value=next />
             <label for="email">"Email"</label>
-            <input id="email" name="email" type="email" autocomplete="username" required />
+            <input id="email" name="email" type="email" autocomplete="username" required value=email.unwrap_or_default() />
             <label for="password">"Password"</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required />
             <button type="submit" class="button">"Sign in"</button>
         </form>
         <p>"No account? Ask your organisation's admin for an invitation link."</p>
-    }
+    })
 }
 
 #[component]

@@ -49,7 +49,7 @@ fn admin_page() -> Result<impl IntoView, Refusal> {
                 view! {
                     <h1>{org.name.clone()}</h1>
                     <FormError />
-                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a> " · " <a href="/org/scarcity">"Scarcity weights"</a> " · " <a href="/org/literacy">"AI-literacy record"</a> " · " <a href="/admin/activity">"Activity (security log)"</a> " · " <a href="/admin/accounts">"Accounts: erasure requests and password resets"</a> " · " <a href="/admin/scim">"Provisioning (SCIM)"</a></p>
+                    <p><a href="/org/skills">"Organisation skills and talent-shortage exposure"</a> " · " <a href="/org/scarcity">"Scarcity weights"</a> " · " <a href="/org/literacy">"AI-literacy record"</a> " · " <a href="/admin/activity">"Activity (security log)"</a> " · " <a href="/admin/accounts">"Accounts: erasure requests and password resets"</a> " · " <a href="/admin/scim">"Provisioning (SCIM)"</a> " · " <a href="/admin/sso">"Single sign-on"</a></p>
                     <section id="teams" aria-labelledby="teams-title">
                         <h2 id="teams-title">"Teams"</h2>
                         <ul class="team-list">
@@ -188,6 +188,11 @@ fn member_row(
                     <button type="submit" class="link-button">{format!("Reactivate {}", m.name)}</button>
                 </form>
             })}
+            <form method="post" action=format!("/admin/members/{id}/sso") class="inline-form">
+                <label for=format!("m{id}-sso")>{format!("Link {} to single sign-on: subject (sub) at the provider", m.name)}</label>
+                <input id=format!("m{id}-sso") name="subject" type="text" maxlength="255" required />
+                <button type="submit" class="button">"Link"</button>
+            </form>
             {(m.user != me).then(|| view! {
                 <form method="post" action=format!("/admin/members/{id}/remove") class="inline">
                     <button type="submit" class="link-button">{format!("Remove {}", m.name)}</button>

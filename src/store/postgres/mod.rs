@@ -13,6 +13,7 @@ mod progress;
 mod scim;
 mod self_service;
 mod skills;
+mod sso;
 mod tasks;
 
 use super::{ConnectError, MigrationState, PoolSettings};

@@ -13,6 +13,7 @@ pub mod progress;
 pub mod scim;
 pub mod self_service;
 pub mod skills;
+pub mod sso;
 pub mod tasks;
 
 use crate::domain::people::{OrgId, TeamId, UserId};

@@ -128,6 +128,7 @@ mod orgs;
 mod progress;
 mod scim;
 mod skills;
+mod sso;
 mod tasks;
 
 // --- Fixtures --------------------------------------------------------------------------------
