@@ -7,6 +7,52 @@
 use super::ids::{QuestionId, SkillId};
 use serde::{Deserialize, Serialize};
 
+/// `Deserialize` for a struct read from a JSON object only, for the types the quiz island reads
+/// in the browser. The derive also accepts a sequence and matches field names three ways;
+/// this reads map keys as strings and nothing else, so each type costs the wasm bundle one small
+/// visitor. Unknown keys are ignored; a field marked `= default` may be absent, any other is
+/// required.
+macro_rules! deserialize_map_only {
+    (@take $map:ident $f:ident) => {
+        $f.ok_or_else(|| <$map::Error as serde::de::Error>::missing_field(stringify!($f)))?
+    };
+    (@take $map:ident $f:ident default) => {
+        $f.unwrap_or_default()
+    };
+    ($ty:ident { $($f:ident: $t:ty $(= $d:ident)?),* $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> serde::de::Visitor<'de> for Fields {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str(concat!("an object (", stringify!($ty), ")"))
+                    }
+                    fn visit_map<M: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: M,
+                    ) -> Result<$ty, M::Error> {
+                        $(let mut $f: Option<$t> = None;)*
+                        while let Some(key) = map.next_key::<String>()? {
+                            match key.as_str() {
+                                $(stringify!($f) => $f = Some(map.next_value()?),)*
+                                _ => {
+                                    map.next_value::<serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        Ok($ty {
+                            $($f: deserialize_map_only!(@take M $f $($d)?),)*
+                        })
+                    }
+                }
+                deserializer.deserialize_map(Fields)
+            }
+        }
+    };
+}
+pub(crate) use deserialize_map_only;
+
 /// Single choice (exactly one correct) or "select all that apply".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QuestionKind {
@@ -58,7 +104,7 @@ impl Question {
 
 /// What the learner's browser sees of a question before submitting: no correct answers. Its
 /// choices stand in the order of the attempt (shuffled on the server).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuestionView {
     pub id: String,
     pub prompt_html: String,
@@ -75,7 +121,7 @@ pub struct Answer {
 }
 
 /// The graded result of one question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuestionOutcome {
     pub id: String,
     pub correct: bool,
@@ -92,12 +138,33 @@ pub struct QuestionOutcome {
 }
 
 /// The graded result of a whole quiz.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuizOutcome {
     pub score: u32,
     pub total: u32,
     pub questions: Vec<QuestionOutcome>,
 }
+
+deserialize_map_only!(QuestionView {
+    id: String,
+    prompt_html: String,
+    multiple: bool,
+    choices: Vec<String>,
+});
+deserialize_map_only!(QuestionOutcome {
+    id: String,
+    correct: bool,
+    answered: bool,
+    selected: Vec<u8>,
+    correct_choices: Vec<u8> = default,
+    explanation_html: String,
+    key_note: Option<String> = default,
+});
+deserialize_map_only!(QuizOutcome {
+    score: u32,
+    total: u32,
+    questions: Vec<QuestionOutcome>,
+});
 
 impl QuizOutcome {
     /// Whether the quiz counts as passed (see [`passes`]).

@@ -526,3 +526,49 @@ async fn always_and_never_reveal_as_configured(init: TestAppBuilder) {
     );
     assert!(quiz.contains("The right answers are not shown; the explanations are."));
 }
+
+#[test]
+fn wire_types_read_back_what_the_server_writes() {
+    use levelfield::domain::quiz::{QuestionOutcome, QuestionView, QuizOutcome};
+    let outcome = QuizOutcome {
+        score: 1,
+        total: 2,
+        questions: vec![
+            QuestionOutcome {
+                id: "q1".into(),
+                correct: true,
+                answered: true,
+                selected: vec![2],
+                correct_choices: vec![2],
+                explanation_html: "<p>Why</p>".into(),
+                key_note: None,
+            },
+            QuestionOutcome {
+                id: "q2".into(),
+                correct: false,
+                answered: true,
+                selected: vec![0, 1],
+                correct_choices: vec![],
+                explanation_html: String::new(),
+                key_note: Some("Shown once you pass.".into()),
+            },
+        ],
+    };
+    let json = serde_json::to_string(&outcome).unwrap();
+    assert!(!json.contains("correct_choices\":[]"), "{json}");
+    assert_eq!(serde_json::from_str::<QuizOutcome>(&json).unwrap(), outcome);
+    let view = QuestionView {
+        id: "q1".into(),
+        prompt_html: "<p>\"Quoted\" \\ é</p>".into(),
+        multiple: true,
+        choices: vec!["a".into(), "b".into()],
+    };
+    let json = serde_json::to_string(&view).unwrap();
+    assert_eq!(serde_json::from_str::<QuestionView>(&json).unwrap(), view);
+    // Unknown keys are ignored; a required field missing is an error naming it.
+    let extra = r#"{"score":0,"total":0,"questions":[],"later":{"a":[1.5]}}"#;
+    assert_eq!(serde_json::from_str::<QuizOutcome>(extra).unwrap().total, 0);
+    let missing = serde_json::from_str::<QuizOutcome>(r#"{"score":0,"questions":[]}"#);
+    assert!(missing.unwrap_err().to_string().contains("total"));
+    assert!(serde_json::from_str::<QuizOutcome>("[0,0,[]]").is_err());
+}

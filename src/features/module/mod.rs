@@ -11,6 +11,7 @@ mod data;
 mod task;
 
 use crate::error::ErrorCode;
+use crate::features::quiz::island::QuizData;
 use crate::features::quiz::Quiz;
 use crate::server::ctx;
 use crate::server::refusal::Refusal;
@@ -223,14 +224,14 @@ fn module_page() -> Result<impl IntoView, Refusal> {
                                     )
                                     .await;
                                     ctx::page(loaded.map(|s| view! {
-                                        <Quiz
-                                            module=module.id.0.clone()
-                                            slug=module.slug.clone()
-                                            attempt=s.attempt
-                                            seed=s.seed.to_string()
-                                            questions=s.questions
-                                            outcome=s.outcome
-                                        />
+                                        <Quiz data=QuizData {
+                                            module: module.id.0.clone(),
+                                            slug: module.slug.clone(),
+                                            attempt: s.attempt,
+                                            seed: s.seed.to_string(),
+                                            questions: s.questions,
+                                            outcome: s.outcome,
+                                        } />
                                     }))
                                 })}
                             </Suspense>

@@ -9,7 +9,7 @@
 mod api;
 #[cfg(feature = "ssr")]
 pub mod form;
-mod island;
+pub mod island;
 #[cfg(feature = "ssr")]
 mod submit;
 
