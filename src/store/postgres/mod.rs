@@ -20,8 +20,12 @@ use super::{ConnectError, MigrationState, PoolSettings};
 use super::{Result, Store};
 use async_trait::async_trait;
 use sqlx::migrate::MigrateDatabase;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
+use sqlx::{Connection, PgPool, Postgres};
+use std::time::Duration;
+
+/// How long start-up may take to open its first connection and migrate.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The PostgreSQL migrations this binary embeds.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -47,18 +51,31 @@ impl PostgresStore {
             let ms = limit.as_millis().max(1).to_string();
             connect = connect.options([("statement_timeout", ms.as_str())]);
         }
-        let options = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(settings.acquire_timeout);
-        let pool = match options.clone().connect_with(connect.clone()).await {
-            Ok(pool) => pool,
-            Err(err) if database_missing(&err) => {
-                Postgres::create_database(url).await?;
-                options.connect_with(connect).await?
-            }
-            Err(err) => return Err(err.into()),
+        // Start-up opens one connection of its own (creating the database if missing) and
+        // migrates on it, within STARTUP_TIMEOUT rather than the requests' short acquire
+        // timeout: a loaded server may take more than a second to open a first connection and
+        // migrate, and that is not an outage. Requests then use the pool, which fails fast.
+        let migrate = async {
+            let mut conn = match PgConnection::connect_with(&connect).await {
+                Ok(conn) => conn,
+                Err(err) if database_missing(&err) => {
+                    Postgres::create_database(url).await?;
+                    PgConnection::connect_with(&connect).await?
+                }
+                Err(err) => return Err(ConnectError::from(err)),
+            };
+            MIGRATOR.run(&mut conn).await?;
+            // The migrations are done; a failed goodbye to the server is not a failed start.
+            let _ = conn.close().await;
+            Ok(())
         };
-        MIGRATOR.run(&pool).await?;
+        tokio::time::timeout(STARTUP_TIMEOUT, migrate)
+            .await
+            .map_err(|_| ConnectError::Database(sqlx::Error::PoolTimedOut))??;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(settings.acquire_timeout)
+            .connect_lazy_with(connect);
         Ok(PostgresStore { pool })
     }
 }

@@ -21,7 +21,9 @@ mod tasks;
 use super::{ConnectError, MigrationState, PoolSettings};
 use super::{Result, Store};
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 
@@ -56,6 +58,16 @@ impl SqliteStore {
                     source,
                 })?;
             }
+        }
+        // A file database is migrated on a connection of its own first, within the busy
+        // timeout rather than the requests' short acquire timeout: a loaded machine may take
+        // more than a second to migrate, and that is not an outage. (An in-memory database
+        // lives only in its pool, so it is migrated there.)
+        if !in_memory {
+            let mut conn = SqliteConnection::connect_with(&opts).await?;
+            MIGRATOR.run(&mut conn).await?;
+            // The migrations are done; a failed close is not a failed start.
+            let _ = conn.close().await;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(if in_memory { 1 } else { 8 })
