@@ -42,14 +42,16 @@ test("axe finds nothing on any page, for any role", async ({ browser }, testInfo
   const server = await startServer({ db: db.url });
   try {
     const visit = async (email: string | null, paths: (page: Page) => Promise<string[]>) => {
-      const page = await browser.newPage({ baseURL: server.base });
+      // axe opens helper pages in the same context, so each role gets a context of its own.
+      const context = await browser.newContext({ baseURL: server.base });
+      const page = await context.newPage();
       const missing: string[] = [];
       page.on("response", (r) => {
         if (r.status() === 404) missing.push(r.url());
       });
       if (email) await signIn(page, email);
       for (const path of await paths(page)) await check(page, path, missing);
-      await page.close();
+      await context.close();
     };
 
     // Anonymous: the catalogue, a module, the skills, the glossary, sign-in.
