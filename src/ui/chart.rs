@@ -203,7 +203,7 @@ pub fn line_chart(
             </figcaption>
             <details>
                 <summary>"The figures as a table"</summary>
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways)">
+                <div class="table-scroll" tabindex="0">
                     <table class="data">
                         <thead><tr><th scope="col">"Day"</th>{table_head}</tr></thead>
                         <tbody>{table_rows}</tbody>

@@ -236,7 +236,7 @@ pub fn skills_view(lib: &Library, input: SkillsView) -> impl IntoView {
             </form>
         })}
         {(!rows.is_empty()).then(|| view! {
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways)" id="ratings-table">
+            <div class="table-scroll" tabindex="0" id="ratings-table">
                 <table class="data" data-testid="skills">
                     <thead><tr><th scope="col">"Skill"</th><th scope="col">"Estimate"</th><th scope="col">"95% interval"</th><th scope="col">"Self-rating"</th><th scope="col">"Against the role"</th><th scope="col">"Evidence"</th></tr></thead>
                     <tbody>{rows}</tbody>

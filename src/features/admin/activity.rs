@@ -55,7 +55,7 @@ fn activity() -> Result<impl IntoView, Refusal> {
                     })
                     .collect_view();
                 view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways)">
+                    <div class="table-scroll" tabindex="0">
                         <table class="data" data-testid="activity">
                             <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"To what"</th><th scope="col">"Details"</th><th scope="col">"Address"</th></tr></thead>
                             <tbody>{rows}</tbody>

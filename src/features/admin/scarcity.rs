@@ -69,7 +69,7 @@ fn scarcity() -> Result<impl IntoView, Refusal> {
                     })
                     .collect_view();
                 view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways)">
+                    <div class="table-scroll" tabindex="0">
                         <table class="data" data-testid="scarcity">
                             <thead><tr><th scope="col">"Skill"</th><th scope="col">"Taxonomy weight"</th><th scope="col">"Your organisation's"</th><th scope="col">"Change"</th></tr></thead>
                             <tbody>{rows}</tbody>

@@ -118,7 +118,7 @@ fn module_table(t: ModuleTable, sort: Sort) -> impl IntoView {
     view! {
         <section aria-labelledby=labelled_by id=format!("items-{}", t.id)>
             <h2 id=heading><a href=format!("/modules/{}", t.slug)>{t.title.clone()}</a></h2>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways)">
+            <div class="table-scroll" tabindex="0">
                 <table class="data items" data-testid=format!("items-{}", t.id)>
                     <caption class="visually-hidden">{format!("Question statistics of {}", t.title)}</caption>
                     <thead>

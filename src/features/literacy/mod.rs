@@ -119,7 +119,7 @@ fn render(rec: LiteracyRecord, by: String) -> impl IntoView {
                 <tbody>{coverage}</tbody>
             </table>
             <h2>"People"</h2>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways)">
+            <div class="table-scroll" tabindex="0">
                 <table class="data" data-testid="literacy-people">
                     <thead><tr>
                         <th scope="col">"Person"</th><th scope="col">"Team"</th><th scope="col">"Role"</th>

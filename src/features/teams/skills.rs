@@ -239,7 +239,7 @@ fn render(
             <p class="notice">"No one in this team has a target role yet. An organisation admin sets a role per person or a target role for the team; until then, compare everyone with a role above."</p>
         })}
         <p class="hint">"Each cell: estimate / target, then ✓ (met), ▲ gap in levels, or ? (no evidence yet); \"no target\" where the person's role sets none. \"Capped at 2\": quizzes alone show a skill up to level 2, so the level may be higher once a practical task is scored. \"Above the hardest tested\": no question or task has tested the person that high yet."</p>
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways)">
+        <div class="table-scroll" tabindex="0">
             <table class="data heatmap" data-testid="heatmap">
                 <caption>"People × skills: estimated level against the role's target"</caption>
                 <thead><tr><th scope="col">"Person"</th>{head}<th scope="col">"Total gap"</th></tr></thead>
