@@ -882,6 +882,15 @@ pub(super) struct ScimUserGroupRow {
 
 /// SCIM users with their teams (`groups` ordered by user).
 pub(super) fn scim_users(users: Vec<ScimUserRow>, groups: Vec<ScimUserGroupRow>) -> Vec<ScimUser> {
+    // One pass over the memberships, not one per member.
+    let mut by_user: std::collections::HashMap<i64, Vec<(TeamId, String)>> =
+        std::collections::HashMap::new();
+    for g in groups {
+        by_user
+            .entry(g.user_id)
+            .or_default()
+            .push((TeamId(g.team_id), g.name));
+    }
     users
         .into_iter()
         .map(|r| ScimUser {
@@ -895,11 +904,7 @@ pub(super) fn scim_users(users: Vec<ScimUserRow>, groups: Vec<ScimUserGroupRow>)
             display_name: r.display_name,
             external_id: r.external_id,
             suspended_at: r.suspended_at.map(DbTime::utc),
-            groups: groups
-                .iter()
-                .filter(|g| g.user_id == r.user_id)
-                .map(|g| (TeamId(g.team_id), g.name.clone()))
-                .collect(),
+            groups: by_user.remove(&r.user_id).unwrap_or_default(),
         })
         .collect()
 }
@@ -923,17 +928,22 @@ pub(super) fn scim_groups(
     groups: Vec<ScimGroupRow>,
     members: Vec<ScimMemberRow>,
 ) -> Vec<ScimGroup> {
+    // One pass over the members, not one per team.
+    let mut by_team: std::collections::HashMap<i64, Vec<(UserId, String)>> =
+        std::collections::HashMap::new();
+    for m in members {
+        by_team
+            .entry(m.team_id)
+            .or_default()
+            .push((UserId(m.user_id), m.name));
+    }
     groups
         .into_iter()
         .map(|g| ScimGroup {
             team: TeamId(g.id),
             name: g.name,
             external_id: g.external_id,
-            members: members
-                .iter()
-                .filter(|m| m.team_id == g.id)
-                .map(|m| (UserId(m.user_id), m.name.clone()))
-                .collect(),
+            members: by_team.remove(&g.id).unwrap_or_default(),
         })
         .collect()
 }
